@@ -1,0 +1,3 @@
+from ideovault.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""Where image bytes live. ``open_store`` picks the backend from the storage URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ideovault.blobs.base import EXTENSIONS, BlobRef, BlobStore, Staged, key_for, sidecar_key
+from ideovault.blobs.local import LocalBlobStore
+from ideovault.errors import UserError
+
+__all__ = [
+    "EXTENSIONS",
+    "BlobRef",
+    "BlobStore",
+    "LocalBlobStore",
+    "Staged",
+    "key_for",
+    "open_store",
+    "sidecar_key",
+]
+
+
+def open_store(url: str | Path) -> BlobStore:
+    """A store for ``file:///path``, a plain path, (later) ``s3://`` or ``gs://``."""
+    text = str(url)
+    parsed = urlparse(text)
+    if parsed.scheme == "file":
+        return LocalBlobStore(unquote(parsed.path))
+    if parsed.scheme in ("", "local") or (len(parsed.scheme) == 1 and text[1:3] == ":\\"):
+        return LocalBlobStore(text)
+    raise UserError(
+        f"storage URL scheme {parsed.scheme!r} is not supported yet; use a folder or file:///path"
+    )

@@ -1,0 +1,119 @@
+"""What every blob store offers: content-addressed, atomically visible bytes plus sidecars.
+
+The vault streams a download into a :class:`Staged` blob (hashing as it goes), checks it, then
+``commit``s it under its sha256 key. A store never sees the catalog: the sidecar it keeps beside
+each blob is an opaque JSON document the vault hands it (the records that point at the blob), so
+that a lost catalog can be rebuilt from the store alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+
+
+def key_for(sha256: str, ext: str) -> str:
+    """``images/ab/cd/<sha256>.<ext>``: two levels of fan-out keep folders small at 1M images."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    if ext not in EXTENSIONS.values():
+        raise ValueError(f"unsupported extension {ext!r}")
+    return f"images/{sha256[:2]}/{sha256[2:4]}/{sha256}.{ext}"
+
+
+def sidecar_key(key: str) -> str:
+    return key.rsplit(".", 1)[0] + ".json"
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    """Where committed bytes live. ``existed`` is true when identical bytes were already there."""
+
+    key: str
+    uri: str
+    local_path: Path | None
+    size: int
+    existed: bool
+
+
+class Staged:
+    """Bytes on their way into the store: written to a temp file while being hashed."""
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = path
+        self._fh = fh
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def finish(self) -> None:
+        """Flush and fsync, so that what is committed is on disk, not in a cache."""
+        import os
+
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._fh.closed
+
+
+class BlobStore(ABC):
+    """A place for image bytes. Implementations: ``blobs/local.py`` (later S3, GCS)."""
+
+    url: str
+
+    @abstractmethod
+    def stage(self) -> AbstractContextManager[Staged]:
+        """A temp file to write into; removed on exit unless it was committed."""
+
+    @abstractmethod
+    def commit(self, staged: Staged, ext: str) -> BlobRef:
+        """Make the staged bytes visible, whole, under their content key (idempotent)."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def uri(self, key: str) -> str: ...
+
+    @abstractmethod
+    def local_path(self, key: str) -> Path | None:
+        """The file on this machine, for stores that have one."""
+
+    @abstractmethod
+    def iter_keys(self) -> Iterator[str]:
+        """Every blob key (not sidecars) in the store."""
+
+    @abstractmethod
+    def read_sidecar(self, key: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def upsert_sidecar(self, key: str, record_id: str, record: dict[str, Any]) -> None:
+        """Put one record into the blob's sidecar, keeping the records of others sharing it."""
+
+    @abstractmethod
+    def remove_from_sidecar(self, key: str, record_id: str) -> int:
+        """Drop one record from the sidecar; returns how many records still point at the blob."""
