@@ -160,7 +160,8 @@ class GenerateParams(BaseModel):
         aspects = enums.LEGACY_ASPECTS if legacy else enums.V3_ASPECTS
         if self.aspect_ratio and self.aspect_ratio not in aspects:
             raise ValueError(
-                f"aspect ratio {self.aspect_ratio} is not offered for {m}; one of {', '.join(aspects)}"
+                f"aspect ratio {self.aspect_ratio} is not offered for {m}; "
+                f"one of {', '.join(aspects)}"
             )
         if self.resolution:
             if legacy and m not in enums.LEGACY_RESOLUTION_MODELS:

@@ -1,0 +1,255 @@
+"""The Ideogram HTTP client: one method per endpoint, bounded retries, clear errors.
+
+Retry rules (ideogram-api.md §7):
+
+* 429 — wait ``Retry-After`` when given, else exponential backoff with full jitter; rejected
+  requests do not run and are not billed, so retrying is safe.
+* 500/502/503/504 — the server answered with an error, so the call did not produce images and
+  is not billed: retried with backoff.
+* Connection failures before the request was sent (connect error/timeout, pool timeout): safe.
+* Anything after the request may have reached the server without an answer (read timeout,
+  dropped connection): NOT retried. Ideogram has no idempotency key, so a retry could run — and
+  charge — the same generation twice. We raise :class:`OutcomeUnknown` and let the caller
+  record it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ideovault import __version__
+from ideovault.api import errors
+from ideovault.api.params import GenerateParams
+from ideovault.api.responses import GenerateResponse
+
+log = logging.getLogger("ideovault.api")
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+SAFE_TO_RETRY = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def error_detail(response: httpx.Response) -> str:
+    """The API's own words: ``error``, ``detail``, ``message`` or ``title``, else raw text."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for key in ("error", "detail", "message", "title"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                text = value
+                break
+        else:
+            text = response.text
+        reason = body.get("reject_reason")
+        if isinstance(reason, str):
+            text = f"{text} ({reason})"
+    else:
+        text = response.text
+    text = " ".join(text.split())
+    return text[:300] + ("…" if len(text) > 300 else "") or f"HTTP {response.status_code}"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+@dataclass
+class Download:
+    """A streaming image download; ``iter_bytes`` checks the length promised by the server."""
+
+    response: httpx.Response
+
+    @property
+    def content_type(self) -> str | None:
+        value: str | None = self.response.headers.get("Content-Type")
+        return value
+
+    @property
+    def content_length(self) -> int | None:
+        value = self.response.headers.get("Content-Length")
+        return int(value) if value and value.isdigit() else None
+
+    def iter_bytes(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        received = 0
+        try:
+            for chunk in self.response.iter_bytes(chunk_size):
+                received += len(chunk)
+                yield chunk
+        except httpx.HTTPError as exc:
+            raise errors.DownloadFailed(
+                f"the download broke off after {received} bytes ({type(exc).__name__})"
+            ) from None
+        expected = self.content_length
+        if expected is not None and received != expected:
+            raise errors.DownloadFailed(f"truncated: got {received} of {expected} bytes")
+
+
+class IdeogramClient:
+    """Talks to Ideogram (or anything at ``base_url`` that speaks its API)."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str,
+        *,
+        timeout: float = 180.0,
+        max_retries: int = 5,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            headers={"User-Agent": f"ideovault/{__version__}", "Accept": "application/json"},
+            transport=transport,
+            follow_redirects=True,
+        )
+
+    def __repr__(self) -> str:
+        return f"IdeogramClient(base_url={self.base_url!r})"  # never the key
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> IdeogramClient:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def generate(self, params: GenerateParams) -> GenerateResponse:
+        """Text to image: legacy ``POST /generate`` (JSON) or V3 (multipart)."""
+        if params.endpoint == "/generate":
+            body = self._post(params.endpoint, json=params.wire_legacy_json())
+        else:
+            parts = [(name, (None, value)) for name, value in params.wire_v3_multipart()]
+            body = self._post(params.endpoint, files=parts)
+        return GenerateResponse.parse(body)
+
+    @contextmanager
+    def download(self, url: str) -> Iterator[Download]:
+        """Stream one image. 403/404/410 mean the link expired; no retries here."""
+        try:
+            with self._http.stream("GET", url, headers={"Accept": "image/*"}) as response:
+                if response.status_code in (403, 404, 410):
+                    raise errors.LinkExpired(
+                        f"the image link answered HTTP {response.status_code}: it has expired",
+                        status=response.status_code,
+                    )
+                if response.status_code != 200:
+                    raise errors.DownloadFailed(
+                        f"the image download answered HTTP {response.status_code}",
+                        status=response.status_code,
+                    )
+                yield Download(response)
+        except httpx.HTTPError as exc:
+            raise errors.DownloadFailed(
+                f"the image download failed ({type(exc).__name__})"
+            ) from None
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int) -> float:
+        return random.uniform(0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
+
+    def _post(self, path: str, **kwargs: Any) -> Any:
+        if not self._api_key:
+            raise errors.MissingKey()
+        headers = {"Api-Key": self._api_key}
+        for attempt in range(self.max_retries + 1):
+            last_try = attempt == self.max_retries
+            try:
+                response = self._http.post(path, headers=headers, **kwargs)
+            except SAFE_TO_RETRY as exc:
+                log.debug("POST %s attempt %d: %s", path, attempt + 1, type(exc).__name__)
+                if last_try:
+                    raise errors.ConnectFailed(
+                        f"could not connect to {self.base_url} ({type(exc).__name__}); "
+                        "check the network or IDEOGRAM_BASE_URL"
+                    ) from None
+                self._sleep(self._backoff(attempt))
+                continue
+            except httpx.TimeoutException:
+                raise errors.OutcomeUnknown(
+                    f"{path}: no answer within the timeout; the request may have run and been "
+                    "charged, so it was not sent again"
+                ) from None
+            except httpx.HTTPError as exc:
+                # The request left; the connection died before a full answer. Never retried.
+                raise errors.OutcomeUnknown(
+                    f"{path}: the connection broke before an answer ({type(exc).__name__}); the "
+                    "request may have run and been charged, so it was not sent again"
+                ) from None
+            log.debug("POST %s attempt %d: HTTP %d", path, attempt + 1, response.status_code)
+            if response.status_code == 200:
+                try:
+                    return response.json()
+                except ValueError:
+                    raise errors.BadResponse(f"{path}: the API's answer is not JSON") from None
+            if response.status_code in RETRY_STATUSES and not last_try:
+                wait = _retry_after(response) if response.status_code == 429 else None
+                self._sleep(
+                    min(wait, self.backoff_cap) if wait is not None else self._backoff(attempt)
+                )
+                continue
+            raise self._error_for(path, response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _error_for(self, path: str, response: httpx.Response) -> errors.ApiError:
+        status, detail = response.status_code, error_detail(response)
+        if status == 401 or (status == 403 and path in ("/remix", "/upscale")):
+            return errors.KeyRejected(
+                f"the Ideogram API rejected the API key (HTTP {status}); check IDEOGRAM_API_KEY",
+                status=status,
+            )
+        if status == 400:
+            return errors.RequestRejected(f"the API refused the request: {detail}", status=status)
+        if status == 422:
+            return errors.SafetyRejected(
+                f"the API's safety check refused it: {detail}", status=status
+            )
+        if status == 402:
+            return errors.PaymentRequired(
+                f"the API wants payment: {detail}; top up or raise the plan limit", status=status
+            )
+        if status == 429:
+            return errors.RateLimited(
+                f"the API is still rate-limiting after {self.max_retries} retries: {detail}",
+                status=status,
+            )
+        if status >= 500:
+            return errors.ServerError(
+                f"the API failed with HTTP {status} after {self.max_retries} retries: {detail}",
+                status=status,
+            )
+        return errors.ApiError(f"the API answered HTTP {status}: {detail}", status=status)

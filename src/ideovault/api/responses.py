@@ -1,0 +1,72 @@
+"""The API's answers, parsed tolerantly: optional fields may be missing or null, extra fields
+are ignored (and kept in ``raw``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ideovault.api.errors import BadResponse
+
+
+def expiry_from_url(url: str | None) -> datetime | None:
+    """The ``exp`` query value looks like the link's expiry in Unix seconds (uncertain, §2.1)."""
+    if not url:
+        return None
+    values = parse_qs(urlparse(url).query).get("exp")
+    if not values:
+        return None
+    try:
+        return datetime.fromtimestamp(int(values[0]), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+class ResponseImage(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    url: str | None = None
+    prompt: str
+    resolution: str
+    upscaled_resolution: str | None = None
+    is_image_safe: bool
+    seed: int = Field(ge=0)
+    style_type: str | None = None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _empty_url(cls, v: Any) -> Any:
+        return v or None
+
+    @property
+    def url_expires_at(self) -> datetime | None:
+        return expiry_from_url(self.url)
+
+
+class GenerateResponse(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    created: datetime
+    images: list[ResponseImage] = Field(alias="data")
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("created")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        return v.replace(tzinfo=UTC) if v.tzinfo is None else v
+
+    @classmethod
+    def parse(cls, body: Any) -> GenerateResponse:
+        if not isinstance(body, dict):
+            raise BadResponse("the API answered with something that is not a JSON object")
+        try:
+            return cls.model_validate({**body, "raw": body})
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise BadResponse(
+                f"the API's answer is not in the documented shape ({where}: {first['msg']})"
+            ) from None
