@@ -102,7 +102,9 @@ def _parse_date(text: str, now: datetime, *, end_of_day: bool) -> datetime:
             return start + timedelta(days=1) if end_of_day else start
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError("a date like 2026-01-31, a time like 2026-01-31T12:00, or 7d/12h/2w/1y")
+        raise ValueError(
+            "a date like 2026-01-31, a time like 2026-01-31T12:00, or 7d/12h/2w/1y"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 

@@ -1,0 +1,38 @@
+"""Turning database rows into records, with the timezone fix SQLite needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import RowMapping
+
+from ideovault.catalog.records import GenerationRecord, ImageRecord
+
+DATE_FIELDS = ("url_expires_at", "created_at", "stored_at", "answered_at", "trashed_at")
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC, so say so."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def image_from_row(row: RowMapping, tags: tuple[str, ...] = ()) -> ImageRecord:
+    data = dict(row)
+    data["index"] = data.pop("idx")
+    data.pop("trashed_at", None)
+    for name in DATE_FIELDS:
+        if name in data:
+            data[name] = utc(data[name])
+    return ImageRecord(**data, tags=tags)
+
+
+def generation_from_row(row: RowMapping) -> GenerationRecord:
+    data = dict(row)
+    data.pop("response", None)
+    data.pop("cost_usd", None)
+    for name in DATE_FIELDS:
+        if name in data:
+            data[name] = utc(data[name])
+    return GenerationRecord(**data)

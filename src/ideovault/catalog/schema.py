@@ -1,0 +1,96 @@
+"""The catalog's tables (SQLAlchemy Core). Migrations in ``migrations/`` must match this file."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# Ids compare byte-wise everywhere (prefix lookups are range scans of the primary key), so on
+# PostgreSQL they use the "C" collation whatever the database's default is.
+ID = String(36).with_variant(String(36, collation="C"), "postgresql")
+
+generations = Table(
+    "generations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("endpoint", String(120), nullable=False),
+    Column("operation", String(40), nullable=False),
+    Column("model", String(40), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("error", Text),
+    Column("owner", String(200)),
+    Column("num_images", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("response", JSON),
+    Column("cost_usd", Float),
+    Index("ix_generations_fingerprint", "fingerprint"),
+    Index("ix_generations_status", "status"),
+)
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("generation_id", ID, ForeignKey("generations.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("expanded_prompt", Text),
+    Column("negative_prompt", Text),
+    Column("model", String(40), nullable=False),
+    Column("style_type", String(40)),
+    Column("aspect_ratio", String(10)),
+    Column("rendering_speed", String(20)),
+    Column("magic_prompt", String(10)),
+    Column("seed", BigInteger),
+    Column("resolution", String(20)),
+    Column("is_safe", Boolean, nullable=False),
+    Column("original_url", Text),
+    Column("url_expires_at", DateTime(timezone=True)),
+    Column("stored_uri", Text),
+    Column("blob_key", String(200)),
+    Column("sha256", String(64)),
+    Column("size_bytes", BigInteger),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("mime", String(40)),
+    Column("status", String(20), nullable=False),
+    Column("error", Text),
+    Column("starred", Boolean, nullable=False, default=False),
+    Column("parent_id", ID, ForeignKey("images.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("stored_at", DateTime(timezone=True)),
+    Column("trashed_at", DateTime(timezone=True)),
+    Index("ix_images_generation", "generation_id"),
+    Index("ix_images_status", "status"),
+    Index("ix_images_created", "created_at"),
+    Index("ix_images_seed", "seed"),
+    Index("ix_images_model", "model"),
+    Index("ix_images_sha256", "sha256"),
+    Index("ix_images_parent", "parent_id"),
+)
+
+image_tags = Table(
+    "image_tags",
+    metadata,
+    Column("image_id", ID, ForeignKey("images.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+    Index("ix_image_tags_tag", "tag"),
+)
