@@ -1,0 +1,77 @@
+"""`ideovault demo` and `ideovault fake-api`: the offline stand-in for Ideogram, and a tour.
+
+The demo starts the built-in fake server in a background thread of this process and drives the
+real client, catalog and blob store against it, so it shows the product without a key or network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ideovault.catalog.records import ImageRecord
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.output import images_table, out, say
+from ideovault.config import load_settings
+from ideovault.vault import Vault
+
+DEMO_KEY = "demo-key-not-secret"
+
+DEMO_REQUESTS: list[dict[str, Any]] = [
+    {"prompt": "a red fox under a neon sign, rainy night", "aspect_ratio": "16x9", "seed": 1234,
+     "tags": ["poster", "fox"]},
+    {"prompt": "minimal poster for a jazz festival", "style_type": "DESIGN", "num_images": 2,
+     "rendering_speed": "TURBO", "tags": ["poster"]},
+    {"prompt": "isometric cozy autumn cafe", "model": "V_2", "aspect_ratio": "4x3",
+     "style_type": "RENDER_3D", "negative_prompt": "people", "seed": 42},
+    {"prompt": "watercolor lighthouse at dawn", "model": "V_2_TURBO", "resolution": "1024x1024",
+     "magic_prompt": "OFF", "color_palette": {"name": "PASTEL"}},
+    {"prompt": "portrait of a robot gardener UNSAFE_IMAGE", "num_images": 2, "aspect_ratio": "3x4",
+     "tags": ["demo-unsafe"]},
+    {"prompt": "logo for a bakery called Crumb", "model": "V_2A_TURBO", "aspect_ratio": "1x1"},
+]  # fmt: skip
+
+
+@app.command()
+def demo(
+    latency: float = typer.Option(0.2, "--latency", help="Seconds the fake API takes per call."),
+) -> None:
+    """Generate a handful of images against the built-in fake API and show what was stored."""
+    from ideovault.fake import FakeConfig, FakeServer
+
+    home = GLOBALS.home or Path("demo-vault")
+    with FakeServer(FakeConfig(api_key=DEMO_KEY, latency=latency)) as fake:
+        settings = load_settings(home, GLOBALS.database_url, GLOBALS.storage_url).with_overrides(
+            api_key=DEMO_KEY, base_url=fake.base_url
+        )
+        say(f"fake Ideogram API on {fake.base_url}; vault in {settings.home}")
+        with Vault.open(settings=settings) as vault:
+            records: list[ImageRecord] = []
+            for request in DEMO_REQUESTS:
+                req = dict(request)
+                prompt = req.pop("prompt")
+                say(f"generating: {prompt}")
+                records.extend(vault.generate(prompt, **req))
+            out.print(images_table(records, title="stored by this demo"))
+            say(
+                f"{sum(r.status == 'stored' for r in records)} images stored "
+                f"under {vault.store.url}"
+            )
+            say(f"catalog: {vault.catalog.url_for_display}")
+
+
+@app.command("fake-api")
+def fake_api(
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
+    api_key: str | None = typer.Option(None, "--api-key", help="The only key accepted."),
+    link_ttl: float = typer.Option(3600.0, "--link-ttl", help="Seconds before image links 403."),
+    latency: float = typer.Option(0.0, "--latency", help="Seconds each generate call takes."),
+) -> None:
+    """Run the offline Ideogram-compatible server (for tests, demos and scripts)."""
+    from ideovault.fake import FakeConfig, serve
+
+    say(f"fake Ideogram API on http://{host}:{port}")
+    serve(host, port, FakeConfig(api_key=api_key, link_ttl=link_ttl, latency=latency))

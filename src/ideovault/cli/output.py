@@ -1,0 +1,93 @@
+"""How the CLI talks: JSON only on stdout under ``--json``, Rich tables for people, messages on
+stderr. Kept in one place so every command follows the same contract (DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ideovault.catalog.records import ImageRecord
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def say(message: str) -> None:
+    """A line for people, on stderr, with user text escaped (no Rich markup injection)."""
+    err.print(message)
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def short(text: str | None, width: int) -> str:
+    if not text:
+        return ""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+
+
+STATUS_STYLE = {
+    "stored": "green",
+    "pending": "yellow",
+    "expired": "red",
+    "failed": "red",
+    "unsafe": "magenta",
+}
+
+
+def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("model", no_wrap=True)
+    table.add_column("seed", justify="right", no_wrap=True)
+    table.add_column("size", no_wrap=True)
+    table.add_column("bytes", justify="right", no_wrap=True)
+    table.add_column("prompt", overflow="fold", ratio=2)
+    table.add_column("stored at", overflow="fold", ratio=2)
+    for r in records:
+        style = STATUS_STYLE.get(r.status.value, "")
+        where = r.local_path or r.stored_uri or (r.error or "")
+        table.add_row(
+            r.id[:13],
+            f"[{style}]{r.status.value}[/]" if style else r.status.value,
+            r.model,
+            "" if r.seed is None else str(r.seed),
+            f"{r.width}x{r.height}" if r.width else (r.resolution or ""),
+            human_size(r.size_bytes),
+            escape(short(r.prompt, 60)),
+            escape(where),
+        )
+    return table
+
+
+def record_details(record: ImageRecord) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for key, value in record.to_json().items():
+        if value is None or value == [] or value == "":
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        table.add_row(key, escape(shown))
+    return table

@@ -1,0 +1,47 @@
+"""`ideovault show` and `ideovault list`: read records back."""
+
+from __future__ import annotations
+
+import typer
+
+from ideovault.catalog.records import ImageStatus
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.output import images_table, out, print_json, record_details
+from ideovault.errors import UserError
+
+
+@app.command()
+def show(
+    image_id: str = typer.Argument(..., metavar="ID", help="An image id or a unique prefix."),
+    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+) -> None:
+    """Show everything the vault knows about one image."""
+    with GLOBALS.open_vault() as vault:
+        record = vault.get(image_id)
+    if as_json:
+        print_json(record.to_json())
+    else:
+        out.print(record_details(record))
+
+
+@app.command("list")
+def list_images(
+    limit: int = typer.Option(20, "--limit", "-l", help="How many, newest first (1 … 10000)."),
+    status: list[str] = typer.Option([], "--status", help="Only these statuses (repeatable)."),
+    before: str | None = typer.Option(None, "--before", help="Page: ids older than this id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the records as a JSON array."),
+) -> None:
+    """List images, newest first."""
+    if not 1 <= limit <= 10_000:
+        raise UserError("--limit must be between 1 and 10000")
+    try:
+        statuses = [ImageStatus(s.lower()) for s in status] or None
+    except ValueError:
+        valid = ", ".join(s.value for s in ImageStatus)
+        raise UserError(f"unknown status in {status}; one of {valid}") from None
+    with GLOBALS.open_vault() as vault:
+        records = vault.list(limit, before_id=before, statuses=statuses)
+    if as_json:
+        print_json([r.to_json() for r in records])
+    else:
+        out.print(images_table(records))

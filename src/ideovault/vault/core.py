@@ -1,0 +1,288 @@
+"""The vault: the one public face of ideovault. CLI and web call this; it calls api, catalog, blobs.
+
+The flow of one generation (DESIGN.md): validate → generation row (requested) → API call →
+one transaction with every image row (pending, url, expiry) → parallel downloads into the blob
+store, each checked → image rows stored. A crash at any point leaves rows that say what is
+missing, and :meth:`Vault.recover` finishes the work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ideovault import ids
+from ideovault.api import GenerateResponse, IdeogramClient
+from ideovault.api.errors import ApiError, DownloadFailed, LinkExpired, MissingKey
+from ideovault.api.params import GenerateParams, parse_params
+from ideovault.blobs import BlobStore, open_store
+from ideovault.catalog import Catalog
+from ideovault.catalog.records import (
+    GenerationRecord,
+    GenerationStatus,
+    ImageRecord,
+    ImageStatus,
+    NewImage,
+    StoredInfo,
+)
+from ideovault.config import Settings, load_settings
+from ideovault.vault.download import fetch
+from ideovault.vault.events import Event, EventSink
+from ideovault.vault.owner import current_owner
+from ideovault.vault.tags import normalize_tags
+
+log = logging.getLogger("ideovault.vault")
+
+# `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
+Images = list[ImageRecord]
+
+
+class Vault:
+    """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        store: BlobStore,
+        client: IdeogramClient | None = None,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.store = store
+        self._client = client
+
+    @classmethod
+    def open(
+        cls,
+        home: str | Path | None = None,
+        database_url: str | None = None,
+        storage_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        settings: Settings | None = None,
+    ) -> Vault:
+        """Open (creating and migrating if needed) the vault that the settings point at."""
+        if settings is None:
+            settings = load_settings(home, database_url, storage_url, api_key, base_url)
+        settings.home.mkdir(parents=True, exist_ok=True)
+        catalog = Catalog.open(settings.database_url)
+        try:
+            store = open_store(settings.storage_url)
+        except BaseException:
+            catalog.close()
+            raise
+        return cls(settings, catalog, store)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.catalog.close()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def client(self) -> IdeogramClient:
+        """Built on first use, so read-only commands work without a key."""
+        if self._client is None:
+            s = self.settings
+            self._client = IdeogramClient(
+                s.api_key,
+                s.base_url,
+                timeout=s.request_timeout,
+                max_retries=s.max_retries,
+                backoff_base=s.retry_backoff,
+            )
+        return self._client
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _present(self, record: ImageRecord) -> ImageRecord:
+        """Fill in what is derived, not stored: the local path of a stored blob."""
+        if record.blob_key and record.status == ImageStatus.STORED:
+            path = self.store.local_path(record.blob_key)
+            if path is not None:
+                return record.model_copy(update={"local_path": str(path)})
+        return record
+
+    def get(self, id_or_prefix: str) -> ImageRecord:
+        return self._present(self.catalog.get_image(id_or_prefix))
+
+    def list(
+        self,
+        limit: int = 50,
+        *,
+        before_id: str | None = None,
+        statuses: Sequence[ImageStatus] | None = None,
+    ) -> Images:
+        records = self.catalog.list_images(limit=limit, before_id=before_id, statuses=statuses)
+        return [self._present(r) for r in records]
+
+    # -- generating --------------------------------------------------------------------------
+
+    def prepare(self, prompt: str, **params: Any) -> GenerateParams:
+        """Validate a request without sending it (raises UserError on bad input)."""
+        return parse_params(prompt=prompt, **params)
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        tags: Iterable[str] = (),
+        on_event: EventSink | None = None,
+        **params: Any,
+    ) -> Images:
+        """Generate, download at once, store and catalog; returns every image, unsafe included."""
+        request = self.prepare(prompt, **params)
+        clean_tags = normalize_tags(tags)
+        if self._client is None and not self.settings.api_key:
+            # A missing key is bad usage: fail before writing anything or spending anything.
+            raise MissingKey()
+        client = self.client
+        generation = self.catalog.create_generation(
+            id=ids.new_id(),
+            endpoint=request.endpoint,
+            operation="generate",
+            model=request.model,
+            request=request.canonical(),
+            fingerprint=request.fingerprint(),
+            owner=current_owner(),
+            created_at=datetime.now(UTC),
+        )
+        emit = on_event or (lambda _e: None)
+        emit(Event("sent", generation.id, total=request.num_images))
+        try:
+            response = client.generate(request)
+        except ApiError as exc:
+            status = (
+                GenerationStatus.UNKNOWN if exc.billed == "unknown" else GenerationStatus.FAILED
+            )
+            self.catalog.fail_generation(generation.id, status=status, error=str(exc))
+            raise
+        images = self._record_response(generation, request, response, clean_tags)
+        emit(Event("answered", generation.id, total=len(images)))
+        return self._download_all(images, generation, emit)
+
+    def _record_response(
+        self,
+        generation: GenerationRecord,
+        request: GenerateParams,
+        response: GenerateResponse,
+        tags: tuple[str, ...],
+    ) -> Images:
+        now = datetime.now(UTC)
+        new = [
+            NewImage(
+                id=ids.new_id(),
+                index=i,
+                prompt=request.prompt,
+                expanded_prompt=item.prompt if item.prompt != request.prompt else None,
+                negative_prompt=request.negative_prompt,
+                model=request.model,
+                style_type=item.style_type or request.style_type,
+                aspect_ratio=request.aspect_ratio,
+                rendering_speed=request.rendering_speed,
+                magic_prompt=request.magic_prompt,
+                seed=item.seed,
+                resolution=item.upscaled_resolution or item.resolution,
+                is_safe=item.is_image_safe and item.url is not None,
+                original_url=item.url,
+                url_expires_at=item.url_expires_at or self._assumed_expiry(response.created),
+                tags=tags,
+                created_at=now,
+            )
+            for i, item in enumerate(response.images)
+        ]
+        return self.catalog.record_response(
+            generation.id, raw=response.raw, images=new, answered_at=now
+        )
+
+    def _assumed_expiry(self, created: datetime) -> datetime:
+        from datetime import timedelta
+
+        return created + timedelta(seconds=self.settings.link_ttl_seconds)
+
+    def _download_all(
+        self,
+        images: Images,
+        generation: GenerationRecord,
+        emit: Callable[[Event], None],
+    ) -> Images:
+        todo = [r for r in images if r.status == ImageStatus.PENDING]
+        done: dict[str, ImageRecord] = {}
+        workers = max(1, min(self.settings.download_workers, len(todo)))
+        if todo:
+            with ThreadPoolExecutor(workers, thread_name_prefix="download") as pool:
+                for record in pool.map(lambda r: self.store_image(r, generation), todo):
+                    done[record.id] = record
+                    emit(Event("image", generation.id, image=record))
+        return [self._present(done.get(r.id, r)) for r in images]
+
+    def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
+        """Download one pending image and mark it stored, expired, or still pending with why."""
+        assert record.original_url is not None
+        try:
+            got = fetch(self.client, self.store, record.original_url)
+        except LinkExpired as exc:
+            return self.catalog.mark_image(
+                record.id,
+                ImageStatus.EXPIRED,
+                f"the image link had expired before it could be downloaded ({exc})",
+            )
+        except DownloadFailed as exc:
+            return self.catalog.mark_image(
+                record.id,
+                ImageStatus.PENDING,
+                f"download failed: {exc}; `ideovault recover` retries",
+            )
+        except OSError as exc:  # disk full, permissions: nothing partial is left behind
+            return self.catalog.mark_image(
+                record.id,
+                ImageStatus.PENDING,
+                f"could not write the image ({exc.strerror or exc}); "
+                "free space or fix the storage, then run `ideovault recover`",
+            )
+        info = StoredInfo(
+            sha256=got.sha256,
+            size_bytes=got.size,
+            width=got.width,
+            height=got.height,
+            mime=got.mime,
+            blob_key=got.blob.key,
+            stored_uri=got.blob.uri,
+            local_path=str(got.blob.local_path) if got.blob.local_path else None,
+            stored_at=got.stored_at,
+        )
+        stored_view = record.model_copy(
+            update={**info.model_dump(), "status": ImageStatus.STORED, "error": None}
+        )
+        self.store.upsert_sidecar(
+            got.blob.key, record.id, self.sidecar_document(stored_view, generation)
+        )
+        return self.catalog.mark_stored(record.id, info)
+
+    @staticmethod
+    def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
+        """What a sidecar keeps per record: enough to rebuild the catalog, never a secret."""
+        image = record.to_json()
+        image.pop("local_path", None)
+        return {"image": image, "generation": generation.to_json()}
+
+    # -- recovering --------------------------------------------------------------------------
+
+    def recover(self) -> Any:
+        from ideovault.vault.recover import recover
+
+        return recover(self)

@@ -1,0 +1,89 @@
+"""Run the real CLI — in-process through ``main(argv)`` or as a subprocess — against the fake."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ideovault.cli import main
+from ideovault.fake import FakeConfig, FakeServer
+
+API_KEY = "sk-cli-test-Qv93-never-print-me"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(scope="session")
+def cli_fake() -> Iterator[FakeServer]:
+    with FakeServer(FakeConfig(api_key=API_KEY)) as server:
+        yield server
+
+
+@pytest.fixture
+def cli_env(
+    tmp_path: Path, cli_fake: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    cli_fake.reset()
+    home = tmp_path / "home"
+    env = {
+        "IDEOVAULT_HOME": str(home),
+        "IDEOGRAM_API_KEY": API_KEY,
+        "IDEOGRAM_BASE_URL": cli_fake.base_url,
+        "COLUMNS": "200",
+    }
+    for name in ("IDEOVAULT_DATABASE_URL", "IDEOVAULT_STORAGE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    home.mkdir()
+    (home / "ideovault.toml").write_text("retry_backoff = 0.01\n")
+    return env
+
+
+@pytest.fixture
+def run(cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]):
+    """Call the CLI in-process; returns exit code and captured output."""
+
+    def _run(*args: str) -> Result:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def run_process(cli_env: dict[str, str]):
+    """Call the CLI as a real process (for argv bytes, signals and start-up)."""
+
+    def _run(*args: str | bytes, timeout: float = 60) -> Result:
+        env = {**os.environ, **cli_env}
+        proc = subprocess.run(
+            [sys.executable, "-m", "ideovault", *args],
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        return Result(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
+
+    return _run

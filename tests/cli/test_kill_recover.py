@@ -1,0 +1,89 @@
+"""A `generate` killed with SIGKILL mid-download loses nothing: `recover` finishes every image."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ideovault.catalog import Catalog
+from ideovault.catalog.records import ImageStatus
+
+pytestmark = pytest.mark.slow
+
+
+def wait_for_pending(db: Path, count: int, proc: subprocess.Popen[bytes]) -> list[str]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "generate finished before it could be killed"
+        if db.exists():
+            with Catalog.open(f"sqlite:///{db}") as catalog:
+                pending = catalog.list_images(limit=50, statuses=[ImageStatus.PENDING])
+            if len(pending) == count:
+                return [r.id for r in pending]
+        time.sleep(0.05)
+    raise AssertionError("the images never became pending")
+
+
+def test_sigkill_during_downloads_then_recover(run, cli_env, cli_fake) -> None:
+    cli_fake.inject("slow_download", times=3, seconds=20)
+    home = Path(cli_env["IDEOVAULT_HOME"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ideovault", "generate", "kill me softly", "-n", "3", "--json"],
+        env={**os.environ, **cli_env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        ids = wait_for_pending(home / "catalog.db", 3, proc)
+        time.sleep(0.3)  # let the downloads start streaming
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+
+    res = run("recover", "--json")
+    assert res.code == 0, res.err
+    report = json.loads(res.out)
+    assert sorted(r["id"] for r in report["stored"]) == sorted(ids)
+    for image_id in ids:
+        record = json.loads(run("show", image_id, "--json").out)
+        assert record["status"] == "stored"
+        expected = hashlib.sha256(httpx.get(record["original_url"]).content).hexdigest()
+        assert record["sha256"] == expected
+        assert hashlib.sha256(Path(record["local_path"]).read_bytes()).hexdigest() == expected
+    # A second recover has nothing left to do.
+    again = json.loads(run("recover", "--json").out)
+    assert again["stored"] == [] and again["still_pending"] == []
+
+
+def test_sigkill_before_the_answer_is_reported_unanswered(run, cli_env, cli_fake) -> None:
+    cli_fake.inject("slow_generate", times=1, seconds=20)
+    home = Path(cli_env["IDEOVAULT_HOME"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ideovault", "generate", "never answered"],
+        env={**os.environ, **cli_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while cli_fake.stats()["generate_calls"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait(timeout=10)
+    assert (home / "catalog.db").exists()
+    res = run("recover", "--json")
+    report = json.loads(res.out)
+    assert len(report["unanswered"]) == 1
+    assert report["unanswered"][0]["status"] == "unknown"
+    assert "may have been charged" in report["unanswered"][0]["error"]

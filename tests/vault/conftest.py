@@ -1,0 +1,36 @@
+"""A vault wired to the fake Ideogram server over loopback, one fresh home per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ideovault.config import load_settings
+from ideovault.fake import FakeConfig, FakeServer
+from ideovault.vault import Vault
+
+API_KEY = "sk-test-Zq8-very-secret-key-4711"
+
+
+@pytest.fixture(scope="session")
+def fake() -> Iterator[FakeServer]:
+    with FakeServer(FakeConfig(api_key=API_KEY)) as server:
+        yield server
+
+
+@pytest.fixture
+def vault_home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def vault(fake: FakeServer, vault_home: Path) -> Iterator[Vault]:
+    fake.reset()
+    settings = load_settings(home=vault_home, env={}).with_overrides(
+        api_key=API_KEY, base_url=fake.base_url, retry_backoff=0.01
+    )
+    with Vault.open(settings=settings) as v:
+        yield v
+    fake.reset()
