@@ -206,11 +206,11 @@ def create_app(config: FakeConfig) -> FastAPI:
 
     @app.post("/_fake/faults")
     async def inject(request: Request) -> JSONResponse:
-        body = json.loads(await request.body())
-        kind, times = body.pop("kind"), int(body.pop("times", 1))
         try:
+            body = json.loads(await request.body())
+            kind, times = body.pop("kind"), int(body.pop("times", 1))
             state.faults.inject(kind, times, **body)
-        except ValueError as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"ok": True})
 

@@ -1,0 +1,65 @@
+"""Fixtures shared by the whole suite: database URLs for SQLite and PostgreSQL.
+
+PostgreSQL tests use the server at 127.0.0.1:5432 (user root, database test), each test run in
+its own schema. Without the server they skip — except under CI=true, where they fail loudly,
+so a CI machine that lost PostgreSQL cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_ADMIN_URL = os.environ.get(
+    "IDEOVAULT_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+)
+
+
+def _pg_unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL is required under CI but is not usable: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[str]:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure to connect means "no PostgreSQL here"
+        _pg_unavailable(str(exc).splitlines()[0])
+    yield PG_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(pg_admin: str) -> Iterator[str]:
+    """A fresh schema per test, dropped afterwards; the URL puts it first on search_path."""
+    schema = f"ideovault_test_{secrets.token_hex(6)}"
+    engine = create_engine(pg_admin)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{pg_admin}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'catalog.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def catalog_url(request: pytest.FixtureRequest) -> str:
+    """Run a catalog test once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
