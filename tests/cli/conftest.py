@@ -71,8 +71,8 @@ def run(cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]):
 def run_process(cli_env: dict[str, str]):
     """Call the CLI as a real process (for argv bytes, signals and start-up)."""
 
-    def _run(*args: str | bytes, timeout: float = 60) -> Result:
-        env = {**os.environ, **cli_env}
+    def _run(*args: str | bytes, timeout: float = 60, env: dict[str, str] | None = None) -> Result:
+        env = {**os.environ, **cli_env, **(env or {})}
         proc = subprocess.run(
             [sys.executable, "-m", "ideovault", *args],
             env=env,

@@ -133,3 +133,12 @@ def test_key_appears_in_no_output_or_file(run, cli_env) -> None:
     for path in Path(cli_env["IDEOVAULT_HOME"]).rglob("*"):
         if path.is_file():
             assert API_KEY.encode() not in path.read_bytes(), path
+
+
+def test_debug_logs_never_contain_the_key(run_process) -> None:
+    res = run_process(
+        "generate", "logged run", "-n", "2", "--json", env={"IDEOVAULT_LOG_LEVEL": "DEBUG"}
+    )
+    assert res.code == 0, res.err
+    assert "POST /v1/ideogram-v3/generate" in res.err  # the debug log did run
+    assert API_KEY not in res.err and API_KEY not in res.out
