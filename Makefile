@@ -19,7 +19,7 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/ideovault demo --home demo-vault
+	$(BIN)/ideovault --home demo-vault demo
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
