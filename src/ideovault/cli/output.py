@@ -4,6 +4,7 @@ stderr. Kept in one place so every command follows the same contract (DESIGN.md)
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -16,6 +17,8 @@ from ideovault.catalog.records import ImageRecord
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out.width = 200  # piped or captured: keep every column readable rather than 80 wide
 
 
 def print_json(data: Any) -> None:
@@ -57,19 +60,21 @@ STATUS_STYLE = {
 
 def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False, header_style="bold")
-    table.add_column("id", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=36)
     table.add_column("status", no_wrap=True)
     table.add_column("model", no_wrap=True)
     table.add_column("seed", justify="right", no_wrap=True)
     table.add_column("size", no_wrap=True)
     table.add_column("bytes", justify="right", no_wrap=True)
-    table.add_column("prompt", overflow="fold", ratio=2)
-    table.add_column("stored at", overflow="fold", ratio=2)
+    table.add_column("prompt", overflow="fold", ratio=2, min_width=16)
+    table.add_column("stored at", overflow="fold", ratio=3, min_width=24)
     for r in records:
         style = STATUS_STYLE.get(r.status.value, "")
-        where = r.local_path or r.stored_uri or (r.error or "")
+        where = r.local_path or r.stored_uri or r.error or ""
+        if r.status.value == "unsafe":
+            where = "withheld by Ideogram's safety check (still billed)"
         table.add_row(
-            r.id[:13],
+            r.id,
             f"[{style}]{r.status.value}[/]" if style else r.status.value,
             r.model,
             "" if r.seed is None else str(r.seed),
