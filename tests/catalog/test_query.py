@@ -38,7 +38,9 @@ def test_relative_dates_and_negations() -> None:
     assert q.terms == (Term("cat", negated=True), Term("black cat", phrase=True, negated=True))
     assert q.models == ("V_2_TURBO",) and q.aspects == ("16x9",)
     assert not q.has_text and q.effective_sort == "-created"
-    assert parse("fox").effective_sort == "relevance"
+    assert parse("fox").effective_sort == "-created"
+    assert parse("fox sort:relevance").effective_sort == "relevance"
+    assert parse("sort:relevance").effective_sort == "-created"  # nothing to rank by
 
 
 @pytest.mark.parametrize(

@@ -84,9 +84,11 @@ class Query:
 
     @property
     def effective_sort(self) -> str:
-        if self.sort:
+        """Newest first unless asked: ranking every match of a common word is what makes
+        naive full-text search slow, and recency is what people browse by."""
+        if self.sort and not (self.sort.lstrip("-") == "relevance" and not self.has_text):
             return self.sort
-        return "relevance" if self.has_text else "-created"
+        return "-created"
 
 
 def _parse_date(text: str, now: datetime, *, end_of_day: bool) -> datetime:

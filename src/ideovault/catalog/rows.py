@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-
-from sqlalchemy import RowMapping
+from typing import Any
 
 from ideovault.catalog.records import GenerationRecord, ImageRecord
 
@@ -18,17 +18,19 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def image_from_row(row: RowMapping, tags: tuple[str, ...] = ()) -> ImageRecord:
+def image_from_row(row: Mapping[Any, Any], tags: tuple[str, ...] = ()) -> ImageRecord:
     data = dict(row)
     data["index"] = data.pop("idx")
     data.pop("trashed_at", None)
+    data.pop("tags_text", None)
+    data.pop("search_vector", None)
     for name in DATE_FIELDS:
         if name in data:
             data[name] = utc(data[name])
     return ImageRecord(**data, tags=tags)
 
 
-def generation_from_row(row: RowMapping) -> GenerationRecord:
+def generation_from_row(row: Mapping[Any, Any]) -> GenerationRecord:
     data = dict(row)
     data.pop("response", None)
     data.pop("cost_usd", None)

@@ -78,6 +78,9 @@ images = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("stored_at", DateTime(timezone=True)),
     Column("trashed_at", DateTime(timezone=True)),
+    # Tags joined by spaces, kept in step with image_tags by the catalog, so the full-text
+    # index (FTS5 triggers / a generated tsvector) can cover them without a join.
+    Column("tags_text", Text),
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),
@@ -85,6 +88,7 @@ images = Table(
     Index("ix_images_model", "model"),
     Index("ix_images_sha256", "sha256"),
     Index("ix_images_parent", "parent_id"),
+    Index("ix_images_size", "size_bytes"),
 )
 
 image_tags = Table(

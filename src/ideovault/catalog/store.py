@@ -17,7 +17,9 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.sql import Select
 
 from ideovault.catalog import engine as engines
-from ideovault.catalog import schema
+from ideovault.catalog import schema, search
+from ideovault.catalog.query import Query
+from ideovault.catalog.query import parse as parse_query
 from ideovault.catalog.records import (
     GenerationRecord,
     GenerationStatus,
@@ -28,6 +30,7 @@ from ideovault.catalog.records import (
 )
 from ideovault.catalog.rows import generation_from_row, image_from_row
 from ideovault.catalog.schema import generations, image_tags, images
+from ideovault.catalog.search import SearchPage
 from ideovault.errors import AmbiguousId, NotFound
 from ideovault.ids import normalize_prefix
 
@@ -106,6 +109,7 @@ class Catalog:
             data = image.model_dump(exclude={"tags", "index"})
             data["idx"] = image.index
             data["generation_id"] = generation_id
+            data["tags_text"] = " ".join(image.tags)
             pending = image.is_safe and image.original_url
             data["status"] = (ImageStatus.PENDING if pending else ImageStatus.UNSAFE).value
             data["starred"] = False
@@ -228,6 +232,29 @@ class Catalog:
         with self.engine.connect() as conn:
             return {status: count for status, count in conn.execute(query)}
 
+    # -- search ------------------------------------------------------------------------------
+
+    def search(
+        self, query: Query | str, *, limit: int = 50, cursor: str | None = None
+    ) -> SearchPage:
+        """One page of results for the search language (see ``catalog/query.py``)."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        with self.engine.connect() as conn:
+            parent_id = (
+                self._resolve(conn, images, parsed.parent, "image") if parsed.parent else None
+            )
+            stmt, sort, key = search.build(
+                parsed, self.dialect, limit=limit, cursor=cursor, parent_id=parent_id
+            )
+            offset = 0
+            if key == "relevance" and cursor:
+                offset = int(search._decode_cursor(cursor, sort)["o"])
+            rows = list(conn.execute(stmt).mappings())
+            result = search.page(rows, sort, key, limit, offset)
+            tags = self._tags(conn, [r.id for r in result.records])
+        records = [r.model_copy(update={"tags": tags.get(r.id, ())}) for r in result.records]
+        return search.SearchPage(records, result.next_cursor)
+
     # -- tags and stars ----------------------------------------------------------------------
 
     def set_tags(self, image_id: str, add: Iterable[str], remove: Iterable[str]) -> ImageRecord:
@@ -245,6 +272,15 @@ class Catalog:
                 conn.execute(
                     insert(image_tags), [{"image_id": record.id, "tag": t} for t in to_add]
                 )
+            # Keep the denormalised copy (what full-text search indexes) in the same transaction.
+            tags = conn.execute(
+                select(image_tags.c.tag)
+                .where(image_tags.c.image_id == record.id)
+                .order_by(image_tags.c.tag)
+            ).scalars()
+            conn.execute(
+                update(images).where(images.c.id == record.id).values(tags_text=" ".join(tags))
+            )
         return self.get_image(record.id)
 
     def set_starred(self, image_id: str, starred: bool) -> ImageRecord:

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from ideovault.cli import demo, generate, records, recover  # noqa: F401  (register commands)
+from ideovault.cli import demo, generate, records, recover, search  # noqa: F401  (register commands)
 from ideovault.cli.app import app
 from ideovault.cli.output import err
 from ideovault.errors import IdeovaultError, UserError

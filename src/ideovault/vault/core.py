@@ -30,6 +30,7 @@ from ideovault.catalog.records import (
     NewImage,
     StoredInfo,
 )
+from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.vault.download import fetch
 from ideovault.vault.events import Event, EventSink
@@ -129,6 +130,25 @@ class Vault:
     ) -> Images:
         records = self.catalog.list_images(limit=limit, before_id=before_id, statuses=statuses)
         return [self._present(r) for r in records]
+
+    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> SearchPage:
+        """One page of results for the search language; ``next_cursor`` continues it."""
+        page = self.catalog.search(query, limit=limit, cursor=cursor)
+        return SearchPage([self._present(r) for r in page.records], page.next_cursor)
+
+    # -- tags and stars ----------------------------------------------------------------------
+
+    def tag(
+        self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> Images:
+        """Add and remove tags (normalised and validated) on each image; returns the records."""
+        to_add, to_remove = normalize_tags(add), normalize_tags(remove)
+        records = [self.catalog.get_image(i) for i in ids]  # resolve all before changing any
+        return [self._present(self.catalog.set_tags(r.id, to_add, to_remove)) for r in records]
+
+    def star(self, ids: Iterable[str], starred: bool = True) -> Images:
+        records = [self.catalog.get_image(i) for i in ids]
+        return [self._present(self.catalog.set_starred(r.id, starred)) for r in records]
 
     # -- generating --------------------------------------------------------------------------
 

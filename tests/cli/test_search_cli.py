@@ -1,0 +1,65 @@
+"""`search`, `tag`, `star` through the CLI: formats, pages, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def generate(run, prompt: str, *extra: str) -> dict:
+    res = run("generate", prompt, "--magic-prompt", "OFF", "--json", *extra)
+    assert res.code == 0, res.err
+    return json.loads(res.out)[0]
+
+
+def test_search_formats_and_pages(run) -> None:
+    fox = generate(run, "red fox in a field", "--tag", "animal")
+    generate(run, "blue whale", "--tag", "animal")
+    owl = generate(run, "snowy owl at night", "--tag", "bird")
+    res = run("search", "tag:animal", "--json")
+    body = json.loads(res.out)
+    assert [r["prompt"] for r in body["results"]] == ["blue whale", "red fox in a field"]
+    assert body["next"] is None
+    paths = run("search", "fox", "--format", "paths").out.splitlines()
+    assert paths == [fox["local_path"]] and Path(paths[0]).is_file()
+    lines = run("search", "", "--format", "jsonl").out.splitlines()
+    assert json.loads(lines[0])["id"] == owl["id"] and len(lines) == 3
+    first = json.loads(run("search", "", "--limit", "2", "--json").out)
+    second = json.loads(run("search", "", "--limit", "2", "--after", first["next"], "--json").out)
+    assert len(first["results"]) == 2 and len(second["results"]) == 1
+    table = run("search", "owl")
+    assert table.code == 0 and "snowy owl" in table.out
+
+
+def test_search_syntax_error_names_the_position(run) -> None:
+    res = run("search", 'fox "unclosed')
+    assert res.code == 2
+    assert "position 5" in res.err and "closing quote" in res.err and "Traceback" not in res.err
+
+
+def test_tag_star_unstar(run) -> None:
+    image = generate(run, "lighthouse")
+    res = run("tag", image["id"][:30], "+Sea Side", "+poster", "--json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out)[0]["tags"] == ["poster", "sea-side"]
+    res = run("tag", image["id"], "-poster", "--json")
+    assert json.loads(res.out)[0]["tags"] == ["sea-side"]
+    assert (
+        json.loads(run("search", "tag:sea-side", "--json").out)["results"][0]["id"] == image["id"]
+    )
+    assert json.loads(run("star", image["id"], "--json").out)[0]["starred"] is True
+    assert len(json.loads(run("search", "is:starred", "--json").out)["results"]) == 1
+    assert json.loads(run("unstar", image["id"], "--json").out)[0]["starred"] is False
+
+
+def test_tag_errors(run) -> None:
+    image = generate(run, "lighthouse")
+    assert run("tag", image["id"]).code == 2
+    assert run("tag", "+orphan").code == 2
+    res = run("tag", image["id"], "+" + "x" * 65)
+    assert res.code == 2 and "longer than 64" in res.err
+    res = run("tag", image["id"], "+a\x07b")
+    assert res.code == 2 and "control" in res.err
+    res = run("tag", "ffffffff", "+x")
+    assert res.code == 2 and "no image" in res.err
+    assert run("star", "../../etc/passwd").code == 2
