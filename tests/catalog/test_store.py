@@ -174,3 +174,14 @@ def test_hostile_text_round_trips_exactly(catalog: Catalog, prompt: str) -> None
     )
     assert catalog.get_image(row.id).prompt == prompt
     assert catalog.get_generation(gid).request["prompt"] == prompt
+
+
+def test_head_constant_matches_the_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from ideovault.catalog.engine import HEAD, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD

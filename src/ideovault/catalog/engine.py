@@ -10,18 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from ideovault.errors import IdeovaultError, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration. Kept as a constant so that opening an up-to-date catalog costs one
+# query and no Alembic import (a test checks it matches the migrations folder).
+HEAD = "0002"
 
 
 def normalize_url(url: str) -> str:
@@ -64,7 +62,7 @@ def create(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+            parsed, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -78,19 +76,22 @@ def create(url: str) -> Engine:
         ) from None
 
 
-def _head() -> str | None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op (one query) when it already is."""
     try:
+        if current_revision(engine) == HEAD:
+            return
+        from alembic import command  # only when there is work to do: it is slow to import
+        from alembic.config import Config
+
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            if current is not None and current == _head():
-                return
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = conn

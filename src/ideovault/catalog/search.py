@@ -28,15 +28,16 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
+    column,
     exists,
     func,
     literal_column,
     not_,
     or_,
     select,
+    table,
     text,
 )
-from sqlalchemy.dialects.postgresql.ext import phraseto_tsquery
 from sqlalchemy.sql.functions import Function
 
 from ideovault.catalog.query import Query, Term
@@ -143,42 +144,38 @@ def build(
     where = _filters(query, parent_id)
     after = _decode_cursor(cursor, sort) if cursor else None
     sqlite = dialect == "sqlite"
-    key = literal_column("images.rowid") if sqlite else images.c.id
+    key: Any = literal_column("images.rowid") if sqlite else images.c.id
+    source: Any = images
 
-    text_match: ColumnElement[bool] | None = None
     rank: Any = None
     positive = fts5_expression(query.terms)
     negative = fts5_negative(query.terms)
     if sqlite:
-        if positive:
-            text_match = literal_column("images.rowid").in_(
-                select(literal_column("rowid"))
-                .select_from(text("images_fts"))
-                .where(text("images_fts MATCH :fts").bindparams(fts=positive))
-            )
         if negative:
-            where.append(
-                literal_column("images.rowid").not_in(
-                    select(literal_column("rowid"))
-                    .select_from(text("images_fts"))
-                    .where(text("images_fts MATCH :neg").bindparams(neg=negative))
-                )
-            )
+            where.append(literal_column("images.rowid").not_in(_fts_rowids(negative, "neg")))
+        if positive and name == "relevance":
+            return _sqlite_relevance(where, positive, limit, after), sort, "relevance"
+        if positive:
+            # Drive the query from the FTS index, walking its rowids newest first, so a page
+            # of a common word stops after finding enough rows instead of collecting them all.
+            fts = table("images_fts", column("rowid"))
+            key = fts.c.rowid
+            source = fts.join(images, literal_column("images.rowid") == fts.c.rowid)
+            where.append(literal_column("images_fts").op("MATCH")(bindparam("fts", positive)))
     else:
         tsq = _pg_tsquery(query.terms)
         if tsq is not None:
-            text_match = literal_column("images.search_vector").op("@@")(tsq)
+            where.append(literal_column("images.search_vector").op("@@")(tsq))
             rank = func.ts_rank(literal_column("images.search_vector"), tsq)
-    if text_match is not None:
-        where.append(text_match)
-    elif query.has_text:
+        if rank is not None and name == "relevance":
+            return _pg_relevance(where, rank, limit, after), sort, "relevance"
+    if query.has_text and positive is None:
         where.append(literal_column("1") == 0)  # only punctuation: nothing can match
-
     if name == "relevance":
-        return _relevance(where, sqlite, positive, rank, limit, after), sort, "relevance"
+        name = "created"  # nothing to rank by (only negated words)
 
     order_col = {"created": key, "size": images.c.size_bytes, "seed": images.c.seed}[name]
-    stmt = select(images, key.label("_key")).where(*where)
+    stmt = select(images, key.label("_key")).select_from(source).where(*where)
 
     def beyond(column: Any, value: Any) -> Any:
         return column < value if descending else column > value
@@ -205,45 +202,70 @@ def build(
     return stmt.order_by(*order).limit(limit + 1), sort, name
 
 
-def _relevance(
-    where: list[ColumnElement[bool]],
-    sqlite: bool,
-    positive: str | None,
-    rank: Any,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Any:
+def _offset(after: dict[str, Any] | None) -> int:
     offset = int(after["o"]) if after else 0
-    if offset < 0 or offset > RELEVANCE_WINDOW:
+    if not 0 <= offset <= RELEVANCE_WINDOW:
         raise UserError("invalid cursor")
-    key = literal_column("images.rowid") if sqlite else images.c.id
-    if sqlite:
-        # bm25 needs the FTS table in the FROM clause with its MATCH.
-        fts_rank: Any = literal_column("bm25(images_fts, 1.0, 0.6, 0.2, 0.8)")
-        window = (
-            select(images, key.label("_key"), fts_rank.label("_rank"))
-            .select_from(images)
-            .join(text("images_fts"), literal_column("images_fts.rowid") == key)
-            .where(text("images_fts MATCH :fts_rank").bindparams(fts_rank=positive), *where)
-            .order_by(key.desc())
-            .limit(RELEVANCE_WINDOW)
-            .subquery()
+    return offset
+
+
+def _fts_rowids(expression: str, name: str) -> Any:
+    return (
+        select(literal_column("rowid"))
+        .select_from(text("images_fts"))
+        .where(text(f"images_fts MATCH :{name}").bindparams(**{name: expression}))
+    )
+
+
+def _sqlite_relevance(
+    where: list[ColumnElement[bool]], positive: str, limit: int, after: dict[str, Any] | None
+) -> Any:
+    """bm25 over the newest RELEVANCE_WINDOW matches (an FTS-only scan), then filters."""
+    window = (
+        select(
+            literal_column("rowid").label("hit"),
+            literal_column("bm25(images_fts, 1.0, 0.6, 0.2, 0.8)").label("score"),
         )
-        ordered = window.c._rank.asc()
-    else:
-        window = (
-            select(images, key.label("_key"), rank.label("_rank"))
-            .where(*where)
-            .order_by(key.desc())
-            .limit(RELEVANCE_WINDOW)
-            .subquery()
-        )
-        ordered = window.c._rank.desc()
-    return select(window).order_by(ordered, window.c._key.desc()).offset(offset).limit(limit + 1)
+        .select_from(text("images_fts"))
+        .where(text("images_fts MATCH :fts_rank").bindparams(fts_rank=positive))
+        .order_by(literal_column("rowid").desc())
+        .limit(RELEVANCE_WINDOW)
+        .subquery("window")
+    )
+    key: Any = literal_column("images.rowid")
+    return (
+        select(images, key.label("_key"), window.c.score.label("_rank"))
+        .select_from(window.join(images, key == window.c.hit))
+        .where(*where)
+        .order_by(window.c.score.asc(), key.desc())
+        .offset(_offset(after))
+        .limit(limit + 1)
+    )
+
+
+def _pg_relevance(
+    where: list[ColumnElement[bool]], rank: Any, limit: int, after: dict[str, Any] | None
+) -> Any:
+    """ts_rank over the newest RELEVANCE_WINDOW matches."""
+    window = (
+        select(images, images.c.id.label("_key"), rank.label("_rank"))
+        .where(*where)
+        .order_by(images.c.id.desc())
+        .limit(RELEVANCE_WINDOW)
+        .subquery()
+    )
+    return (
+        select(window)
+        .order_by(window.c._rank.desc(), window.c._key.desc())
+        .offset(_offset(after))
+        .limit(limit + 1)
+    )
 
 
 def _pg_tsquery(terms: Sequence[Term]) -> Any:
     """Each term a ``phraseto_tsquery`` of its tokens (bound parameters), joined with AND/NOT."""
+    from sqlalchemy.dialects.postgresql.ext import phraseto_tsquery  # PostgreSQL only
+
     expr: Any = None
     for i, term in enumerate(terms):
         tokens = _tokens(term)

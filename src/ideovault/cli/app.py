@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ideovault.config import Settings, load_settings
-from ideovault.vault import Vault
+
+if TYPE_CHECKING:
+    from ideovault.vault import Vault
 
 app = typer.Typer(
     name="ideovault",
@@ -30,6 +33,8 @@ class Globals:
         return load_settings(self.home, self.database_url, self.storage_url)
 
     def open_vault(self) -> Vault:
+        from ideovault.vault import Vault  # imported on use: `--help` stays instant
+
         return Vault.open(settings=self.settings())
 
 

@@ -11,11 +11,9 @@ from typing import Any
 
 import typer
 
-from ideovault.catalog.records import ImageRecord
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import images_table, out, say
 from ideovault.config import load_settings
-from ideovault.vault import Vault
 
 DEMO_KEY = "demo-key-not-secret"
 
@@ -39,7 +37,9 @@ def demo(
     latency: float = typer.Option(0.2, "--latency", help="Seconds the fake API takes per call."),
 ) -> None:
     """Generate a handful of images against the built-in fake API and show what was stored."""
+    from ideovault.catalog.records import ImageRecord
     from ideovault.fake import FakeConfig, FakeServer
+    from ideovault.vault import Vault
 
     home = GLOBALS.home or Path("demo-vault")
     with FakeServer(FakeConfig(api_key=DEMO_KEY, latency=latency)) as fake:

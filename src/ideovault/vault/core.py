@@ -14,12 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ideovault import ids
-from ideovault.api import GenerateResponse, IdeogramClient
 from ideovault.api.errors import ApiError, DownloadFailed, LinkExpired, MissingKey
-from ideovault.api.params import GenerateParams, parse_params
 from ideovault.blobs import BlobStore, open_store
 from ideovault.catalog import Catalog
 from ideovault.catalog.records import (
@@ -32,10 +30,14 @@ from ideovault.catalog.records import (
 )
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
-from ideovault.vault.download import fetch
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.owner import current_owner
 from ideovault.vault.tags import normalize_tags
+
+if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
+    from ideovault.api.client import IdeogramClient
+    from ideovault.api.params import GenerateParams
+    from ideovault.api.responses import GenerateResponse
 
 log = logging.getLogger("ideovault.vault")
 
@@ -98,6 +100,8 @@ class Vault:
     def client(self) -> IdeogramClient:
         """Built on first use, so read-only commands work without a key."""
         if self._client is None:
+            from ideovault.api.client import IdeogramClient
+
             s = self.settings
             self._client = IdeogramClient(
                 s.api_key,
@@ -154,6 +158,8 @@ class Vault:
 
     def prepare(self, prompt: str, **params: Any) -> GenerateParams:
         """Validate a request without sending it (raises UserError on bad input)."""
+        from ideovault.api.params import parse_params
+
         return parse_params(prompt=prompt, **params)
 
     def generate(
@@ -252,6 +258,8 @@ class Vault:
 
     def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
         """Download one pending image and mark it stored, expired, or still pending with why."""
+        from ideovault.vault.download import fetch
+
         assert record.original_url is not None
         try:
             got = fetch(self.client, self.store, record.original_url)

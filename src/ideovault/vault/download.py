@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from PIL import Image, UnidentifiedImageError
 
-from ideovault.api import IdeogramClient
+from ideovault.api.client import IdeogramClient
 from ideovault.api.errors import DownloadFailed, LinkExpired
 from ideovault.blobs import EXTENSIONS, BlobRef, BlobStore, Staged
 
