@@ -63,3 +63,16 @@ def test_tag_errors(run) -> None:
     res = run("tag", "ffffffff", "+x")
     assert res.code == 2 and "no image" in res.err
     assert run("star", "../../etc/passwd").code == 2
+
+
+def test_similar_dupes_backfill_cli(run) -> None:
+    a = generate(run, "twin picture", "--seed", "7")
+    b = generate(run, "twin picture", "--seed", "7")
+    res = run("similar", a["id"], "--json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out)[0] == {**b, "distance": 0}
+    groups = json.loads(run("dupes", "--json").out)
+    assert [sorted(m["id"] for m in g) for g in groups] == [sorted([a["id"], b["id"]])]
+    assert json.loads(run("backfill", "--json").out) == {"hashed": 0, "unreadable": []}
+    assert run("similar", "nope").code == 2
+    assert run("dupes", "--max-distance", "40").code == 2

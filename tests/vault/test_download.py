@@ -22,7 +22,9 @@ def decode(tmp_path: Path, data: bytes) -> tuple[str, int, int]:
     with LocalBlobStore(tmp_path).stage() as staged:
         staged.write(data)
         staged.finish()
-        return _decode(staged)
+        mime, width, height, phash = _decode(staged)
+        assert len(phash) == 16 and int(phash, 16) >= 0
+        return mime, width, height
 
 
 def test_a_good_png_passes(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ class ImageRecord(BaseModel):
     width: int | None = None
     height: int | None = None
     mime: str | None = None
+    phash: str | None = None
     status: ImageStatus = ImageStatus.PENDING
     error: str | None = None
     tags: tuple[str, ...] = ()
@@ -137,6 +138,7 @@ class StoredInfo(BaseModel):
     width: int
     height: int
     mime: str
+    phash: str | None = None
     blob_key: str
     stored_uri: str
     local_path: str | None

@@ -81,6 +81,7 @@ images = Table(
     # Tags joined by spaces, kept in step with image_tags by the catalog, so the full-text
     # index (FTS5 triggers / a generated tsvector) can cover them without a join.
     Column("tags_text", Text),
+    Column("phash", String(16)),  # perceptual hash (64-bit, hex) for similar-image search
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),
@@ -89,6 +90,7 @@ images = Table(
     Index("ix_images_sha256", "sha256"),
     Index("ix_images_parent", "parent_id"),
     Index("ix_images_size", "size_bytes"),
+    Index("ix_images_phash", "phash"),
 )
 
 image_tags = Table(

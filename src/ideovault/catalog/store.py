@@ -335,3 +335,41 @@ class Catalog:
             shown = ", ".join(f[:13] for f in found[:5])
             raise AmbiguousId(f"id prefix {text!r} matches several {what}s ({shown}…): type more")
         return str(found[0])
+
+    # -- perceptual hashes -------------------------------------------------------------------
+
+    def phashes(self) -> list[tuple[str, str]]:
+        """(id, phash) of every live image that has one: the input of similarity search."""
+        query = (
+            select(images.c.id, images.c.phash)
+            .where(images.c.phash.is_not(None), images.c.trashed_at.is_(None))
+            .order_by(images.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [(str(i), str(h)) for i, h in conn.execute(query)]
+
+    def without_phash(self, *, limit: int = 500, after_id: str = "") -> list[ImageRecord]:
+        query = (
+            select(images)
+            .where(
+                images.c.phash.is_(None),
+                images.c.status == ImageStatus.STORED.value,
+                images.c.id > after_id,
+            )
+            .order_by(images.c.id)
+            .limit(limit)
+        )
+        return self._fetch_images(query)
+
+    def set_phash(self, image_id: str, phash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(images).where(images.c.id == image_id).values(phash=phash))
+
+    def get_images(self, ids: Sequence[str]) -> list[ImageRecord]:
+        """Records for exact ids, in the order given (missing ids are skipped)."""
+        found: dict[str, ImageRecord] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for record in self._fetch_images(select(images).where(images.c.id.in_(chunk))):
+                found[record.id] = record
+        return [found[i] for i in ids if i in found]

@@ -6,7 +6,14 @@ import logging
 import os
 import sys
 
-from ideovault.cli import demo, generate, records, recover, search  # noqa: F401  (register commands)
+from ideovault.cli import (  # noqa: F401  (register commands)
+    demo,
+    generate,
+    records,
+    recover,
+    search,
+    similar,
+)
 from ideovault.cli.app import app
 from ideovault.cli.output import err
 from ideovault.errors import IdeovaultError, UserError

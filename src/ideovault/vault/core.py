@@ -8,6 +8,7 @@ missing, and :meth:`Vault.recover` finishes the work.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,11 +39,13 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
     from ideovault.api.responses import GenerateResponse
+    from ideovault.vault.similar import BackfillReport, Match
 
 log = logging.getLogger("ideovault.vault")
 
 # `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
 Images = list[ImageRecord]
+Matches = list["Match"]
 
 
 class Vault:
@@ -139,6 +142,24 @@ class Vault:
         """One page of results for the search language; ``next_cursor`` continues it."""
         page = self.catalog.search(query, limit=limit, cursor=cursor)
         return SearchPage([self._present(r) for r in page.records], page.next_cursor)
+
+    def similar(self, image_id: str, limit: int = 20) -> Matches:
+        """Images that look like this one, closest first (perceptual hash distance)."""
+        from ideovault.vault.similar import similar
+
+        return similar(self, image_id, limit)
+
+    def dupes(self, max_distance: int = 3) -> builtins.list[Matches]:
+        """Groups of near-identical images across the vault."""
+        from ideovault.vault.similar import dupes
+
+        return dupes(self, max_distance)
+
+    def backfill(self) -> BackfillReport:
+        """Perceptual hashes for stored images that were stored before hashes existed."""
+        from ideovault.vault.similar import backfill
+
+        return backfill(self)
 
     # -- tags and stars ----------------------------------------------------------------------
 
@@ -288,6 +309,7 @@ class Vault:
             width=got.width,
             height=got.height,
             mime=got.mime,
+            phash=got.phash,
             blob_key=got.blob.key,
             stored_uri=got.blob.uri,
             local_path=str(got.blob.local_path) if got.blob.local_path else None,

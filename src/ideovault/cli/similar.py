@@ -1,0 +1,58 @@
+"""`ideovault similar`, `dupes`, `backfill`: find pictures by what they look like."""
+
+from __future__ import annotations
+
+import typer
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.output import images_table, out, print_json, say
+
+
+@app.command()
+def similar(
+    image_id: str = typer.Argument(..., metavar="ID"),
+    limit: int = typer.Option(20, "--limit", "-l", help="How many (1 … 1000)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Images that look like this one, closest first (0 = same picture)."""
+    with GLOBALS.open_vault() as vault:
+        matches = vault.similar(image_id, limit)
+    if as_json:
+        print_json([{**m.record.to_json(), "distance": m.distance} for m in matches])
+        return
+    out.print(images_table([m.record for m in matches]))
+    say("distances: " + ", ".join(str(m.distance) for m in matches))
+
+
+@app.command()
+def dupes(
+    max_distance: int = typer.Option(3, "--max-distance", help="Differing bits allowed (0-3)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Groups of near-identical images across the vault."""
+    with GLOBALS.open_vault() as vault:
+        groups = vault.dupes(max_distance)
+    if as_json:
+        print_json(
+            [[{**m.record.to_json(), "distance": m.distance} for m in group] for group in groups]
+        )
+        return
+    for n, group in enumerate(groups, 1):
+        out.print(images_table([m.record for m in group], title=f"group {n}"))
+    say(f"{len(groups)} group(s) of near-identical images")
+
+
+@app.command()
+def backfill(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Compute perceptual hashes for stored images that lack one."""
+    with GLOBALS.open_vault() as vault:
+        report = vault.backfill()
+    unreadable = report.unreadable or []
+    if as_json:
+        print_json({"hashed": report.hashed, "unreadable": unreadable})
+    else:
+        say(f"hashed {report.hashed} image(s)")
+        for image_id in unreadable:
+            say(f"[red]unreadable[/] {image_id}: run `ideovault verify`")
+    if unreadable:
+        raise typer.Exit(1)
