@@ -3,8 +3,8 @@
 
 The seed kept every record in one JSON file and searched with a substring filter in memory;
 its time per search is "load the file + filter", because every CLI run starts from the file.
-Records are synthetic but shaped like real use: 8–20 word prompts drawn from a Zipf-like
-vocabulary (so common words match a large share of rows), 0–3 tags, several models and styles,
+Records are synthetic but shaped like real use: 8-20 word prompts drawn from a Zipf-like
+vocabulary (so common words match a large share of rows), 0-3 tags, several models and styles,
 two years of dates. Only ratios are meaningful on these noisy machines.
 
     python bench/search.py                  # 1M on SQLite, 100k on PostgreSQL if reachable
@@ -158,7 +158,7 @@ def time_queries(catalog: Catalog, runs: int) -> list[tuple[str, float, float, i
             count = len(catalog.search(q, limit=50, cursor=cursor).records)
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         results.append((name, statistics.median(times), p95, count))
     return results
 
