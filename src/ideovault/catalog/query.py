@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 2_000
 MAX_SEED = 2_147_483_647
 SORT_KEYS = ("relevance", "created", "size", "seed")
 IS_VALUES = ("starred", "trashed")
-STATUSES = ("pending", "stored", "expired", "failed", "unsafe")
+STATUSES = ("pending", "stored", "expired", "failed", "unsafe", "lost")
 FILTER_KEYS = (
     "tag", "model", "style", "aspect", "seed", "after", "before", "safe", "is", "status",
     "parent", "sort",

@@ -18,6 +18,7 @@ class ImageStatus(StrEnum):
     EXPIRED = "expired"  # the link died before we could download it
     FAILED = "failed"  # downloads kept failing (corrupt, truncated) — see `error`
     UNSAFE = "unsafe"  # the API withheld the image (is_image_safe false, no url); still billed
+    LOST = "lost"  # was stored, but its file is gone and no identical copy exists (verify)
 
 
 class GenerationStatus(StrEnum):
@@ -68,8 +69,9 @@ class ImageRecord(BaseModel):
     parent_id: str | None = None
     created_at: datetime
     stored_at: datetime | None = None
+    trashed_at: datetime | None = None
 
-    @field_serializer("url_expires_at", "created_at", "stored_at")
+    @field_serializer("url_expires_at", "created_at", "stored_at", "trashed_at")
     def _dates(self, value: datetime | None) -> str | None:
         return _iso(value)
 

@@ -21,7 +21,6 @@ def utc(value: datetime | None) -> datetime | None:
 def image_from_row(row: Mapping[Any, Any], tags: tuple[str, ...] = ()) -> ImageRecord:
     data = dict(row)
     data["index"] = data.pop("idx")
-    data.pop("trashed_at", None)
     data.pop("tags_text", None)
     data.pop("search_vector", None)
     for name in DATE_FIELDS:

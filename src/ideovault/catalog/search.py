@@ -151,11 +151,17 @@ def build(
     positive = fts5_expression(query.terms)
     negative = fts5_negative(query.terms)
     if sqlite:
-        if negative:
+        if negative and positive:
+            # FTS5's own NOT: excluded words cost one doclist merge, not a list of every match.
+            positive = f"({positive}) NOT ({negative})"
+        elif negative:
             where.append(literal_column("images.rowid").not_in(_fts_rowids(negative, "neg")))
         if positive and name == "relevance":
             return _sqlite_relevance(where, positive, limit, after), sort, "relevance"
-        if positive:
+        if positive and name != "created":
+            # Ordered by another column: collect the matches, then sort them.
+            where.append(literal_column("images.rowid").in_(_fts_rowids(positive, "fts")))
+        elif positive:
             # Drive the query from the FTS index, walking its rowids newest first, so a page
             # of a common word stops after finding enough rows instead of collecting them all.
             fts = table("images_fts", column("rowid"))
@@ -199,6 +205,11 @@ def build(
     else:  # records without a value (not yet stored) come last either way, on both databases
         direction = order_col.desc() if descending else order_col.asc()
         order = [direction.nulls_last(), key.desc() if descending else key.asc()]
+    if sqlite and source is images:
+        # Late row lookup: find the page's rowids through the indexes alone, then fetch just
+        # those rows, instead of carrying whole rows through a sort of every candidate.
+        page_keys = stmt.with_only_columns(key).order_by(*order).limit(limit + 1)
+        stmt = select(images, key.label("_key")).where(key.in_(page_keys.scalar_subquery()))
     return stmt.order_by(*order).limit(limit + 1), sort, name
 
 

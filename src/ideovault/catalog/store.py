@@ -199,7 +199,7 @@ class Catalog:
 
     def images_of_generation(self, generation_id: str) -> list[ImageRecord]:
         query = select(images).where(images.c.generation_id == generation_id).order_by(images.c.idx)
-        return self._fetch_images(query)
+        return self.fetch_images(query)
 
     def list_images(
         self,
@@ -217,13 +217,13 @@ class Catalog:
             query = query.where(images.c.status.in_([s.value for s in statuses]))
         if not include_trashed:
             query = query.where(images.c.trashed_at.is_(None))
-        return self._fetch_images(query)
+        return self.fetch_images(query)
 
     def pending_images(self) -> list[tuple[ImageRecord, GenerationRecord]]:
         query = (
             select(images).where(images.c.status == ImageStatus.PENDING.value).order_by(images.c.id)
         )
-        pending = self._fetch_images(query)
+        pending = self.fetch_images(query)
         gens = {g: self.get_generation(g) for g in {r.generation_id for r in pending}}
         return [(r, gens[r.generation_id]) for r in pending]
 
@@ -291,7 +291,7 @@ class Catalog:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _fetch_images(self, query: Select[Any]) -> list[ImageRecord]:
+    def fetch_images(self, query: Select[Any]) -> list[ImageRecord]:
         with self.engine.connect() as conn:
             rows = list(conn.execute(query).mappings())
             tags = self._tags(conn, [r["id"] for r in rows])
@@ -359,7 +359,7 @@ class Catalog:
             .order_by(images.c.id)
             .limit(limit)
         )
-        return self._fetch_images(query)
+        return self.fetch_images(query)
 
     def set_phash(self, image_id: str, phash: str) -> None:
         with self.engine.begin() as conn:
@@ -370,6 +370,6 @@ class Catalog:
         found: dict[str, ImageRecord] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
-            for record in self._fetch_images(select(images).where(images.c.id.in_(chunk))):
+            for record in self.fetch_images(select(images).where(images.c.id.in_(chunk))):
                 found[record.id] = record
         return [found[i] for i in ids if i in found]

@@ -12,7 +12,7 @@ import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
     from ideovault.api.responses import GenerateResponse
+    from ideovault.vault.lifecycle import PurgeReport
     from ideovault.vault.similar import BackfillReport, Match
+    from ideovault.vault.verify import VerifyReport
 
 log = logging.getLogger("ideovault.vault")
 
@@ -161,6 +163,35 @@ class Vault:
 
         return backfill(self)
 
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def trash(self, ids: Iterable[str]) -> Images:
+        """Move images to the trash: hidden from list and search, files kept."""
+        from ideovault.vault.lifecycle import trash
+
+        return [self._present(r) for r in trash(self, ids)]
+
+    def restore(self, ids: Iterable[str]) -> Images:
+        from ideovault.vault.lifecycle import restore
+
+        return [self._present(r) for r in restore(self, ids)]
+
+    def trashed(self) -> Images:
+        from ideovault.catalog.maintenance import trashed
+
+        return [self._present(r) for r in trashed(self.catalog)]
+
+    def purge(self, older_than: timedelta | None = None, everything: bool = False) -> PurgeReport:
+        """Delete trashed images for good; a blob goes when no record points at it."""
+        from ideovault.vault.lifecycle import purge
+
+        return purge(self, older_than=older_than, everything=everything)
+
+    def verify(self, repair: bool = False) -> VerifyReport:
+        from ideovault.vault.verify import verify
+
+        return verify(self, repair=repair)
+
     # -- tags and stars ----------------------------------------------------------------------
 
     def tag(
@@ -257,8 +288,6 @@ class Vault:
         )
 
     def _assumed_expiry(self, created: datetime) -> datetime:
-        from datetime import timedelta
-
         return created + timedelta(seconds=self.settings.link_ttl_seconds)
 
     def _download_all(

@@ -1,0 +1,85 @@
+"""Catalog queries for the lifecycle: trash, restore, purge, and the walk that verify makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.catalog.schema import image_tags, images
+from ideovault.catalog.store import Catalog
+
+
+def set_trashed(catalog: Catalog, ids: Sequence[str], when: datetime | None) -> None:
+    """Move images to the trash (``when``) or out of it (``None``), all in one transaction."""
+    with catalog.engine.begin() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            conn.execute(update(images).where(images.c.id.in_(chunk)).values(trashed_at=when))
+
+
+def trashed(
+    catalog: Catalog, *, before: datetime | None = None, limit: int = 10_000
+) -> list[ImageRecord]:
+    """Images in the trash, oldest trashing first; ``before`` keeps those trashed earlier."""
+    query = select(images).where(images.c.trashed_at.is_not(None))
+    if before is not None:
+        query = query.where(images.c.trashed_at < before)
+    return catalog.fetch_images(query.order_by(images.c.trashed_at, images.c.id).limit(limit))
+
+
+def delete_images(catalog: Catalog, ids: Sequence[str]) -> None:
+    """Delete rows for good (their tags go with them). The caller removes files afterwards."""
+    with catalog.engine.begin() as conn:
+        conn.execute(delete(image_tags).where(image_tags.c.image_id.in_(list(ids))))
+        conn.execute(delete(images).where(images.c.id.in_(list(ids))))
+
+
+def blob_references(catalog: Catalog, blob_key: str) -> int:
+    """Rows (live or trashed) that still point at a blob: it may be deleted only at zero."""
+    query = select(func.count()).select_from(images).where(images.c.blob_key == blob_key)
+    with catalog.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def referenced_keys(catalog: Catalog) -> set[str]:
+    query = select(images.c.blob_key).where(images.c.blob_key.is_not(None)).distinct()
+    with catalog.engine.connect() as conn:
+        return {str(k) for k in conn.execute(query).scalars()}
+
+
+def iter_with_blobs(catalog: Catalog, page: int = 1_000) -> Iterator[ImageRecord]:
+    """Every record that has (or had) a blob, in id order, a page at a time."""
+    last = ""
+    while True:
+        query = (
+            select(images)
+            .where(images.c.blob_key.is_not(None), images.c.id > last)
+            .order_by(images.c.id)
+            .limit(page)
+        )
+        batch = catalog.fetch_images(query)
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def relink(catalog: Catalog, image_id: str, blob_key: str, stored_uri: str) -> None:
+    with catalog.engine.begin() as conn:
+        conn.execute(
+            update(images)
+            .where(images.c.id == image_id)
+            .values(blob_key=blob_key, stored_uri=stored_uri)
+        )
+
+
+def mark_lost(catalog: Catalog, image_id: str, why: str) -> None:
+    with catalog.engine.begin() as conn:
+        conn.execute(
+            update(images)
+            .where(images.c.id == image_id)
+            .values(status=ImageStatus.LOST.value, error=why)
+        )

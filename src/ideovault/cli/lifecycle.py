@@ -1,0 +1,89 @@
+"""`ideovault rm`, `trash`, `restore`, `purge`, `verify`: delete safely, prove integrity."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.output import human_size, images_table, out, print_json, say
+from ideovault.units import parse_duration
+
+
+@app.command()
+def rm(
+    ids: list[str] = typer.Argument(..., metavar="ID..."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Move images to the trash (reversible with `restore`; files are kept until `purge`)."""
+    with GLOBALS.open_vault() as vault:
+        records = vault.trash(ids)
+    if as_json:
+        print_json([r.to_json() for r in records])
+    else:
+        say(f"moved {len(records)} image(s) to the trash; `ideovault restore ID` brings them back")
+
+
+@app.command("trash")
+def trash_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the images in the trash."""
+    with GLOBALS.open_vault() as vault:
+        records = vault.trashed()
+    if as_json:
+        print_json([r.to_json() for r in records])
+    else:
+        out.print(images_table(records, title="trash"))
+
+
+@app.command()
+def restore(
+    ids: list[str] = typer.Argument(..., metavar="ID..."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Take images out of the trash."""
+    with GLOBALS.open_vault() as vault:
+        records = vault.restore(ids)
+    if as_json:
+        print_json([r.to_json() for r in records])
+    else:
+        say(f"restored {len(records)} image(s)")
+
+
+@app.command()
+def purge(
+    older_than: str | None = typer.Option(None, "--older-than", help="e.g. 7d: trashed before."),
+    everything: bool = typer.Option(False, "--all", help="Purge the whole trash."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Delete trashed images for good (a file shared by another record is kept)."""
+    age = parse_duration(older_than) if older_than else None
+    with GLOBALS.open_vault() as vault:
+        report = vault.purge(age, everything)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        say(
+            f"purged {len(report.purged)} image(s), deleted {report.blobs_deleted} file(s), "
+            f"freed {human_size(report.bytes_freed)}"
+        )
+
+
+@app.command()
+def verify(
+    repair: bool = typer.Option(False, "--repair", help="Fix what can be fixed; never deletes."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check every stored image against its sha256, find orphans and stale sidecars."""
+    with GLOBALS.open_vault() as vault:
+        report = vault.verify(repair)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        say(f"checked {report.checked} image(s), {human_size(report.bytes_checked)}")
+        for p in report.problems:
+            what = p.image_id or p.key or ""
+            fixed = f" — [green]{escape(p.repaired)}[/]" if p.repaired else ""
+            say(f"[red]{p.kind}[/] {escape(what)}: {escape(p.detail)}{fixed}")
+        say("[green]all good[/]" if report.ok else "[red]problems found[/] (see above)")
+    if not report.ok:
+        raise typer.Exit(1)

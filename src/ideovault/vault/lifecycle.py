@@ -1,0 +1,73 @@
+"""Trash, restore and purge: deleting is two steps, and a shared blob outlives its records.
+
+Purge deletes the catalog row first and the file after, so a crash in between leaves at worst
+an orphan file (which ``verify`` reports), never a record pointing at a missing file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ideovault.catalog import maintenance
+from ideovault.catalog.records import ImageRecord
+from ideovault.errors import UserError
+
+if TYPE_CHECKING:
+    from ideovault.vault.core import Vault
+
+
+def _resolve(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
+    records = [vault.catalog.get_image(i) for i in ids]  # all resolve before anything changes
+    if not records:
+        raise UserError("name at least one image id")
+    return records
+
+
+def trash(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
+    records = _resolve(vault, ids)
+    maintenance.set_trashed(vault.catalog, [r.id for r in records], datetime.now(UTC))
+    return [vault.get(r.id) for r in records]
+
+
+def restore(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
+    records = _resolve(vault, ids)
+    maintenance.set_trashed(vault.catalog, [r.id for r in records], None)
+    return [vault.get(r.id) for r in records]
+
+
+@dataclass
+class PurgeReport:
+    purged: list[ImageRecord] = field(default_factory=list)
+    blobs_deleted: int = 0
+    bytes_freed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "purged": [r.id for r in self.purged],
+            "blobs_deleted": self.blobs_deleted,
+            "bytes_freed": self.bytes_freed,
+        }
+
+
+def purge(vault: Vault, *, older_than: timedelta | None, everything: bool) -> PurgeReport:
+    """Delete trashed images for good: those trashed longer ago than ``older_than``, or all."""
+    if older_than is None and not everything:
+        raise UserError("say what to purge: --older-than 7d, or --all for the whole trash")
+    cutoff = None if everything else datetime.now(UTC) - (older_than or timedelta(0))
+    report = PurgeReport()
+    for record in maintenance.trashed(vault.catalog, before=cutoff):
+        maintenance.delete_images(vault.catalog, [record.id])  # 1. the row: now nothing points
+        report.purged.append(record)
+        key = record.blob_key
+        if not key:
+            continue
+        if maintenance.blob_references(vault.catalog, key) == 0:  # 2. then the file, if unshared
+            vault.store.delete(key)
+            report.blobs_deleted += 1
+            report.bytes_freed += record.size_bytes or 0
+        else:
+            vault.store.remove_from_sidecar(key, record.id)
+    return report
