@@ -52,7 +52,7 @@ def test_relative_dates_and_negations() -> None:
         ("seed:99999999999", 5, "a seed"),
         ("after:yesterday", 6, "a date"),
         ("is:happy", 3, "starred or trashed"),
-        ("status:lost", 7, "one of"),
+        ("status:gone", 7, "one of"),
         ("sort:name", 5, "sort:relevance"),
         ("tga:poster", 0, "a known filter"),
         ("-seed:3", 6, "without '-'"),

@@ -47,3 +47,40 @@ def test_bad_lifecycle_input(run, args: list[str]) -> None:
     res = run(*args)
     assert res.code == 2, res.err
     assert "Traceback" not in res.err and res.err.strip()
+
+
+def test_cleanup_dry_run_then_real(run, cli_env) -> None:
+    for seed in ("1", "2", "3"):
+        run("generate", f"cleanup candidate {seed}", "--seed", seed)
+    (kept,) = json.loads(run("generate", "a keeper", "--tag", "final", "--json").out)
+    plan = json.loads(run("cleanup", "--max-count", "1", "--keep-tag", "final", "--dry-run",
+                          "--json").out)  # fmt: skip
+    assert plan["dry_run"] is True and plan["images"] == 2 and plan["kept_protected"] == 1
+    assert all(r["reasons"] == ["beyond the newest 1"] for r in plan["removals"])
+    assert len(json.loads(run("list", "--json").out)) == 4  # nothing changed
+    done = run("cleanup", "--max-count", "1", "--keep-tag", "final")
+    assert done.code == 0 and "moved 2 image(s)" in done.err
+    assert kept["id"] in [r["id"] for r in json.loads(run("list", "--json").out)]
+    Path(cli_env["IDEOVAULT_HOME"], "ideovault.toml").write_text(
+        'retry_backoff = 0.01\n[cleanup.policies.tidy]\nmax_count = 0\nkeep_tags = ["final"]\n'
+    )
+    res = json.loads(run("cleanup", "--policy", "tidy", "--dry-run", "--json").out)
+    assert res["images"] == 1 and res["kept_protected"] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cleanup"],
+        ["cleanup", "--older-than", "forever"],
+        ["cleanup", "--max-total", "lots"],
+        ["cleanup", "--max-count", "-1"],
+        ["cleanup", "--status", "gone"],
+        ["cleanup", "--policy", "nope"],
+        ["cleanup", "--older-than", "3d", "--keep-tag", ""],
+    ],
+)
+def test_bad_cleanup_input(run, args: list[str]) -> None:
+    res = run(*args)
+    assert res.code == 2, res.err
+    assert "Traceback" not in res.err and res.err.strip()

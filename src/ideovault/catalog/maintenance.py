@@ -83,3 +83,17 @@ def mark_lost(catalog: Catalog, image_id: str, why: str) -> None:
             .where(images.c.id == image_id)
             .values(status=ImageStatus.LOST.value, error=why)
         )
+
+
+def iter_live(catalog: Catalog, page: int = 5_000) -> Iterator[ImageRecord]:
+    """Every image not in the trash, newest first, a page at a time (with tags)."""
+    last: str | None = None
+    while True:
+        query = select(images).where(images.c.trashed_at.is_(None))
+        if last is not None:
+            query = query.where(images.c.id < last)
+        batch = catalog.fetch_images(query.order_by(images.c.id.desc()).limit(page))
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id

@@ -7,6 +7,7 @@ import os
 import sys
 
 from ideovault.cli import (  # noqa: F401  (register commands)
+    cleanup,
     demo,
     generate,
     lifecycle,

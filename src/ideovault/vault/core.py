@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
     from ideovault.api.responses import GenerateResponse
+    from ideovault.vault.cleanup import CleanupPlan, Policy
     from ideovault.vault.lifecycle import PurgeReport
     from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.verify import VerifyReport
@@ -186,6 +187,18 @@ class Vault:
         from ideovault.vault.lifecycle import purge
 
         return purge(self, older_than=older_than, everything=everything)
+
+    def cleanup_plan(self, policy: Policy) -> CleanupPlan:
+        """Which images a retention policy would remove, and why (changes nothing)."""
+        from ideovault.vault.cleanup import plan
+
+        return plan(self, policy)
+
+    def cleanup(self, plan: CleanupPlan) -> None:
+        """Move a plan's images to the trash."""
+        from ideovault.vault.cleanup import run
+
+        run(self, plan)
 
     def verify(self, repair: bool = False) -> VerifyReport:
         from ideovault.vault.verify import verify
