@@ -84,3 +84,11 @@ def test_bad_cleanup_input(run, args: list[str]) -> None:
     res = run(*args)
     assert res.code == 2, res.err
     assert "Traceback" not in res.err and res.err.strip()
+
+
+def test_report_human_and_json(run) -> None:
+    run("generate", "<b>report</b> me", "--tag", "poster", "--seed", "3")
+    data = json.loads(run("report", "--json").out)
+    assert data["total"]["images"] == 1 and data["by_tag"][0]["key"] == "poster"
+    human = run("report")
+    assert human.code == 0 and "by model" in human.out and "<b>report</b> me" in human.out

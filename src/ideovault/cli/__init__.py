@@ -13,6 +13,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     lifecycle,
     records,
     recover,
+    report,
     search,
     similar,
 )

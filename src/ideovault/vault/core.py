@@ -200,6 +200,12 @@ class Vault:
 
         run(self, plan)
 
+    def report(self) -> dict[str, Any]:
+        """Images, bytes and estimated cost by model, style, aspect, month, tag and status."""
+        from ideovault.vault.report import report
+
+        return report(self)
+
     def verify(self, repair: bool = False) -> VerifyReport:
         from ideovault.vault.verify import verify
 
@@ -283,7 +289,8 @@ class Vault:
                 negative_prompt=request.negative_prompt,
                 model=request.model,
                 style_type=item.style_type or request.style_type,
-                aspect_ratio=request.aspect_ratio,
+                # The API's own default when neither ratio nor resolution is asked for.
+                aspect_ratio=request.aspect_ratio or (None if request.resolution else "1x1"),
                 rendering_speed=request.rendering_speed,
                 magic_prompt=request.magic_prompt,
                 seed=item.seed,

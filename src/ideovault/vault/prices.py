@@ -1,0 +1,41 @@
+"""Estimated USD per output image (ideogram-api.md §10, as of 2026-08), overridable in
+``ideovault.toml`` under ``[prices]``, e.g. ``V_3.TURBO = 0.03`` or ``V_2 = 0.08``.
+
+Estimates only: Ideogram bills unsafe (withheld) images too, so they are counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+AS_OF = "2026-08-06"
+
+DEFAULT: dict[str, float | dict[str, float]] = {
+    "V_3": {"FLASH": 0.03, "TURBO": 0.03, "DEFAULT": 0.06, "QUALITY": 0.09},
+    "V_2": 0.08,
+    "V_2_TURBO": 0.05,
+    "V_2A": 0.04,
+    "V_2A_TURBO": 0.025,
+    "V_1": 0.06,
+    "V_1_TURBO": 0.02,
+}
+
+
+def price_table(extra: dict[str, Any]) -> dict[str, float | dict[str, float]]:
+    table = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT.items()}
+    for model, value in (extra.get("prices") or {}).items():
+        current = table.get(model)
+        if isinstance(value, dict) and isinstance(current, dict):
+            current.update({str(k): float(v) for k, v in value.items()})
+        elif isinstance(value, int | float):
+            table[model] = float(value)
+    return table
+
+
+def price_per_image(
+    table: dict[str, float | dict[str, float]], model: str | None, speed: str | None
+) -> float:
+    entry = table.get(model or "")
+    if isinstance(entry, dict):
+        return entry.get(speed or "DEFAULT", entry.get("DEFAULT", 0.0))
+    return float(entry or 0.0)
