@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
-from ideovault.catalog.records import ImageRecord, ImageStatus
-from ideovault.catalog.schema import image_tags, images
+from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
+from ideovault.catalog.schema import generations, image_tags, images
 from ideovault.catalog.store import Catalog
 
 
@@ -97,3 +97,28 @@ def iter_live(catalog: Catalog, page: int = 5_000) -> Iterator[ImageRecord]:
             return
         yield from batch
         last = batch[-1].id
+
+
+def has_images(catalog: Catalog) -> bool:
+    with catalog.engine.connect() as conn:
+        return conn.execute(select(images.c.id).limit(1)).first() is not None
+
+
+def insert_restored(catalog: Catalog, generation: GenerationRecord, image: ImageRecord) -> bool:
+    """Insert one record exactly as a sidecar kept it; False if the image is already there."""
+    from sqlalchemy import insert
+
+    with catalog.engine.begin() as conn:
+        if conn.execute(select(images.c.id).where(images.c.id == image.id)).first():
+            return False
+        if not conn.execute(
+            select(generations.c.id).where(generations.c.id == generation.id)
+        ).first():
+            conn.execute(insert(generations).values(**generation.model_dump()))
+        values = image.model_dump(exclude={"tags", "index", "local_path"})
+        values["idx"] = image.index
+        values["tags_text"] = " ".join(image.tags)
+        conn.execute(insert(images).values(**values))
+        if image.tags:
+            conn.execute(insert(image_tags), [{"image_id": image.id, "tag": t} for t in image.tags])
+    return True

@@ -71,7 +71,7 @@ class ImageRecord(BaseModel):
     stored_at: datetime | None = None
     trashed_at: datetime | None = None
 
-    @field_serializer("url_expires_at", "created_at", "stored_at", "trashed_at")
+    @field_serializer("url_expires_at", "created_at", "stored_at", "trashed_at", when_used="json")
     def _dates(self, value: datetime | None) -> str | None:
         return _iso(value)
 
@@ -97,7 +97,7 @@ class GenerationRecord(BaseModel):
     created_at: datetime
     answered_at: datetime | None = None
 
-    @field_serializer("created_at", "answered_at")
+    @field_serializer("created_at", "answered_at", when_used="json")
     def _dates(self, value: datetime | None) -> str | None:
         return _iso(value)
 

@@ -87,3 +87,21 @@ def verify(
         say("[green]all good[/]" if report.ok else "[red]problems found[/] (see above)")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def rebuild(
+    to: str | None = typer.Option(None, "--to", help="Database URL to fill (must be empty)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Rebuild the catalog from the sidecars in the blob store (when the database is lost)."""
+    with GLOBALS.open_vault() as vault:
+        report = vault.rebuild(to)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        say(f"rebuilt {report.images} record(s) from {report.blobs} file(s)")
+        for line in report.skipped:
+            say(f"[yellow]skipped[/] {escape(line)}")
+    if report.skipped:
+        raise typer.Exit(1)

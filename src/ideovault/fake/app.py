@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import random
 import secrets
@@ -258,7 +259,7 @@ def _images(state: FakeState, request: Request, req: validate.Request) -> dict[s
     config = state.config
     width, height = (int(x) for x in req.resolution.split("x"))
     shown_prompt = expand(req.prompt, req.magic_prompt)
-    exp = int(time.time() + config.link_ttl)
+    exp = math.ceil(time.time() + config.link_ttl)  # never sooner than the TTL promises
     base = str(request.base_url).rstrip("/")
     data = []
     for index in range(req.num_images):

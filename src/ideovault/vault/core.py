@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.api.responses import GenerateResponse
     from ideovault.vault.cleanup import CleanupPlan, Policy
     from ideovault.vault.lifecycle import PurgeReport
+    from ideovault.vault.rebuild import RebuildReport
     from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.verify import VerifyReport
 
@@ -170,12 +171,12 @@ class Vault:
         """Move images to the trash: hidden from list and search, files kept."""
         from ideovault.vault.lifecycle import trash
 
-        return [self._present(r) for r in trash(self, ids)]
+        return self._changed(trash(self, ids))
 
     def restore(self, ids: Iterable[str]) -> Images:
         from ideovault.vault.lifecycle import restore
 
-        return [self._present(r) for r in restore(self, ids)]
+        return self._changed(restore(self, ids))
 
     def trashed(self) -> Images:
         from ideovault.catalog.maintenance import trashed
@@ -206,6 +207,12 @@ class Vault:
 
         return report(self)
 
+    def rebuild(self, into: str | None = None) -> RebuildReport:
+        """A new catalog from the blob store's sidecars alone."""
+        from ideovault.vault.rebuild import rebuild
+
+        return rebuild(self, into)
+
     def verify(self, repair: bool = False) -> VerifyReport:
         from ideovault.vault.verify import verify
 
@@ -219,11 +226,21 @@ class Vault:
         """Add and remove tags (normalised and validated) on each image; returns the records."""
         to_add, to_remove = normalize_tags(add), normalize_tags(remove)
         records = [self.catalog.get_image(i) for i in ids]  # resolve all before changing any
-        return [self._present(self.catalog.set_tags(r.id, to_add, to_remove)) for r in records]
+        return self._changed([self.catalog.set_tags(r.id, to_add, to_remove) for r in records])
 
     def star(self, ids: Iterable[str], starred: bool = True) -> Images:
         records = [self.catalog.get_image(i) for i in ids]
-        return [self._present(self.catalog.set_starred(r.id, starred)) for r in records]
+        return self._changed([self.catalog.set_starred(r.id, starred) for r in records])
+
+    def _changed(self, records: Images) -> Images:
+        """Keep each stored record's sidecar in step with the catalog (rebuild relies on it)."""
+        for record in records:
+            if record.blob_key and record.status == ImageStatus.STORED:
+                generation = self.catalog.get_generation(record.generation_id)
+                self.store.upsert_sidecar(
+                    record.blob_key, record.id, self.sidecar_document(record, generation)
+                )
+        return [self._present(r) for r in records]
 
     # -- generating --------------------------------------------------------------------------
 
