@@ -92,3 +92,15 @@ def test_report_human_and_json(run) -> None:
     assert data["total"]["images"] == 1 and data["by_tag"][0]["key"] == "poster"
     human = run("report")
     assert human.code == 0 and "by model" in human.out and "<b>report</b> me" in human.out
+
+
+def test_export_and_import_cli(run, tmp_path: Path) -> None:
+    run("generate", "portable", "--seed", "4", "--tag", "go")
+    res = run("export", "tag:go", "--to", str(tmp_path / "out.zip"), "--json")
+    assert res.code == 0 and json.loads(res.out)["exported"] == 1
+    res = run("import", str(tmp_path / "out.zip"), "--json")
+    assert res.code == 2 and "not valid JSON" in res.err  # a zip is not a generations file
+    assert run("export", "--to", str(tmp_path / "missing" / "x.zip")).code == 2
+    assert run("export", "tag:go", "--to", str(tmp_path / "dir"), "--embed-metadata").code == 0
+    again = json.loads(run("import", str(tmp_path / "dir"), "--json").out)
+    assert again["imported"] == [] and "already in the vault" in again["skipped"][0]

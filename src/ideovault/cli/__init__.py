@@ -11,6 +11,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     demo,
     generate,
     lifecycle,
+    portability,
     records,
     recover,
     report,

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ideovault import ids
-from ideovault.api.errors import ApiError, DownloadFailed, LinkExpired, MissingKey
+from ideovault.api.errors import ApiError, MissingKey
 from ideovault.blobs import BlobStore, open_store
 from ideovault.catalog import Catalog
 from ideovault.catalog.records import (
@@ -26,20 +26,20 @@ from ideovault.catalog.records import (
     GenerationStatus,
     ImageRecord,
     ImageStatus,
-    NewImage,
-    StoredInfo,
 )
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.vault.events import Event, EventSink
+from ideovault.vault.ingest import record_response
 from ideovault.vault.owner import current_owner
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
-    from ideovault.api.responses import GenerateResponse
     from ideovault.vault.cleanup import CleanupPlan, Policy
+    from ideovault.vault.export import ExportReport
+    from ideovault.vault.importer import ImportReport
     from ideovault.vault.lifecycle import PurgeReport
     from ideovault.vault.rebuild import RebuildReport
     from ideovault.vault.similar import BackfillReport, Match
@@ -213,6 +213,18 @@ class Vault:
 
         return rebuild(self, into)
 
+    def import_path(self, path: str | Path) -> ImportReport:
+        """Import a seed generations.json, a folder with sidecars, or plain images."""
+        from ideovault.vault.importer import import_path
+
+        return import_path(self, path)
+
+    def export(self, query: str, to: str | Path, *, embed_metadata: bool = False) -> ExportReport:
+        """Copy the originals a query finds, plus manifests, to a folder or a .zip."""
+        from ideovault.vault.export import export
+
+        return export(self, query, to, embed_metadata=embed_metadata)
+
     def verify(self, repair: bool = False) -> VerifyReport:
         from ideovault.vault.verify import verify
 
@@ -285,47 +297,9 @@ class Vault:
             )
             self.catalog.fail_generation(generation.id, status=status, error=str(exc))
             raise
-        images = self._record_response(generation, request, response, clean_tags)
+        images = record_response(self, generation, request, response, clean_tags)
         emit(Event("answered", generation.id, total=len(images)))
         return self._download_all(images, generation, emit)
-
-    def _record_response(
-        self,
-        generation: GenerationRecord,
-        request: GenerateParams,
-        response: GenerateResponse,
-        tags: tuple[str, ...],
-    ) -> Images:
-        now = datetime.now(UTC)
-        new = [
-            NewImage(
-                id=ids.new_id(),
-                index=i,
-                prompt=request.prompt,
-                expanded_prompt=item.prompt if item.prompt != request.prompt else None,
-                negative_prompt=request.negative_prompt,
-                model=request.model,
-                style_type=item.style_type or request.style_type,
-                # The API's own default when neither ratio nor resolution is asked for.
-                aspect_ratio=request.aspect_ratio or (None if request.resolution else "1x1"),
-                rendering_speed=request.rendering_speed,
-                magic_prompt=request.magic_prompt,
-                seed=item.seed,
-                resolution=item.upscaled_resolution or item.resolution,
-                is_safe=item.is_image_safe and item.url is not None,
-                original_url=item.url,
-                url_expires_at=item.url_expires_at or self._assumed_expiry(response.created),
-                tags=tags,
-                created_at=now,
-            )
-            for i, item in enumerate(response.images)
-        ]
-        return self.catalog.record_response(
-            generation.id, raw=response.raw, images=new, answered_at=now
-        )
-
-    def _assumed_expiry(self, created: datetime) -> datetime:
-        return created + timedelta(seconds=self.settings.link_ttl_seconds)
 
     def _download_all(
         self,
@@ -345,49 +319,9 @@ class Vault:
 
     def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
         """Download one pending image and mark it stored, expired, or still pending with why."""
-        from ideovault.vault.download import fetch
+        from ideovault.vault.ingest import store_image
 
-        assert record.original_url is not None
-        try:
-            got = fetch(self.client, self.store, record.original_url)
-        except LinkExpired as exc:
-            return self.catalog.mark_image(
-                record.id,
-                ImageStatus.EXPIRED,
-                f"the image link had expired before it could be downloaded ({exc})",
-            )
-        except DownloadFailed as exc:
-            return self.catalog.mark_image(
-                record.id,
-                ImageStatus.PENDING,
-                f"download failed: {exc}; `ideovault recover` retries",
-            )
-        except OSError as exc:  # disk full, permissions: nothing partial is left behind
-            return self.catalog.mark_image(
-                record.id,
-                ImageStatus.PENDING,
-                f"could not write the image ({exc.strerror or exc}); "
-                "free space or fix the storage, then run `ideovault recover`",
-            )
-        info = StoredInfo(
-            sha256=got.sha256,
-            size_bytes=got.size,
-            width=got.width,
-            height=got.height,
-            mime=got.mime,
-            phash=got.phash,
-            blob_key=got.blob.key,
-            stored_uri=got.blob.uri,
-            local_path=str(got.blob.local_path) if got.blob.local_path else None,
-            stored_at=got.stored_at,
-        )
-        stored_view = record.model_copy(
-            update={**info.model_dump(), "status": ImageStatus.STORED, "error": None}
-        )
-        self.store.upsert_sidecar(
-            got.blob.key, record.id, self.sidecar_document(stored_view, generation)
-        )
-        return self.catalog.mark_stored(record.id, info)
+        return store_image(self, record, generation)
 
     @staticmethod
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import UserError
 
@@ -36,7 +37,7 @@ def _popcount(values: np.ndarray) -> np.ndarray:
 
 
 def _load(vault: Vault) -> tuple[list[str], np.ndarray]:
-    rows = vault.catalog.phashes()
+    rows = hash_queries.phashes(vault.catalog)
     ids = [i for i, _ in rows]
     hashes = np.array([int(h, 16) for _, h in rows], dtype=np.uint64)
     return ids, hashes
@@ -53,7 +54,7 @@ def similar(vault: Vault, image_id: str, limit: int = 20) -> list[Match]:
     distances = _popcount(hashes ^ np.uint64(int(target.phash, 16)))
     order = np.argsort(distances, kind="stable")
     picked = [(ids[i], int(distances[i])) for i in order if ids[i] != target.id][:limit]
-    records = {r.id: r for r in vault.catalog.get_images([i for i, _ in picked])}
+    records = {r.id: r for r in hash_queries.get_images(vault.catalog, [i for i, _ in picked])}
     return [Match(vault._present(records[i]), d) for i, d in picked if i in records]
 
 
@@ -90,7 +91,9 @@ def dupes(vault: Vault, max_distance: int = MAX_DUPE_DISTANCE) -> list[list[Matc
     result = []
     for members in sorted((m for m in groups.values() if len(m) > 1), key=len, reverse=True):
         head = hashes[members[0]]
-        records = {r.id: r for r in vault.catalog.get_images([ids[i] for i in members])}
+        records = {
+            r.id: r for r in hash_queries.get_images(vault.catalog, [ids[i] for i in members])
+        }
         result.append(
             [
                 Match(vault._present(records[ids[i]]), int(_popcount(hashes[[i]] ^ head)[0]))
@@ -118,7 +121,7 @@ def backfill(vault: Vault) -> BackfillReport:
 
     report = BackfillReport(unreadable=[])
     last = ""
-    while batch := vault.catalog.without_phash(limit=200, after_id=last):
+    while batch := hash_queries.without_phash(vault.catalog, limit=200, after_id=last):
         for record in batch:
             last = record.id
             try:
@@ -129,6 +132,6 @@ def backfill(vault: Vault) -> BackfillReport:
                 assert report.unreadable is not None
                 report.unreadable.append(record.id)
                 continue
-            vault.catalog.set_phash(record.id, phash)
+            hash_queries.set_phash(vault.catalog, record.id, phash)
             report.hashed += 1
     return report

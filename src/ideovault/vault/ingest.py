@@ -1,0 +1,109 @@
+"""The two steps of a generation after the API answers: record every image at once, then
+download each one into the blob store and mark it stored (see ``core.Vault.generate``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ideovault import ids
+from ideovault.api.errors import DownloadFailed, LinkExpired
+from ideovault.catalog.records import (
+    GenerationRecord,
+    ImageRecord,
+    ImageStatus,
+    NewImage,
+    StoredInfo,
+)
+
+if TYPE_CHECKING:
+    from ideovault.api.params import GenerateParams
+    from ideovault.api.responses import GenerateResponse
+    from ideovault.vault.core import Vault
+
+
+def record_response(
+    vault: Vault,
+    generation: GenerationRecord,
+    request: GenerateParams,
+    response: GenerateResponse,
+    tags: tuple[str, ...],
+) -> list[ImageRecord]:
+    now = datetime.now(UTC)
+    new = [
+        NewImage(
+            id=ids.new_id(),
+            index=i,
+            prompt=request.prompt,
+            expanded_prompt=item.prompt if item.prompt != request.prompt else None,
+            negative_prompt=request.negative_prompt,
+            model=request.model,
+            style_type=item.style_type or request.style_type,
+            # The API's own default when neither ratio nor resolution is asked for.
+            aspect_ratio=request.aspect_ratio or (None if request.resolution else "1x1"),
+            rendering_speed=request.rendering_speed,
+            magic_prompt=request.magic_prompt,
+            seed=item.seed,
+            resolution=item.upscaled_resolution or item.resolution,
+            is_safe=item.is_image_safe and item.url is not None,
+            original_url=item.url,
+            url_expires_at=item.url_expires_at or _assumed_expiry(vault, response.created),
+            tags=tags,
+            created_at=now,
+        )
+        for i, item in enumerate(response.images)
+    ]
+    return vault.catalog.record_response(
+        generation.id, raw=response.raw, images=new, answered_at=now
+    )
+
+
+def _assumed_expiry(vault: Vault, created: datetime) -> datetime:
+    return created + timedelta(seconds=vault.settings.link_ttl_seconds)
+
+
+def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
+    """Download one pending image and mark it stored, expired, or still pending with why."""
+    from ideovault.vault.download import fetch
+
+    assert record.original_url is not None
+    try:
+        got = fetch(vault.client, vault.store, record.original_url)
+    except LinkExpired as exc:
+        return vault.catalog.mark_image(
+            record.id,
+            ImageStatus.EXPIRED,
+            f"the image link had expired before it could be downloaded ({exc})",
+        )
+    except DownloadFailed as exc:
+        return vault.catalog.mark_image(
+            record.id,
+            ImageStatus.PENDING,
+            f"download failed: {exc}; `ideovault recover` retries",
+        )
+    except OSError as exc:  # disk full, permissions: nothing partial is left behind
+        return vault.catalog.mark_image(
+            record.id,
+            ImageStatus.PENDING,
+            f"could not write the image ({exc.strerror or exc}); "
+            "free space or fix the storage, then run `ideovault recover`",
+        )
+    info = StoredInfo(
+        sha256=got.sha256,
+        size_bytes=got.size,
+        width=got.width,
+        height=got.height,
+        mime=got.mime,
+        phash=got.phash,
+        blob_key=got.blob.key,
+        stored_uri=got.blob.uri,
+        local_path=str(got.blob.local_path) if got.blob.local_path else None,
+        stored_at=got.stored_at,
+    )
+    stored_view = record.model_copy(
+        update={**info.model_dump(), "status": ImageStatus.STORED, "error": None}
+    )
+    vault.store.upsert_sidecar(
+        got.blob.key, record.id, vault.sidecar_document(stored_view, generation)
+    )
+    return vault.catalog.mark_stored(record.id, info)
