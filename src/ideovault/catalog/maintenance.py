@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
 from ideovault.catalog.schema import generations, image_tags, images
@@ -37,11 +38,13 @@ def delete_images(catalog: Catalog, ids: Sequence[str]) -> None:
         conn.execute(delete(images).where(images.c.id.in_(list(ids))))
 
 
-def blob_references(catalog: Catalog, blob_key: str) -> int:
-    """Rows (live or trashed) that still point at a blob: it may be deleted only at zero."""
-    query = select(func.count()).select_from(images).where(images.c.blob_key == blob_key)
+def referenced_among(catalog: Catalog, keys: set[str]) -> set[str]:
+    """Which of these blob keys some row (live or trashed) still points at."""
+    if not keys:
+        return set()
+    query = select(images.c.blob_key).where(images.c.blob_key.in_(sorted(keys))).distinct()
     with catalog.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
+        return {str(k) for k in conn.execute(query).scalars()}
 
 
 def referenced_keys(catalog: Catalog) -> set[str]:
@@ -85,18 +88,37 @@ def mark_lost(catalog: Catalog, image_id: str, why: str) -> None:
         )
 
 
-def iter_live(catalog: Catalog, page: int = 5_000) -> Iterator[ImageRecord]:
-    """Every image not in the trash, newest first, a page at a time (with tags)."""
+@dataclass(frozen=True)
+class Candidate:
+    """The few fields a retention policy looks at: light enough for a million rows."""
+
+    id: str
+    prompt: str
+    created_at: datetime
+    size_bytes: int | None
+    starred: bool
+    status: str
+    tags: tuple[str, ...]
+
+
+def iter_candidates(catalog: Catalog, page: int = 20_000) -> Iterator[Candidate]:
+    """Every image not in the trash, newest first, a page at a time."""
+    c = images.c
+    columns = (c.id, c.prompt, c.created_at, c.size_bytes, c.starred, c.status, c.tags_text)
     last: str | None = None
     while True:
-        query = select(images).where(images.c.trashed_at.is_(None))
+        query = select(*columns).where(c.trashed_at.is_(None))
         if last is not None:
-            query = query.where(images.c.id < last)
-        batch = catalog.fetch_images(query.order_by(images.c.id.desc()).limit(page))
-        if not batch:
+            query = query.where(c.id < last)
+        with catalog.engine.connect() as conn:
+            rows = list(conn.execute(query.order_by(c.id.desc()).limit(page)))
+        if not rows:
             return
-        yield from batch
-        last = batch[-1].id
+        for r in rows:
+            created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+            tags = tuple(r.tags_text.split()) if r.tags_text else ()
+            yield Candidate(r.id, r.prompt, created, r.size_bytes, r.starred, r.status, tags)
+        last = rows[-1].id
 
 
 def has_images(catalog: Catalog) -> bool:

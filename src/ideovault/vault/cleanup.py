@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import maintenance
-from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.catalog.maintenance import Candidate
+from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
 from ideovault.units import parse_duration, parse_size
 from ideovault.vault.tags import normalize_tags
@@ -74,7 +75,7 @@ class Policy:
 
 @dataclass
 class PlannedRemoval:
-    record: ImageRecord
+    record: Candidate
     reasons: list[str] = field(default_factory=list)
 
 
@@ -94,7 +95,7 @@ class CleanupPlan:
             "kept_protected": self.kept_protected,
             "removals": [
                 {"id": p.record.id, "size_bytes": p.record.size_bytes, "reasons": p.reasons,
-                 "created_at": p.record.to_json()["created_at"], "prompt": p.record.prompt}
+                 "created_at": p.record.created_at.isoformat(), "prompt": p.record.prompt}
                 for p in self.removals
             ],
         }  # fmt: skip
@@ -105,22 +106,22 @@ def plan(vault: Vault, policy: Policy, now: datetime | None = None) -> CleanupPl
     protected = 0
     chosen: dict[str, PlannedRemoval] = {}
 
-    def choose(record: ImageRecord, reason: str) -> None:
+    def choose(record: Candidate, reason: str) -> None:
         chosen.setdefault(record.id, PlannedRemoval(record)).reasons.append(reason)
 
     rules = policy.older_than or policy.max_total_bytes is not None or policy.max_count is not None
     total = 0  # bytes of the newest images so far, protected ones included: they take space too
     rank = 0
-    for record in maintenance.iter_live(vault.catalog):  # newest first
+    for record in maintenance.iter_candidates(vault.catalog):  # newest first
         total += record.size_bytes or 0
         if (policy.keep_starred and record.starred) or set(record.tags) & set(policy.keep_tags):
             protected += 1
             continue
-        if policy.statuses and record.status.value not in policy.statuses:
+        if policy.statuses and record.status not in policy.statuses:
             continue
         rank += 1
         if not rules:
-            choose(record, f"status is {record.status.value}")
+            choose(record, f"status is {record.status}")
         if policy.older_than and record.created_at < now - policy.older_than:
             choose(record, f"older than {policy.older_than.days} days")
         if policy.max_count is not None and rank > policy.max_count:

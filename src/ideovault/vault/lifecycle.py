@@ -18,6 +18,8 @@ from ideovault.errors import UserError
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
+CHUNK = 500  # rows deleted per transaction during purge
+
 
 def _resolve(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
     records = [vault.catalog.get_image(i) for i in ids]  # all resolve before anything changes
@@ -58,16 +60,19 @@ def purge(vault: Vault, *, older_than: timedelta | None, everything: bool) -> Pu
         raise UserError("say what to purge: --older-than 7d, or --all for the whole trash")
     cutoff = None if everything else datetime.now(UTC) - (older_than or timedelta(0))
     report = PurgeReport()
-    for record in maintenance.trashed(vault.catalog, before=cutoff):
-        maintenance.delete_images(vault.catalog, [record.id])  # 1. the row: now nothing points
-        report.purged.append(record)
-        key = record.blob_key
-        if not key:
-            continue
-        if maintenance.blob_references(vault.catalog, key) == 0:  # 2. then the file, if unshared
+    candidates = maintenance.trashed(vault.catalog, before=cutoff, limit=10**9)
+    for start in range(0, len(candidates), CHUNK):
+        chunk = candidates[start : start + CHUNK]
+        maintenance.delete_images(vault.catalog, [r.id for r in chunk])  # 1. rows: none point
+        report.purged += chunk
+        keys = {r.blob_key for r in chunk if r.blob_key}
+        still_used = maintenance.referenced_among(vault.catalog, keys)
+        sizes = {r.blob_key: r.size_bytes or 0 for r in chunk}
+        for key in sorted(keys - still_used):  # 2. then files nothing else points at
             vault.store.delete(key)
             report.blobs_deleted += 1
-            report.bytes_freed += record.size_bytes or 0
-        else:
-            vault.store.remove_from_sidecar(key, record.id)
+            report.bytes_freed += sizes[key]
+        for record in chunk:
+            if record.blob_key in still_used:
+                vault.store.remove_from_sidecar(record.blob_key, record.id)
     return report
