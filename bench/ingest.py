@@ -77,14 +77,14 @@ def run_raw(urls: list[str], workers: int) -> float:
     return elapsed
 
 
-def start_fake(latency: float) -> tuple[subprocess.Popen[bytes], str]:
+def start_fake(latency: float, download_delay: float) -> tuple[subprocess.Popen[bytes], str]:
     """The fake API in its own process, as the real API would be: no shared GIL with the client."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "ideovault", "fake-api", "--port", str(port), "--api-key", KEY,
-         "--latency", str(latency)],
+         "--latency", str(latency), "--download-delay", str(download_delay)],
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -102,10 +102,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
     parser.add_argument("--images", type=int, default=4, help="images per generation")
-    parser.add_argument("--latency", type=float, default=0.05, help="fake API seconds per call")
+    parser.add_argument("--latency", type=float, default=0.5, help="fake API seconds per call")
+    parser.add_argument(
+        "--download-delay", type=float, default=0.1, help="fake CDN seconds per image download"
+    )
     args = parser.parse_args()
     total = args.generations * args.images
-    proc, base = start_fake(args.latency)
+    proc, base = start_fake(args.latency, args.download_delay)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
@@ -122,7 +125,10 @@ def main() -> None:
         proc.terminate()
         proc.wait(10)
     rate = {"ideovault": total / t_vault, "seed": total / t_seed, "raw": total / t_raw}
-    print(f"{total} images in {args.generations} generations, fake latency {args.latency}s/call")
+    print(
+        f"{total} images in {args.generations} generations; fake API {args.latency} s/call, "
+        f"{args.download_delay} s/download"
+    )
     print(f"  ideovault              {rate['ideovault']:8.1f} images/s")
     print(f"  seed approach          {rate['seed']:8.1f} images/s")
     print(f"  raw parallel download  {rate['raw']:8.1f} images/s (no API call, no storage)")

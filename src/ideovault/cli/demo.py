@@ -69,9 +69,13 @@ def fake_api(
     api_key: str | None = typer.Option(None, "--api-key", help="The only key accepted."),
     link_ttl: float = typer.Option(3600.0, "--link-ttl", help="Seconds before image links 403."),
     latency: float = typer.Option(0.0, "--latency", help="Seconds each generate call takes."),
+    download_delay: float = typer.Option(0.0, "--download-delay", help="Seconds per download."),
 ) -> None:
     """Run the offline Ideogram-compatible server (for tests, demos and scripts)."""
     from ideovault.fake import FakeConfig, serve
 
     say(f"fake Ideogram API on http://{host}:{port}")
-    serve(host, port, FakeConfig(api_key=api_key, link_ttl=link_ttl, latency=latency))
+    config = FakeConfig(
+        api_key=api_key, link_ttl=link_ttl, latency=latency, download_delay=download_delay
+    )
+    serve(host, port, config)

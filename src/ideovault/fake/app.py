@@ -193,6 +193,8 @@ def create_app(config: FakeConfig) -> FastAPI:
             return JSONResponse({"error": "Link expired"}, status_code=403)
         fault = state.faults.take("download")
         data = state.png(image_id)
+        if config.download_delay:
+            time.sleep(config.download_delay)
         if fault is not None:
             if fault.kind == "expire":
                 return JSONResponse({"error": "Link expired"}, status_code=403)

@@ -55,9 +55,9 @@ class Downloaded:
 def _decode(staged: Staged) -> tuple[str, int, int, str]:
     """Prove the bytes are the image the server meant to send, and fingerprint what it shows.
 
-    PNG (what Ideogram serves) carries a CRC over every chunk: ``verify()`` checks the bytes are
-    exactly what the server encoded. A full decode then proves the pixels decode, and yields the
-    perceptual hash that "similar" and near-duplicate search use.
+    A full decode proves the pixels decode — for PNG, Pillow also checks every chunk's CRC as it
+    reads, so one flipped byte anywhere in the pixel data is caught — and yields the perceptual
+    hash that "similar" and near-duplicate search use.
     """
     with staged.path.open("rb") as fh:
         head = fh.read(16)
@@ -65,9 +65,6 @@ def _decode(staged: Staged) -> tuple[str, int, int, str]:
     if mime is None:
         raise CorruptImage("the downloaded bytes are not a PNG, JPEG or WebP image")
     try:
-        if mime == "image/png":
-            with Image.open(staged.path) as im:
-                im.verify()
         with Image.open(staged.path) as im:
             width, height = im.size
             im.load()
