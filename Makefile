@@ -14,8 +14,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# The semantic extra needs PyTorch: pin the release whose CPU build lies on these machines
+# (elsewhere pip fetches the same release from PyPI).
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q 'torch==2.13.0'
+	$(BIN)/pip install -q -e '.[dev,semantic]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

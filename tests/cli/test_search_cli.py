@@ -73,6 +73,25 @@ def test_similar_dupes_backfill_cli(run) -> None:
     assert json.loads(res.out)[0] == {**b, "distance": 0}
     groups = json.loads(run("dupes", "--json").out)
     assert [sorted(m["id"] for m in g) for g in groups] == [sorted([a["id"], b["id"]])]
-    assert json.loads(run("backfill", "--json").out) == {"hashed": 0, "unreadable": []}
+    filled = json.loads(run("backfill", "--json").out)
+    assert filled["hashed"] == 0 and filled["unreadable"] == []
     assert run("similar", "nope").code == 2
     assert run("dupes", "--max-distance", "40").code == 2
+
+
+def test_semantic_search_cli(run, monkeypatch) -> None:
+    from ideovault.vault import semantic
+
+    generate(run, "cozy autumn cafe interior")
+    generate(run, "rocket launching into space")
+    if semantic.available():
+        res = run("search", "--semantic", "coffee shop in fall", "--json")
+        assert res.code == 0, res.err
+        results = json.loads(res.out)["results"]
+        assert results[0]["prompt"] == "cozy autumn cafe interior"
+        assert results[0]["score"] > results[1]["score"]
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    semantic._model.cache_clear()
+    res = run("search", "--semantic", "anything")
+    assert res.code == 2 and "ideovault[semantic]" in res.err
+    semantic._model.cache_clear()

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -91,6 +92,14 @@ images = Table(
     Index("ix_images_parent", "parent_id"),
     Index("ix_images_size", "size_bytes"),
     Index("ix_images_phash", "phash"),
+)
+
+image_embeddings = Table(
+    "image_embeddings",
+    metadata,
+    Column("image_id", ID, ForeignKey("images.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(80), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
 )
 
 image_tags = Table(

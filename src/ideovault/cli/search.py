@@ -27,10 +27,16 @@ def search(
     after: str | None = typer.Option(None, "--after", help="Continue from this page cursor."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json, jsonl, paths."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    semantic: bool = typer.Option(
+        False, "--semantic", help="Rank by meaning (needs ideovault[semantic])."
+    ),
 ) -> None:
     """Search the vault with the query language (see the README)."""
     if as_json:
         fmt = Format.json
+    if semantic:
+        _semantic(query, limit, fmt)
+        return
     with GLOBALS.open_vault() as vault:
         page = vault.search(query, limit=limit, cursor=after)
     if fmt == Format.json:
@@ -97,3 +103,22 @@ def unstar(
 ) -> None:
     """Remove the star from images."""
     _star(ids, False, as_json)
+
+
+def _semantic(text: str, limit: int, fmt: Format) -> None:
+    with GLOBALS.open_vault() as vault:
+        matches = vault.semantic_search(text, limit)
+    if fmt in (Format.json, Format.jsonl):
+        rows = [{**m.record.to_json(), "score": m.score} for m in matches]
+        if fmt == Format.json:
+            print_json({"results": rows, "next": None})
+        else:
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == Format.paths:
+        for m in matches:
+            if m.record.local_path:
+                sys.stdout.write(m.record.local_path + "\n")
+    else:
+        out.print(images_table([m.record for m in matches]))
+        say("scores: " + ", ".join(f"{m.score:.2f}" for m in matches))

@@ -49,9 +49,11 @@ def backfill(as_json: bool = typer.Option(False, "--json")) -> None:
         report = vault.backfill()
     unreadable = report.unreadable or []
     if as_json:
-        print_json({"hashed": report.hashed, "unreadable": unreadable})
+        print_json({"hashed": report.hashed, "unreadable": unreadable, "embedded": report.embedded})
     else:
         say(f"hashed {report.hashed} image(s)")
+        if report.embedded is not None:
+            say(f"embedded {report.embedded} prompt(s) for semantic search")
         for image_id in unreadable:
             say(f"[red]unreadable[/] {image_id}: run `ideovault verify`")
     if unreadable:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.vault.importer import ImportReport
     from ideovault.vault.lifecycle import PurgeReport
     from ideovault.vault.rebuild import RebuildReport
+    from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.verify import VerifyReport
 
@@ -158,6 +159,12 @@ class Vault:
         from ideovault.vault.similar import dupes
 
         return dupes(self, max_distance)
+
+    def semantic_search(self, text: str, limit: int = 20) -> builtins.list[Scored]:
+        """Images whose prompts mean something close to ``text`` (needs the semantic extra)."""
+        from ideovault.vault.semantic import search
+
+        return search(self, text, limit)
 
     def backfill(self) -> BackfillReport:
         """Perceptual hashes for stored images that were stored before hashes existed."""

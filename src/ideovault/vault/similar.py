@@ -108,6 +108,7 @@ def dupes(vault: Vault, max_distance: int = MAX_DUPE_DISTANCE) -> list[list[Matc
 class BackfillReport:
     hashed: int = 0
     unreadable: list[str] | None = None
+    embedded: int | None = None  # prompt embeddings added (None: semantic extra not installed)
 
 
 def backfill(vault: Vault) -> BackfillReport:
@@ -134,4 +135,8 @@ def backfill(vault: Vault) -> BackfillReport:
                 continue
             hash_queries.set_phash(vault.catalog, record.id, phash)
             report.hashed += 1
+    from ideovault.vault import semantic
+
+    if semantic.available():
+        report.embedded = semantic.backfill(vault)
     return report

@@ -1,0 +1,56 @@
+"""Semantic prompt search with the offline MiniLM model (the `semantic` extra)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ideovault.errors import UserError
+from ideovault.vault import Vault, semantic
+
+
+@pytest.fixture
+def needs_model() -> None:
+    if not semantic.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the semantic extra must be installed under CI (make test does it)")
+        pytest.skip("semantic extra not installed")
+
+
+def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
+    cafe = vault.generate("cozy autumn cafe interior with warm lights", magic_prompt="OFF")
+    coffee = vault.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
+    rocket = vault.generate("rocket launching into space at night", magic_prompt="OFF")
+    matches = vault.semantic_search("warm coffeehouse on an october afternoon", limit=3)
+    order = [m.record.id for m in matches]
+    assert set(order[:2]) == {cafe[0].id, coffee[0].id}
+    assert order[2] == rocket[0].id
+    assert matches[0].score > matches[2].score + 0.2
+    # no shared words with the query: full-text search finds nothing
+    assert vault.search("coffeehouse october").records == []
+
+
+def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_model: None) -> None:
+    (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
+    (b,) = vault.generate("lighthouse at sunset", magic_prompt="OFF")
+    assert vault.backfill().embedded == 2
+    assert vault.backfill().embedded == 0
+    vault.trash([b.id])
+    assert [m.record.id for m in vault.semantic_search("beacon on the coast")] == [a.id]
+
+
+def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
+    with pytest.raises(UserError, match="some text"):
+        vault.semantic_search("   ")
+    with pytest.raises(UserError, match="limit"):
+        vault.semantic_search("x", limit=0)
+
+
+def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    semantic._model.cache_clear()
+    vault.generate("anything", magic_prompt="OFF")
+    with pytest.raises(UserError, match=r"pip install 'ideovault\[semantic\]'"):
+        vault.semantic_search("anything")
+    semantic._model.cache_clear()
