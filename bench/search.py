@@ -272,6 +272,7 @@ def main() -> None:
         fill(scoped, args.pg_rows)
         with admin.begin() as conn:
             conn.execute(text(f'ANALYZE "{schema}".images'))
+            conn.execute(text(f'ANALYZE "{schema}".image_tags'))
         with Catalog.open(scoped) as catalog:
             print_table(f"PostgreSQL, {args.pg_rows:,} records", time_queries(catalog, args.runs))
         with admin.begin() as conn:
