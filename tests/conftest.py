@@ -15,6 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from ideovault.fake import FakeConfig, FakeServer
+
+# One distinctive key for every test: tests assert it never shows up in output or files.
+TEST_API_KEY = "sk-test-Zq8-very-secret-key-4711"
+
 PG_ADMIN_URL = os.environ.get(
     "IDEOVAULT_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )
@@ -63,3 +68,18 @@ def catalog_url(request: pytest.FixtureRequest) -> str:
     """Run a catalog test once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakeServer]:
+    """The fake Ideogram server, on loopback, shared by the whole run."""
+    with FakeServer(FakeConfig(api_key=TEST_API_KEY)) as server:
+        yield server
+
+
+@pytest.fixture
+def fake(fake_api: FakeServer) -> Iterator[FakeServer]:
+    """The shared fake server with no faults queued and counters at zero."""
+    fake_api.reset()
+    yield fake_api
+    fake_api.reset()

@@ -10,22 +10,10 @@ import pytest
 
 from ideovault.api import IdeogramClient, errors, parse_params
 from ideovault.api.responses import GenerateResponse
-from ideovault.fake import FakeConfig, FakeServer
+from ideovault.fake import FakeServer
+from tests.conftest import TEST_API_KEY
 
-KEY = "sk-client-test-Wm4-secret"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with FakeServer(FakeConfig(api_key=KEY)) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> Iterator[FakeServer]:
-    server.reset()
-    yield server
-    server.reset()
+KEY = TEST_API_KEY
 
 
 class Sleeps(list[float]):

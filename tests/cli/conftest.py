@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ideovault.cli import main
-from ideovault.fake import FakeConfig, FakeServer
+from ideovault.fake import FakeServer
+from tests.conftest import TEST_API_KEY
 
-API_KEY = "sk-cli-test-Qv93-never-print-me"
+API_KEY = TEST_API_KEY
 
 
 @dataclass
@@ -24,22 +24,13 @@ class Result:
     err: str
 
 
-@pytest.fixture(scope="session")
-def cli_fake() -> Iterator[FakeServer]:
-    with FakeServer(FakeConfig(api_key=API_KEY)) as server:
-        yield server
-
-
 @pytest.fixture
-def cli_env(
-    tmp_path: Path, cli_fake: FakeServer, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, str]:
-    cli_fake.reset()
+def cli_env(tmp_path: Path, fake: FakeServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     home = tmp_path / "home"
     env = {
         "IDEOVAULT_HOME": str(home),
         "IDEOGRAM_API_KEY": API_KEY,
-        "IDEOGRAM_BASE_URL": cli_fake.base_url,
+        "IDEOGRAM_BASE_URL": fake.base_url,
         "COLUMNS": "200",
     }
     for name in ("IDEOVAULT_DATABASE_URL", "IDEOVAULT_STORAGE_URL"):

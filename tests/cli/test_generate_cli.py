@@ -10,7 +10,7 @@ import pytest
 from tests.cli.conftest import API_KEY
 
 
-def test_generate_json_prints_every_record(run, cli_fake) -> None:
+def test_generate_json_prints_every_record(run, fake) -> None:
     res = run("generate", "a red fox UNSAFE_IMAGE", "-n", "3", "--aspect", "16:9", "--json")
     assert res.code == 0, res.err
     records = json.loads(res.out)
@@ -72,12 +72,12 @@ HOSTILE = [
 @pytest.mark.parametrize(
     "args,code", [(a, c) for _, a, c in HOSTILE], ids=[n for n, _, _ in HOSTILE]
 )
-def test_hostile_arguments_are_clear_errors(run, cli_fake, args: list[str], code: int) -> None:
+def test_hostile_arguments_are_clear_errors(run, fake, args: list[str], code: int) -> None:
     res = run(*args)
     assert res.code == code, (res.out, res.err)
     assert "Traceback" not in res.err and "Traceback" not in res.out
     assert res.err.strip(), "a failure must say what went wrong"
-    assert cli_fake.stats()["generate_calls"] == 0
+    assert fake.stats()["generate_calls"] == 0
 
 
 @pytest.mark.parametrize(
@@ -98,18 +98,18 @@ def test_hostile_prompts_are_stored_exactly(run, prompt: str) -> None:
     assert shown["prompt"] == prompt
 
 
-def test_invalid_utf8_argument_is_rejected(run_process, cli_fake) -> None:
+def test_invalid_utf8_argument_is_rejected(run_process, fake) -> None:
     res = run_process("generate", b"caf\xe9 \xff fox")
     assert res.code == 2, res.err
     assert "UTF-8" in res.err and "Traceback" not in res.err
-    assert cli_fake.stats()["generate_calls"] == 0
+    assert fake.stats()["generate_calls"] == 0
 
 
-def test_missing_key_is_usage_error(run, monkeypatch: pytest.MonkeyPatch, cli_fake) -> None:
+def test_missing_key_is_usage_error(run, monkeypatch: pytest.MonkeyPatch, fake) -> None:
     monkeypatch.delenv("IDEOGRAM_API_KEY")
     res = run("generate", "fox")
     assert res.code == 2 and "IDEOGRAM_API_KEY" in res.err
-    assert cli_fake.stats()["generate_calls"] == 0
+    assert fake.stats()["generate_calls"] == 0
 
 
 def test_rejected_key_is_never_printed(run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,8 +33,8 @@ def wait_for_pending(db: Path, count: int, proc: subprocess.Popen[bytes]) -> lis
     raise AssertionError("the images never became pending")
 
 
-def test_sigkill_during_downloads_then_recover(run, cli_env, cli_fake) -> None:
-    cli_fake.inject("slow_download", times=3, seconds=20)
+def test_sigkill_during_downloads_then_recover(run, cli_env, fake) -> None:
+    fake.inject("slow_download", times=3, seconds=20)
     home = Path(cli_env["IDEOVAULT_HOME"])
     proc = subprocess.Popen(
         [sys.executable, "-m", "ideovault", "generate", "kill me softly", "-n", "3", "--json"],
@@ -67,8 +67,8 @@ def test_sigkill_during_downloads_then_recover(run, cli_env, cli_fake) -> None:
     assert again["stored"] == [] and again["still_pending"] == []
 
 
-def test_sigkill_before_the_answer_is_reported_unanswered(run, cli_env, cli_fake) -> None:
-    cli_fake.inject("slow_generate", times=1, seconds=20)
+def test_sigkill_before_the_answer_is_reported_unanswered(run, cli_env, fake) -> None:
+    fake.inject("slow_generate", times=1, seconds=20)
     home = Path(cli_env["IDEOVAULT_HOME"])
     proc = subprocess.Popen(
         [sys.executable, "-m", "ideovault", "generate", "never answered"],
@@ -77,7 +77,7 @@ def test_sigkill_before_the_answer_is_reported_unanswered(run, cli_env, cli_fake
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
-    while cli_fake.stats()["generate_calls"] < 1 and time.monotonic() < deadline:
+    while fake.stats()["generate_calls"] < 1 and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.kill()
     proc.wait(timeout=10)

@@ -1,22 +1,3 @@
-from __future__ import annotations
+from tests.conftest import TEST_API_KEY
 
-from collections.abc import Iterator
-
-import pytest
-
-from ideovault.fake import FakeConfig, FakeServer
-
-KEY = "fake-test-key-Lp2"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with FakeServer(FakeConfig(api_key=KEY)) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> Iterator[FakeServer]:
-    server.reset()
-    yield server
-    server.reset()
+KEY = TEST_API_KEY

@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from ideovault.config import load_settings
-from ideovault.fake import FakeConfig, FakeServer
+from ideovault.fake import FakeServer
 from ideovault.vault import Vault
+from tests.conftest import TEST_API_KEY
 
-API_KEY = "sk-test-Zq8-very-secret-key-4711"
-
-
-@pytest.fixture(scope="session")
-def fake() -> Iterator[FakeServer]:
-    with FakeServer(FakeConfig(api_key=API_KEY)) as server:
-        yield server
+API_KEY = TEST_API_KEY
 
 
 @pytest.fixture
@@ -27,10 +22,8 @@ def vault_home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def vault(fake: FakeServer, vault_home: Path) -> Iterator[Vault]:
-    fake.reset()
     settings = load_settings(home=vault_home, env={}).with_overrides(
         api_key=API_KEY, base_url=fake.base_url, retry_backoff=0.01
     )
     with Vault.open(settings=settings) as v:
         yield v
-    fake.reset()
