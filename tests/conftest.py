@@ -12,9 +12,12 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, text
 
+from ideovault.blobs.s3 import S3BlobStore
 from ideovault.fake import FakeConfig, FakeServer
 
 # One distinctive key for every test: tests assert it never shows up in output or files.
@@ -83,3 +86,37 @@ def fake(fake_api: FakeServer) -> Iterator[FakeServer]:
     fake_api.reset()
     yield fake_api
     fake_api.reset()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Standard AWS environment variables pointing at the loopback server."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": s3_endpoint,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return s3_endpoint
+
+
+@pytest.fixture
+def bucket(s3_env: str) -> str:
+    name = f"vault-{secrets.token_hex(4)}"
+    boto3.client("s3").create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def s3_store(bucket: str) -> S3BlobStore:
+    return S3BlobStore(bucket, "team/a", multipart_threshold=5 * 1024 * 1024)

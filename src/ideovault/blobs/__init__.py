@@ -27,8 +27,15 @@ def open_store(url: str | Path) -> BlobStore:
     parsed = urlparse(text)
     if parsed.scheme == "file":
         return LocalBlobStore(unquote(parsed.path))
+    if parsed.scheme == "s3":
+        from ideovault.blobs.s3 import S3BlobStore  # boto3 loads only for S3 vaults
+
+        if not parsed.netloc:
+            raise UserError(f"{text!r}: an S3 URL names a bucket: s3://bucket/prefix")
+        return S3BlobStore(parsed.netloc, parsed.path)
     if parsed.scheme in ("", "local") or (len(parsed.scheme) == 1 and text[1:3] == ":\\"):
         return LocalBlobStore(text)
     raise UserError(
-        f"storage URL scheme {parsed.scheme!r} is not supported yet; use a folder or file:///path"
+        f"storage URL scheme {parsed.scheme!r} is not supported; "
+        "use a folder, file:///path or s3://bucket/prefix"
     )

@@ -103,6 +103,10 @@ class BlobStore(ABC):
     def local_path(self, key: str) -> Path | None:
         """The file on this machine, for stores that have one."""
 
+    def signed_url(self, key: str, expires_seconds: int) -> str | None:
+        """A time-limited URL for the blob, for stores that can make one (None: cannot)."""
+        return None
+
     @abstractmethod
     def iter_keys(self) -> Iterator[str]:
         """Every blob key (not sidecars) in the store."""

@@ -15,6 +15,7 @@ from ideovault.catalog.records import (
     NewImage,
     StoredInfo,
 )
+from ideovault.errors import IdeovaultError
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -87,6 +88,10 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
             ImageStatus.PENDING,
             f"could not write the image ({exc.strerror or exc}); "
             "free space or fix the storage, then run `ideovault recover`",
+        )
+    except IdeovaultError as exc:  # the blob store (S3 down, credentials): the link may live on
+        return vault.catalog.mark_image(
+            record.id, ImageStatus.PENDING, f"{exc}; then run `ideovault recover`"
         )
     info = StoredInfo(
         sha256=got.sha256,

@@ -8,6 +8,7 @@ agree exactly on at least one of four 16-bit bands, so only images sharing a ban
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -127,7 +128,9 @@ def backfill(vault: Vault) -> BackfillReport:
             last = record.id
             try:
                 assert record.blob_key is not None
-                with vault.store.open(record.blob_key) as fh, Image.open(fh) as im:
+                with vault.store.open(record.blob_key) as fh:  # object stores do not seek
+                    data = io.BytesIO(fh.read())
+                with Image.open(data) as im:
                     phash = perceptual_hash(im)
             except (OSError, ValueError, AssertionError, Image.DecompressionBombError):
                 assert report.unreadable is not None
