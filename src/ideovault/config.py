@@ -29,6 +29,7 @@ class Settings:
     storage_url: str
     base_url: str = DEFAULT_BASE_URL
     api_key: str | None = field(default=None, repr=False)
+    public_base_url: str | None = None  # e.g. a CDN in front of the bucket
     link_ttl_seconds: float = 3600.0
     request_timeout: float = 180.0
     download_workers: int = 4
@@ -83,6 +84,7 @@ def load_settings(
     storage = pick(storage_url, "IDEOVAULT_STORAGE_URL", "storage_url", None)
     base = pick(base_url, "IDEOGRAM_BASE_URL", "base_url", DEFAULT_BASE_URL)
     key = api_key or env.get("IDEOGRAM_API_KEY") or None
+    public = pick(None, "IDEOVAULT_PUBLIC_BASE_URL", "public_base_url", None)
     if core.get("api_key"):
         raise UserError(
             f"{CONFIG_FILE} must not hold the API key; set IDEOGRAM_API_KEY in the environment."
@@ -100,6 +102,7 @@ def load_settings(
         storage_url=storage or str(home_path / "blobs"),
         base_url=(base or DEFAULT_BASE_URL).rstrip("/"),
         api_key=key,
+        public_base_url=public.rstrip("/") if public else None,
         link_ttl_seconds=number("link_ttl_seconds", 3600.0),
         request_timeout=number("request_timeout", 180.0),
         download_workers=int(number("download_workers", 4)),

@@ -142,3 +142,15 @@ def test_debug_logs_never_contain_the_key(run_process) -> None:
     assert res.code == 0, res.err
     assert "POST /v1/ideogram-v3/generate" in res.err  # the debug log did run
     assert API_KEY not in res.err and API_KEY not in res.out
+
+
+def test_url_command(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    (record,) = json.loads(run("generate", "link me", "--json").out)
+    res = run("url", record["id"])
+    assert res.code == 2 and "cannot sign URLs" in res.err
+    monkeypatch.setenv("IDEOVAULT_PUBLIC_BASE_URL", "https://cdn.example.com/")
+    res = run("url", record["id"], "--json")
+    assert res.code == 0
+    assert json.loads(res.out)["url"].startswith("https://cdn.example.com/images/")
+    assert json.loads(run("show", record["id"], "--json").out)["public_url"].endswith(".png")
+    assert run("url", record["id"], "--expires", "soon").code == 2

@@ -1,4 +1,5 @@
-"""A vault wired to the fake Ideogram server over loopback, one fresh home per test."""
+"""A vault wired to the fake Ideogram server over loopback, one fresh home per test, with its
+catalog on SQLite and — the same tests again — on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ def vault_home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-@pytest.fixture
-def vault(fake: FakeServer, vault_home: Path) -> Iterator[Vault]:
-    settings = load_settings(home=vault_home, env={}).with_overrides(
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def vault(request: pytest.FixtureRequest, fake: FakeServer, vault_home: Path) -> Iterator[Vault]:
+    database_url = None
+    if request.param == "postgres":
+        database_url = str(request.getfixturevalue("postgres_url"))
+    settings = load_settings(home=vault_home, database_url=database_url, env={}).with_overrides(
         api_key=API_KEY, base_url=fake.base_url, retry_backoff=0.01
     )
     with Vault.open(settings=settings) as v:

@@ -60,3 +60,23 @@ def test_storage_down_mid_upload_leaves_pending_then_recover(
     report = s3_vault.recover()
     assert [r.id for r in report.stored] == [record.id]
     assert s3_vault.verify().ok
+
+
+def test_signed_and_public_urls(s3_vault: Vault, vault: Vault) -> None:
+    import httpx
+
+    from ideovault.errors import UserError
+
+    (record,) = s3_vault.generate("share me", seed=3)
+    link = s3_vault.url(record.id[:30], 600)
+    with s3_vault.store.open(record.blob_key or "") as fh:
+        assert httpx.get(link).content == fh.read()
+    with pytest.raises(UserError, match="between 1 second and 7 days"):
+        s3_vault.url(record.id, 0)
+    (local,) = vault.generate("local only", seed=4)
+    with pytest.raises(UserError, match="cannot sign URLs"):
+        vault.url(local.id)
+    object.__setattr__(vault.settings, "public_base_url", "https://cdn.example.com/v")
+    shown = vault.get(local.id)
+    assert shown.public_url == f"https://cdn.example.com/v/{local.blob_key}"
+    assert vault.url(local.id) == shown.public_url

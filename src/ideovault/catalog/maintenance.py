@@ -137,7 +137,7 @@ def insert_restored(catalog: Catalog, generation: GenerationRecord, image: Image
             select(generations.c.id).where(generations.c.id == generation.id)
         ).first():
             conn.execute(insert(generations).values(**generation.model_dump()))
-        values = image.model_dump(exclude={"tags", "index", "local_path"})
+        values = image.model_dump(exclude={"tags", "index", "local_path", "public_url"})
         values["idx"] = image.index
         values["tags_text"] = " ".join(image.tags)
         conn.execute(insert(images).values(**values))

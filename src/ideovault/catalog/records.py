@@ -56,6 +56,7 @@ class ImageRecord(BaseModel):
     stored_uri: str | None = None
     blob_key: str | None = None
     local_path: str | None = None
+    public_url: str | None = None  # IDEOVAULT_PUBLIC_BASE_URL + blob key, when configured
     sha256: str | None = None
     size_bytes: int | None = None
     width: int | None = None

@@ -45,3 +45,21 @@ def list_images(
         print_json([r.to_json() for r in records])
     else:
         out.print(images_table(records))
+
+
+@app.command()
+def url(
+    image_id: str = typer.Argument(..., metavar="ID"),
+    expires: str = typer.Option("1h", "--expires", help="How long a signed URL lives (≤ 7d)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A URL for the original image: public (IDEOVAULT_PUBLIC_BASE_URL) or signed and expiring."""
+    from ideovault.units import parse_duration
+
+    seconds = int(parse_duration(expires).total_seconds())
+    with GLOBALS.open_vault() as vault:
+        link = vault.url(image_id, seconds)
+    if as_json:
+        print_json({"url": link, "expires_seconds": seconds})
+    else:
+        out.print(link, markup=False, soft_wrap=True)

@@ -29,6 +29,7 @@ from ideovault.catalog.records import (
 )
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
+from ideovault.errors import UserError
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
 from ideovault.vault.owner import current_owner
@@ -123,12 +124,34 @@ class Vault:
     # -- reading -----------------------------------------------------------------------------
 
     def _present(self, record: ImageRecord) -> ImageRecord:
-        """Fill in what is derived, not stored: the local path of a stored blob."""
+        """Fill in what is derived, not stored: where a stored blob can be opened or fetched."""
         if record.blob_key and record.status == ImageStatus.STORED:
             path = self.store.local_path(record.blob_key)
-            if path is not None:
-                return record.model_copy(update={"local_path": str(path)})
+            base = self.settings.public_base_url
+            return record.model_copy(
+                update={
+                    "local_path": str(path) if path is not None else None,
+                    "public_url": f"{base}/{record.blob_key}" if base else None,
+                }
+            )
         return record
+
+    def url(self, id_or_prefix: str, expires_seconds: int = 3600) -> str:
+        """A URL for the original: the public base URL when set, else a signed, expiring one."""
+        record = self.get(id_or_prefix)
+        if record.status != ImageStatus.STORED or not record.blob_key:
+            raise UserError(f"image {record.id} has no stored file ({record.status.value})")
+        if record.public_url:
+            return record.public_url
+        if not 1 <= expires_seconds <= 7 * 24 * 3600:
+            raise UserError("--expires must be between 1 second and 7 days")
+        signed = self.store.signed_url(record.blob_key, expires_seconds)
+        if signed is None:
+            raise UserError(
+                f"this vault's storage ({self.store.url}) cannot sign URLs; the file is at "
+                f"{record.local_path}. Set IDEOVAULT_PUBLIC_BASE_URL if a server publishes it."
+            )
+        return signed
 
     def get(self, id_or_prefix: str) -> ImageRecord:
         return self._present(self.catalog.get_image(id_or_prefix))
@@ -335,6 +358,7 @@ class Vault:
         """What a sidecar keeps per record: enough to rebuild the catalog, never a secret."""
         image = record.to_json()
         image.pop("local_path", None)
+        image.pop("public_url", None)
         return {"image": image, "generation": generation.to_json()}
 
     # -- recovering --------------------------------------------------------------------------
