@@ -52,7 +52,7 @@ def test_four_processes_one_catalog(catalog_url: str, fake: FakeServer, tmp_path
             ],
             stderr=subprocess.PIPE,
             env={**os.environ},
-        )  # fmt: skip
+        )
         for n in range(PROCESSES)
     ]
     errors = [p.communicate(timeout=240)[1].decode() for p in procs]
