@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -144,3 +144,24 @@ def insert_restored(catalog: Catalog, generation: GenerationRecord, image: Image
         if image.tags:
             conn.execute(insert(image_tags), [{"image_id": image.id, "tag": t} for t in image.tags])
     return True
+
+
+def set_stored_uris(catalog: Catalog, uri_for: Callable[[str], str], page: int = 1_000) -> None:
+    """Rewrite every record's ``stored_uri`` for a new store, a page per transaction."""
+    last = ""
+    while True:
+        query = (
+            select(images.c.id, images.c.blob_key)
+            .where(images.c.blob_key.is_not(None), images.c.id > last)
+            .order_by(images.c.id)
+            .limit(page)
+        )
+        with catalog.engine.begin() as conn:
+            rows = list(conn.execute(query))
+            for image_id, key in rows:
+                conn.execute(
+                    update(images).where(images.c.id == image_id).values(stored_uri=uri_for(key))
+                )
+        if not rows:
+            return
+        last = rows[-1][0]

@@ -17,6 +17,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     report,
     search,
     similar,
+    storage,
 )
 from ideovault.cli.app import app
 from ideovault.cli.output import err

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.vault.export import ExportReport
     from ideovault.vault.importer import ImportReport
     from ideovault.vault.lifecycle import PurgeReport
+    from ideovault.vault.migrate import MigrateReport
     from ideovault.vault.rebuild import RebuildReport
     from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
@@ -254,6 +255,12 @@ class Vault:
         from ideovault.vault.export import export
 
         return export(self, query, to, embed_metadata=embed_metadata)
+
+    def migrate_storage(self, to: str) -> MigrateReport:
+        """Copy every blob and sidecar to another store, verify each, then switch to it."""
+        from ideovault.vault.migrate import migrate
+
+        return migrate(self, to)
 
     def verify(self, repair: bool = False) -> VerifyReport:
         from ideovault.vault.verify import verify
