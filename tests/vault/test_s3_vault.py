@@ -51,12 +51,12 @@ def test_storage_down_mid_upload_leaves_pending_then_recover(
     def down(self: S3BlobStore, path: Path, key: str, sha: str) -> None:
         raise IdeovaultError("cannot reach the storage at http://127.0.0.1:1 while uploading")
 
-    monkeypatch.setattr(S3BlobStore, "upload", down)
-    (record,) = s3_vault.generate("storage outage", seed=9)
+    with monkeypatch.context() as patched:
+        patched.setattr(S3BlobStore, "upload", down)
+        (record,) = s3_vault.generate("storage outage", seed=9)
     assert (
         record.status == "pending" and record.error and "cannot reach the storage" in record.error
     )
-    monkeypatch.undo()
     report = s3_vault.recover()
     assert [r.id for r in report.stored] == [record.id]
     assert s3_vault.verify().ok
