@@ -36,6 +36,9 @@ test: $(VENV)/.installed-dev lint typecheck
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/storage.py
 
 clean:
 	rm -rf $(VENV) demo-vault .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,10 @@ so a CI machine that lost PostgreSQL cannot pass by skipping.
 from __future__ import annotations
 
 import os
+
+# google-auth probes the GCE metadata address when no credentials are found; tests must never
+# send traffic off this machine, and the flag is read when google-auth is first imported.
+os.environ["NO_GCE_CHECK"] = "true"
 import secrets
 from collections.abc import Iterator
 from pathlib import Path

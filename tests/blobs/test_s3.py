@@ -68,6 +68,15 @@ def test_uploads_carry_checksums_of_the_staged_bytes(s3_store: S3BlobStore) -> N
     assert base64.b64decode(headers["content-md5"]) == hashlib.md5(DATA).digest()
 
 
+@pytest.mark.parametrize("code", ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"])
+def test_rejected_credentials_become_a_clear_error(s3_store: S3BlobStore, code: str) -> None:
+    """moto accepts any credentials unless its IAM emulation is on; check the mapping."""
+    error = ClientError({"Error": {"Code": code, "Message": "x"}}, "PutObject")
+    with pytest.raises(UserError, match="AWS_ACCESS_KEY_ID") as info, s3_store._errors("up"):
+        raise error
+    assert "testing" not in str(info.value)  # never the secret
+
+
 def test_a_rejected_checksum_becomes_a_clear_error(s3_store: S3BlobStore) -> None:
     error = ClientError({"Error": {"Code": "BadDigest", "Message": "x"}}, "PutObject")
     with pytest.raises(IdeovaultError, match="checksum did not match"), s3_store._errors("up"):

@@ -37,11 +37,11 @@ def test_interrupted_migration_resumes(
     real = S3BlobStore.upload
     calls: list[str] = []
 
-    def flaky(self: S3BlobStore, path: Path, key: str, sha: str) -> None:
+    def flaky(self: S3BlobStore, path: Path, key: str, sha: str, meta: object = None) -> bool:
         calls.append(key)
         if len(calls) == 2:
             raise IdeovaultError("cannot reach the storage (simulated outage)")
-        real(self, path, key, sha)
+        return real(self, path, key, sha, meta)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patched:
         patched.setattr(S3BlobStore, "upload", flaky)

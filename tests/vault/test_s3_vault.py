@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from ideovault.catalog import Catalog
@@ -28,6 +29,8 @@ def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_p
     (twin,) = s3_vault.generate("on s3", seed=1)
     assert all(r.stored_uri and r.stored_uri.startswith(f"s3://{bucket}/team/images/") for r in a)
     assert a[0].local_path is None and twin.blob_key == a[0].blob_key
+    head = boto3.client("s3").head_object(Bucket=bucket, Key=f"team/{twin.blob_key}")
+    assert head["Metadata"]["seed"] == "1" and "ideogram" in head["Metadata"]["source"]
     assert s3_vault.verify().ok
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
     assert s3_vault.rebuild(url).images == 3
@@ -48,7 +51,7 @@ def test_storage_down_mid_upload_leaves_pending_then_recover(
     from ideovault.blobs.s3 import S3BlobStore
     from ideovault.errors import IdeovaultError
 
-    def down(self: S3BlobStore, path: Path, key: str, sha: str) -> None:
+    def down(self: S3BlobStore, path: Path, key: str, sha: str, meta: object = None) -> None:
         raise IdeovaultError("cannot reach the storage at http://127.0.0.1:1 while uploading")
 
     with monkeypatch.context() as patched:

@@ -33,9 +33,15 @@ def open_store(url: str | Path) -> BlobStore:
         if not parsed.netloc:
             raise UserError(f"{text!r}: an S3 URL names a bucket: s3://bucket/prefix")
         return S3BlobStore(parsed.netloc, parsed.path)
+    if parsed.scheme == "gs":
+        from ideovault.blobs.gcs import GCSBlobStore  # google-cloud-storage loads only here
+
+        if not parsed.netloc:
+            raise UserError(f"{text!r}: a GCS URL names a bucket: gs://bucket/prefix")
+        return GCSBlobStore(parsed.netloc, parsed.path)
     if parsed.scheme in ("", "local") or (len(parsed.scheme) == 1 and text[1:3] == ":\\"):
         return LocalBlobStore(text)
     raise UserError(
         f"storage URL scheme {parsed.scheme!r} is not supported; "
-        "use a folder, file:///path or s3://bucket/prefix"
+        "use a folder, file:///path, s3://bucket/prefix or gs://bucket/prefix"
     )

@@ -46,9 +46,10 @@ class BlobRef:
 class Staged:
     """Bytes on their way into the store: written to a temp file while being hashed."""
 
-    def __init__(self, path: Path, fh: BinaryIO) -> None:
+    def __init__(self, path: Path, fh: BinaryIO, *, sync: bool = True) -> None:
         self.path = path
         self._fh = fh
+        self._sync = sync  # object stores make bytes durable with the PUT, not with fsync
         self._hash = hashlib.sha256()
         self.size = 0
 
@@ -62,11 +63,12 @@ class Staged:
         return self._hash.hexdigest()
 
     def finish(self) -> None:
-        """Flush and fsync, so that what is committed is on disk, not in a cache."""
+        """Flush and (for local stores) fsync, so what is committed is on disk, not in a cache."""
         import os
 
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if self._sync:
+            os.fsync(self._fh.fileno())
         self._fh.close()
 
     @property
@@ -84,8 +86,11 @@ class BlobStore(ABC):
         """A temp file to write into; removed on exit unless it was committed."""
 
     @abstractmethod
-    def commit(self, staged: Staged, ext: str) -> BlobRef:
-        """Make the staged bytes visible, whole, under their content key (idempotent)."""
+    def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
+        """Make the staged bytes visible, whole, under their content key (idempotent).
+
+        ``metadata`` (e.g. seed, source) travels with the object where the store keeps any.
+        """
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...

@@ -66,7 +66,7 @@ class LocalBlobStore(BlobStore):
                 staged._fh.close()
             path.unlink(missing_ok=True)  # committed files were renamed away already
 
-    def commit(self, staged: Staged, ext: str) -> BlobRef:
+    def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
         if not staged.closed:
             staged.finish()
         key = key_for(staged.sha256, ext)

@@ -105,7 +105,7 @@ class S3BlobStore(BlobStore):
     def stage(self) -> Iterator[Staged]:
         fd, name = tempfile.mkstemp(prefix="dl-", suffix=".part", dir=self._staging)
         path = Path(name)
-        staged = Staged(path, open(fd, "wb"))  # noqa: SIM115 - closed by Staged.finish
+        staged = Staged(path, open(fd, "wb"), sync=False)  # noqa: SIM115 - closed by finish
         try:
             yield staged
         finally:
@@ -113,38 +113,55 @@ class S3BlobStore(BlobStore):
                 staged._fh.close()
             path.unlink(missing_ok=True)
 
-    def commit(self, staged: Staged, ext: str) -> BlobRef:
+    def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
         if not staged.closed:
             staged.finish()
         key = key_for(staged.sha256, ext)
-        with self._errors(f"checking {key}"):
-            head = self._head(key)
-        if head is not None and head.get("ContentLength") == staged.size:
-            return BlobRef(key, self.uri(key), None, staged.size, existed=True)
-        self.upload(staged.path, key, staged.sha256)
-        return BlobRef(key, self.uri(key), None, staged.size, existed=False)
+        if staged.size >= self.transfer.multipart_threshold:
+            with self._errors(f"checking {key}"):
+                head = self._head(key)
+            if head is not None and head.get("ContentLength") == staged.size:
+                return BlobRef(key, self.uri(key), None, staged.size, existed=True)
+        existed = not self.upload(staged.path, key, staged.sha256, metadata)
+        return BlobRef(key, self.uri(key), None, staged.size, existed=existed)
 
-    def upload(self, path: Path, key: str, sha256_hex: str) -> None:
-        """PUT with checksums the server verifies; large files go up in parts."""
+    def upload(
+        self, path: Path, key: str, sha256_hex: str, metadata: dict[str, str] | None = None
+    ) -> bool:
+        """PUT with checksums the server verifies; large files go up in parts.
+
+        Single PUTs are create-only (``If-None-Match: *``): identical bytes already stored
+        answer 412 and are kept, which is content-addressed dedupe in one round trip.
+        Returns whether the object was written.
+        """
         extra = {
             "ContentType": MIME.get(key.rsplit(".", 1)[-1], "application/octet-stream"),
             "CacheControl": CACHE_CONTROL,
-            "Metadata": {"sha256": sha256_hex},
+            "Metadata": {**(metadata or {}), "sha256": sha256_hex},
         }
         size = path.stat().st_size
         with self._errors(f"uploading {key}"):
             if size < self.transfer.multipart_threshold:
                 body = path.read_bytes()
-                self.s3.put_object(
-                    Bucket=self.bucket, Key=self._full(key), Body=body,
-                    ContentMD5=_b64(hashlib.md5(body).digest()),  # noqa: S324 - integrity, not security
-                    ChecksumSHA256=_b64(bytes.fromhex(sha256_hex)), **extra,
-                )  # fmt: skip
+                try:
+                    self.s3.put_object(
+                        Bucket=self.bucket, Key=self._full(key), Body=body, IfNoneMatch="*",
+                        ContentMD5=_b64(hashlib.md5(body).digest()),  # noqa: S324 - integrity
+                        ChecksumSHA256=_b64(bytes.fromhex(sha256_hex)), **extra,
+                    )  # fmt: skip
+                except ClientError as exc:
+                    if str(exc.response.get("Error", {}).get("Code")) in (
+                        "PreconditionFailed",
+                        "412",
+                    ):
+                        return False
+                    raise
             else:  # each part carries its own SHA-256, verified by the server
                 self.s3.upload_file(
                     str(path), self.bucket, self._full(key), Config=self.transfer,
                     ExtraArgs={**extra, "ChecksumAlgorithm": "SHA256"},
                 )  # fmt: skip
+        return True
 
     def delete(self, key: str) -> None:
         with self._errors(f"deleting {key}"):

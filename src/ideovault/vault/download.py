@@ -83,7 +83,9 @@ def perceptual_hash(image: Image.Image) -> str:
     return str(imagehash.phash(image))
 
 
-def fetch_once(client: IdeogramClient, store: BlobStore, url: str) -> Downloaded:
+def fetch_once(
+    client: IdeogramClient, store: BlobStore, url: str, metadata: dict[str, str] | None = None
+) -> Downloaded:
     with store.stage() as staged, client.download(url) as dl:
         if dl.content_length is not None and dl.content_length > MAX_IMAGE_BYTES:
             raise DownloadFailed(f"refusing a {dl.content_length}-byte download")
@@ -93,7 +95,7 @@ def fetch_once(client: IdeogramClient, store: BlobStore, url: str) -> Downloaded
                 raise DownloadFailed("the download is larger than any image should be")
         staged.finish()
         mime, width, height, phash = _decode(staged)
-        blob = store.commit(staged, EXTENSIONS[mime])
+        blob = store.commit(staged, EXTENSIONS[mime], metadata)
         return Downloaded(
             blob, staged.sha256, staged.size, width, height, mime, phash, datetime.now(UTC)
         )
@@ -104,6 +106,7 @@ def fetch(
     store: BlobStore,
     url: str,
     *,
+    metadata: dict[str, str] | None = None,
     attempts: int = 3,
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
@@ -112,7 +115,7 @@ def fetch(
     last: DownloadFailed | None = None
     for attempt in range(attempts):
         try:
-            return fetch_once(client, store, url)
+            return fetch_once(client, store, url, metadata)
         except LinkExpired:
             raise
         except DownloadFailed as exc:

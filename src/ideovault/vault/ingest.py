@@ -69,7 +69,9 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
 
     assert record.original_url is not None
     try:
-        got = fetch(vault.client, vault.store, record.original_url)
+        source = {"source": f"ideogram {generation.endpoint}", "model": record.model}
+        seed = {"seed": str(record.seed)} if record.seed is not None else {}
+        got = fetch(vault.client, vault.store, record.original_url, metadata={**source, **seed})
     except LinkExpired as exc:
         return vault.catalog.mark_image(
             record.id,
