@@ -24,16 +24,27 @@ class Result:
     err: str
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, fake: FakeServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def cli_env(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, str]:
+    """The environment a user would set; every CLI test runs on SQLite and on PostgreSQL."""
     home = tmp_path / "home"
     env = {
         "IDEOVAULT_HOME": str(home),
         "IDEOGRAM_API_KEY": API_KEY,
         "IDEOGRAM_BASE_URL": fake.base_url,
         "COLUMNS": "200",
+        "IDEOVAULT_DATABASE_URL": (
+            str(request.getfixturevalue("postgres_url"))
+            if request.param == "postgres"
+            else f"sqlite:///{home / 'catalog.db'}"
+        ),
     }
-    for name in ("IDEOVAULT_DATABASE_URL", "IDEOVAULT_STORAGE_URL"):
+    for name in ("IDEOVAULT_STORAGE_URL", "IDEOVAULT_PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
