@@ -37,3 +37,15 @@ def test_processes_and_threads_write_one_catalog(catalog_url: str) -> None:
     with Catalog.open(catalog_url) as catalog:
         assert catalog.status_counts() == {"pending": 4 * PER_WORKER * 2}
         assert len(catalog.list_generations(limit=10_000)) == 4 * PER_WORKER
+
+
+def open_fresh(url: str) -> str:
+    with Catalog.open(url) as catalog:
+        return str(catalog.status_counts())
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_catalog_at_once_migrate_once(catalog_url: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        assert pool.map(open_fresh, [catalog_url] * 4) == ["{}"] * 4

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -76,11 +76,19 @@ def create(url: str) -> Engine:
         ) from None
 
 
+MIGRATION_LOCK = 0x1DE0_7A17  # an arbitrary advisory-lock key for ideovault's migrations
+
+
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(conn)
 
 
 def migrate(engine: Engine) -> None:
@@ -92,10 +100,18 @@ def migrate(engine: Engine) -> None:
         from alembic.config import Config
 
         with engine.connect() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            # Several processes may open a new catalog at once: take a lock for the length of
+            # this transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), then
+            # look again, so exactly one of them migrates and the others find it done.
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            else:
+                conn.exec_driver_sql("SELECT 1")  # starts the write transaction
+            if _revision(conn) != HEAD:
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS))
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
             conn.commit()
     except OperationalError as exc:
         raise IdeovaultError(
