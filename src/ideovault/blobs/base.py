@@ -8,10 +8,12 @@ that a lost catalog can be rebuilt from the store alone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,6 +28,20 @@ def key_for(sha256: str, ext: str) -> str:
     if ext not in EXTENSIONS.values():
         raise ValueError(f"unsupported extension {ext!r}")
     return f"images/{sha256[:2]}/{sha256[2:4]}/{sha256}.{ext}"
+
+
+def check_key(key: str) -> str:
+    """Keys come from our own ``key_for``; refuse anything that could escape a root or prefix."""
+    parts = key.split("/")
+    if (
+        not key
+        or key.startswith("/")
+        or "\\" in key
+        or "\x00" in key
+        or any(p in ("", ".", "..") for p in parts)
+    ):
+        raise ValueError(f"invalid blob key: {key!r}")
+    return key
 
 
 def sidecar_key(key: str) -> str:
@@ -64,8 +80,6 @@ class Staged:
 
     def finish(self) -> None:
         """Flush and (for local stores) fsync, so what is committed is on disk, not in a cache."""
-        import os
-
         self._fh.flush()
         if self._sync:
             os.fsync(self._fh.fileno())
@@ -80,10 +94,21 @@ class BlobStore(ABC):
     """A place for image bytes. Implementations: ``blobs/local.py`` (later S3, GCS)."""
 
     url: str
+    staging_dir: Path  # where staged bytes wait: inside a local root, or a temp folder
+    durable_staging: bool = True  # fsync staged files (local stores); object stores need not
 
-    @abstractmethod
-    def stage(self) -> AbstractContextManager[Staged]:
+    @contextlib.contextmanager
+    def stage(self) -> Iterator[Staged]:
         """A temp file to write into; removed on exit unless it was committed."""
+        fd, name = tempfile.mkstemp(prefix="dl-", suffix=".part", dir=self.staging_dir)
+        path = Path(name)
+        staged = Staged(path, os.fdopen(fd, "wb"), sync=self.durable_staging)
+        try:
+            yield staged
+        finally:
+            if not staged.closed:
+                staged._fh.close()
+            path.unlink(missing_ok=True)  # committed files were renamed or uploaded already
 
     @abstractmethod
     def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:

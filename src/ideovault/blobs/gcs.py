@@ -17,7 +17,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from ideovault.blobs.base import EXTENSIONS, BlobRef, BlobStore, Staged, key_for, sidecar_key
+from ideovault.blobs.base import (
+    EXTENSIONS,
+    BlobRef,
+    BlobStore,
+    Staged,
+    check_key,
+    key_for,
+    sidecar_key,
+)
 from ideovault.errors import IdeovaultError, UserError
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -36,8 +44,9 @@ class GCSBlobStore(BlobStore):
                 client = storage.Client()
             self.client: Any = client
             self.bucket: Any = client.bucket(bucket)
-        self._staging = Path(tempfile.gettempdir()) / "ideovault-staging"
-        self._staging.mkdir(exist_ok=True)
+        self.staging_dir = Path(tempfile.gettempdir()) / "ideovault-staging"
+        self.staging_dir.mkdir(exist_ok=True)
+        self.durable_staging = False  # the PUT is what makes the bytes durable
 
     @contextlib.contextmanager
     def _errors(self, what: str) -> Iterator[None]:
@@ -65,21 +74,7 @@ class GCSBlobStore(BlobStore):
             raise IdeovaultError(f"Google Cloud Storage error while {what}: {exc}") from None
 
     def _blob(self, key: str) -> Any:
-        if not key or key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"invalid blob key: {key!r}")
-        return self.bucket.blob(self.prefix + key)
-
-    @contextlib.contextmanager
-    def stage(self) -> Iterator[Staged]:
-        fd, name = tempfile.mkstemp(prefix="dl-", suffix=".part", dir=self._staging)
-        path = Path(name)
-        staged = Staged(path, open(fd, "wb"), sync=False)  # noqa: SIM115 - closed by finish
-        try:
-            yield staged
-        finally:
-            if not staged.closed:
-                staged._fh.close()
-            path.unlink(missing_ok=True)
+        return self.bucket.blob(self.prefix + check_key(key))
 
     def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
         from google.api_core.exceptions import PreconditionFailed

@@ -18,7 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ideovault.blobs.base import EXTENSIONS, BlobRef, BlobStore, Staged, key_for, sidecar_key
+from ideovault.blobs.base import (
+    EXTENSIONS,
+    BlobRef,
+    BlobStore,
+    Staged,
+    check_key,
+    key_for,
+    sidecar_key,
+)
 
 STAGING = ".staging"
 _SIDECAR_VERSION = 1
@@ -32,39 +40,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _check_key(key: str) -> None:
-    """Keys come from our own ``key_for``; refuse anything that could escape the root."""
-    parts = key.split("/")
-    if (
-        not key
-        or key.startswith("/")
-        or "\\" in key
-        or "\x00" in key
-        or any(p in ("", ".", "..") for p in parts)
-    ):
-        raise ValueError(f"invalid blob key: {key!r}")
-
-
 class LocalBlobStore(BlobStore):
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser().resolve()
         self.url = self.root.as_uri()
-        self._staging = self.root / STAGING
-        self._staging.mkdir(parents=True, exist_ok=True)
+        self.staging_dir = self.root / STAGING
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
 
     # -- writing -----------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def stage(self) -> Iterator[Staged]:
-        fd, name = tempfile.mkstemp(prefix="dl-", suffix=".part", dir=self._staging)
-        path = Path(name)
-        staged = Staged(path, os.fdopen(fd, "wb"))
-        try:
-            yield staged
-        finally:
-            if not staged.closed:
-                staged._fh.close()
-            path.unlink(missing_ok=True)  # committed files were renamed away already
 
     def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
         if not staged.closed:
@@ -79,26 +62,26 @@ class LocalBlobStore(BlobStore):
         return BlobRef(key, target.as_uri(), target, staged.size, existed=False)
 
     def delete(self, key: str) -> None:
-        _check_key(key)
+        check_key(key)
         (self.root / key).unlink(missing_ok=True)
         (self.root / sidecar_key(key)).unlink(missing_ok=True)
 
     # -- reading -----------------------------------------------------------------------------
 
     def exists(self, key: str) -> bool:
-        _check_key(key)
+        check_key(key)
         return (self.root / key).is_file()
 
     def open(self, key: str) -> BinaryIO:
-        _check_key(key)
+        check_key(key)
         return (self.root / key).open("rb")
 
     def uri(self, key: str) -> str:
-        _check_key(key)
+        check_key(key)
         return (self.root / key).as_uri()
 
     def local_path(self, key: str) -> Path | None:
-        _check_key(key)
+        check_key(key)
         return self.root / key
 
     def iter_keys(self) -> Iterator[str]:
@@ -114,7 +97,7 @@ class LocalBlobStore(BlobStore):
 
     @contextlib.contextmanager
     def _sidecar_lock(self) -> Iterator[None]:
-        with (self._staging / "sidecars.lock").open("a") as fh:
+        with (self.staging_dir / "sidecars.lock").open("a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -122,7 +105,7 @@ class LocalBlobStore(BlobStore):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def read_sidecar(self, key: str) -> dict[str, Any] | None:
-        _check_key(key)
+        check_key(key)
         path = self.root / sidecar_key(key)
         try:
             data = json.loads(path.read_text("utf-8"))
@@ -133,7 +116,7 @@ class LocalBlobStore(BlobStore):
     def _write_sidecar(self, key: str, doc: dict[str, Any]) -> None:
         path = self.root / sidecar_key(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="sc-", suffix=".part", dir=self._staging)
+        fd, tmp = tempfile.mkstemp(prefix="sc-", suffix=".part", dir=self.staging_dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, ensure_ascii=False, indent=1, sort_keys=True)

@@ -27,7 +27,15 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from ideovault.blobs.base import EXTENSIONS, BlobRef, BlobStore, Staged, key_for, sidecar_key
+from ideovault.blobs.base import (
+    EXTENSIONS,
+    BlobRef,
+    BlobStore,
+    Staged,
+    check_key,
+    key_for,
+    sidecar_key,
+)
 from ideovault.errors import IdeovaultError, UserError
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -58,8 +66,9 @@ class S3BlobStore(BlobStore):
             "s3", config=Config(retries={"max_attempts": 5, "mode": "standard"})
         )
         self.transfer = TransferConfig(multipart_threshold=multipart_threshold)
-        self._staging = Path(tempfile.gettempdir()) / "ideovault-staging"
-        self._staging.mkdir(exist_ok=True)
+        self.staging_dir = Path(tempfile.gettempdir()) / "ideovault-staging"
+        self.staging_dir.mkdir(exist_ok=True)
+        self.durable_staging = False  # the PUT is what makes the bytes durable
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -95,23 +104,9 @@ class S3BlobStore(BlobStore):
             raise IdeovaultError(f"storage error while {what}: {exc}") from None
 
     def _full(self, key: str) -> str:
-        if not key or key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"invalid blob key: {key!r}")
-        return self.prefix + key
+        return self.prefix + check_key(key)
 
     # -- writing -----------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def stage(self) -> Iterator[Staged]:
-        fd, name = tempfile.mkstemp(prefix="dl-", suffix=".part", dir=self._staging)
-        path = Path(name)
-        staged = Staged(path, open(fd, "wb"), sync=False)  # noqa: SIM115 - closed by finish
-        try:
-            yield staged
-        finally:
-            if not staged.closed:
-                staged._fh.close()
-            path.unlink(missing_ok=True)
 
     def commit(self, staged: Staged, ext: str, metadata: dict[str, str] | None = None) -> BlobRef:
         if not staged.closed:

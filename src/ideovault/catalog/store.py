@@ -160,15 +160,6 @@ class Catalog:
         with self.engine.connect() as conn:
             return [generation_from_row(r) for r in conn.execute(query).mappings()]
 
-    def find_generations_by_fingerprint(self, fingerprint: str) -> list[GenerationRecord]:
-        query = (
-            select(generations)
-            .where(generations.c.fingerprint == fingerprint)
-            .order_by(generations.c.id)
-        )
-        with self.engine.connect() as conn:
-            return [generation_from_row(r) for r in conn.execute(query).mappings()]
-
     # -- images ------------------------------------------------------------------------------
 
     def mark_stored(self, image_id: str, info: StoredInfo) -> ImageRecord:

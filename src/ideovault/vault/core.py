@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.vault.lifecycle import PurgeReport
     from ideovault.vault.migrate import MigrateReport
     from ideovault.vault.rebuild import RebuildReport
+    from ideovault.vault.recover import RecoverReport
     from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.verify import VerifyReport
@@ -370,7 +371,8 @@ class Vault:
 
     # -- recovering --------------------------------------------------------------------------
 
-    def recover(self) -> Any:
+    def recover(self) -> RecoverReport:
+        """Finish pending downloads of dead processes; report what cannot be finished."""
         from ideovault.vault.recover import recover
 
         return recover(self)
