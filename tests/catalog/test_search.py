@@ -157,3 +157,21 @@ def test_parent_filter_and_bad_cursor(catalog: Catalog) -> None:
     other = catalog.search("sort:size", limit=1).next_cursor
     with pytest.raises(UserError, match="different"):
         catalog.search("fox", cursor=other)
+
+
+def test_restore_and_delete_keep_the_index_in_step(catalog: Catalog) -> None:
+    from ideovault.catalog import maintenance
+
+    whale = catalog.search("whale -fox").records[0]
+    maintenance.set_trashed(catalog, [whale.id], T0)
+    assert prompts(catalog, "blue whale") == []
+    maintenance.set_trashed(catalog, [whale.id], None)
+    assert prompts(catalog, "blue whale") == ["a blue whale"]
+    maintenance.delete_images(catalog, [whale.id])
+    assert prompts(catalog, "blue whale") == [] and prompts(catalog, "blue whale is:trashed") == []
+    if catalog.dialect == "sqlite":
+        with catalog.engine.connect() as conn:
+            from sqlalchemy import text
+
+            count = conn.execute(text("SELECT count(*) FROM images_fts")).scalar()
+        assert count == len(ROWS) - 1  # the FTS row went with the image row
