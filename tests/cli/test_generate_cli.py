@@ -154,3 +154,18 @@ def test_url_command(run, monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(res.out)["url"].startswith("https://cdn.example.com/images/")
     assert json.loads(run("show", record["id"], "--json").out)["public_url"].endswith(".png")
     assert run("url", record["id"], "--expires", "soon").code == 2
+
+
+def test_dry_run_dedupe_and_budget_flags(run, fake) -> None:
+    res = run("generate", "quote me", "-n", "2", "--model", "V_2", "--dry-run", "--json")
+    assert res.code == 0 and json.loads(res.out)["estimated_usd"] == 0.16
+    assert "nothing sent" in run("generate", "quote me", "--dry-run").err
+    assert fake.stats()["generate_calls"] == 0
+    first = json.loads(run("generate", "again", "--seed", "3", "--json").out)
+    repeat = run("generate", "again", "--seed", "3", "--json")
+    assert json.loads(repeat.out) == first and "already in the vault" in repeat.err
+    run("generate", "again", "--seed", "3", "--force")
+    assert fake.stats()["generate_calls"] == 2
+    res = run("generate", "too dear", "--model", "V_2", "-n", "4", "--budget", "0.1")
+    assert res.code == 2 and "over --budget" in res.err
+    assert run("generate", "x", "--dedupe", "maybe").code == 2

@@ -67,7 +67,7 @@ def test_tag_errors(run) -> None:
 
 def test_similar_dupes_backfill_cli(run) -> None:
     a = generate(run, "twin picture", "--seed", "7")
-    b = generate(run, "twin picture", "--seed", "7")
+    b = generate(run, "twin picture", "--seed", "7", "--force")
     res = run("similar", a["id"], "--json")
     assert res.code == 0, res.err
     assert json.loads(res.out)[0] == {**b, "distance": 0}

@@ -128,7 +128,7 @@ def test_rate_limit_and_unavailable_are_retried(vault: Vault, fake: FakeServer) 
 
 def test_identical_images_share_one_blob(vault: Vault) -> None:
     (a,) = vault.generate("same picture", seed=11)
-    (b,) = vault.generate("same picture", seed=11)
+    (b,) = vault.generate("same picture", seed=11, force=True)
     assert a.id != b.id and a.sha256 == b.sha256 and a.blob_key == b.blob_key
     assert list(vault.store.iter_keys()) == [a.blob_key]
     sidecar = vault.store.read_sidecar(a.blob_key or "")

@@ -34,7 +34,7 @@ def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
 
 def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
     (a,) = vault.generate("shared picture", seed=3)
-    (b,) = vault.generate("shared picture", seed=3)
+    (b,) = vault.generate("shared picture", seed=3, force=True)
     assert a.blob_key == b.blob_key
     vault.trash([a.id])
     report = vault.purge(everything=True)

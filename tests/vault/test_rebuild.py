@@ -24,7 +24,9 @@ def snapshot(catalog: Catalog) -> dict[str, dict]:
 def test_rebuild_matches_the_original(vault: Vault, tmp_path: Path) -> None:
     a = vault.generate("first <b>bold</b>", num_images=2, tags=["poster"], seed=1)
     b = vault.generate("second", model="V_2", aspect_ratio="4x3", negative_prompt="blur", seed=2)
-    vault.generate("second", model="V_2", aspect_ratio="4x3", negative_prompt="blur", seed=2)
+    vault.generate(
+        "second", model="V_2", aspect_ratio="4x3", negative_prompt="blur", seed=2, force=True
+    )
     vault.tag([a[0].id], add=["hero"], remove=["poster"])
     vault.star([b[0].id])
     vault.trash([a[1].id])

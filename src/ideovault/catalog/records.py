@@ -95,6 +95,7 @@ class GenerationRecord(BaseModel):
     error: str | None = None
     owner: str | None = None  # "host:pid" of the process that sent it; recover skips live ones
     num_images: int = 0
+    cost_usd: float | None = None  # estimated: images x the price table's rate
     created_at: datetime
     answered_at: datetime | None = None
 

@@ -32,7 +32,6 @@ def image_from_row(row: Mapping[Any, Any], tags: tuple[str, ...] = ()) -> ImageR
 def generation_from_row(row: Mapping[Any, Any]) -> GenerationRecord:
     data = dict(row)
     data.pop("response", None)
-    data.pop("cost_usd", None)
     for name in DATE_FIELDS:
         if name in data:
             data[name] = utc(data[name])

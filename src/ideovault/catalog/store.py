@@ -78,6 +78,7 @@ class Catalog:
         fingerprint: str,
         owner: str | None,
         created_at: datetime,
+        cost_usd: float | None = None,
     ) -> GenerationRecord:
         values = {
             "id": id,
@@ -90,6 +91,7 @@ class Catalog:
             "owner": owner,
             "num_images": 0,
             "created_at": created_at,
+            "cost_usd": cost_usd,
         }
         with self.engine.begin() as conn:
             conn.execute(insert(generations).values(values))
@@ -102,6 +104,7 @@ class Catalog:
         raw: dict[str, Any],
         images: Sequence[NewImage],
         answered_at: datetime,
+        cost_usd: float | None = None,
     ) -> list[ImageRecord]:
         """The API answered: store the answer and one row per image, in ONE transaction."""
         rows, tag_rows = [], []
@@ -124,6 +127,7 @@ class Catalog:
                     answered_at=answered_at,
                     response=raw,
                     num_images=len(images),
+                    **({"cost_usd": cost_usd} if cost_usd is not None else {}),
                 )
             )
             if rows:
@@ -150,6 +154,33 @@ class Catalog:
         query = select(generations).order_by(generations.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
             return [generation_from_row(r) for r in conn.execute(query).mappings()]
+
+    def answered_with_fingerprint(self, fingerprint: str) -> GenerationRecord | None:
+        """The newest answered generation of an identical request, if any."""
+        query = (
+            select(generations)
+            .where(
+                generations.c.fingerprint == fingerprint,
+                generations.c.status == GenerationStatus.ANSWERED.value,
+            )
+            .order_by(generations.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return generation_from_row(row) if row else None
+
+    def spent_since(self, since: datetime) -> float:
+        """Estimated dollars of generations that ran, or may have run, since ``since``."""
+        query = select(func.coalesce(func.sum(generations.c.cost_usd), 0.0)).where(
+            generations.c.created_at >= since,
+            generations.c.status.in_(
+                [GenerationStatus.ANSWERED.value, GenerationStatus.UNKNOWN.value,
+                 GenerationStatus.REQUESTED.value]
+            ),
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return float(conn.execute(query).scalar_one())
 
     def unanswered_generations(self) -> list[GenerationRecord]:
         query = (

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
+    from ideovault.vault.spending import Quote
     from ideovault.vault.verify import VerifyReport
 
 log = logging.getLogger("ideovault.vault")
@@ -294,6 +295,12 @@ class Vault:
 
     # -- generating --------------------------------------------------------------------------
 
+    def quote(self, prompt: str, **params: Any) -> Quote:
+        """What a request would send and cost, without sending it (a dry run)."""
+        from ideovault.vault.spending import quote
+
+        return quote(self, self.prepare(prompt, **params))
+
     def prepare(self, prompt: str, **params: Any) -> GenerateParams:
         """Validate a request without sending it (raises UserError on bad input)."""
         from ideovault.api.params import parse_params
@@ -306,11 +313,28 @@ class Vault:
         *,
         tags: Iterable[str] = (),
         on_event: EventSink | None = None,
+        dedupe: str | None = None,
+        force: bool = False,
+        max_usd: float | None = None,
         **params: Any,
     ) -> Images:
-        """Generate, download at once, store and catalog; returns every image, unsafe included."""
+        """Generate, download at once, store and catalog; returns every image, unsafe included.
+
+        An identical earlier request may be answered from the vault instead (``dedupe``:
+        seeded, always, never; ``force`` always calls), and a request over a budget is refused
+        before anything is sent.
+        """
+        from ideovault.vault import spending
+
         request = self.prepare(prompt, **params)
         clean_tags = normalize_tags(tags)
+        emit = on_event or (lambda _e: None)
+        policy = dedupe or str(self.settings.extra.get("dedupe", "seeded"))
+        if not force and (reused := spending.reusable(self, request, policy)) is not None:
+            emit(Event("reused", reused[0].generation_id, total=len(reused)))
+            return [self._present(r) for r in reused]
+        offer = spending.quote(self, request)
+        spending.check_budget(self, offer, max_usd)
         if self._client is None and not self.settings.api_key:
             # A missing key is bad usage: fail before writing anything or spending anything.
             raise MissingKey()
@@ -324,8 +348,8 @@ class Vault:
             fingerprint=request.fingerprint(),
             owner=current_owner(),
             created_at=datetime.now(UTC),
+            cost_usd=offer.estimated_usd,  # counts towards budgets even if never answered
         )
-        emit = on_event or (lambda _e: None)
         emit(Event("sent", generation.id, total=request.num_images))
         try:
             response = client.generate(request)
@@ -335,7 +359,9 @@ class Vault:
             )
             self.catalog.fail_generation(generation.id, status=status, error=str(exc))
             raise
-        images = record_response(self, generation, request, response, clean_tags)
+        images = record_response(
+            self, generation, request, response, clean_tags, offer.usd_per_image
+        )
         emit(Event("answered", generation.id, total=len(images)))
         return self._download_all(images, generation, emit)
 

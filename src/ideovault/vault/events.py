@@ -11,7 +11,7 @@ from ideovault.catalog.records import ImageRecord
 
 @dataclass(frozen=True)
 class Event:
-    kind: Literal["sent", "answered", "image"]
+    kind: Literal["sent", "answered", "image", "reused"]
     generation_id: str
     total: int = 0
     image: ImageRecord | None = None

@@ -29,6 +29,7 @@ def record_response(
     request: GenerateParams,
     response: GenerateResponse,
     tags: tuple[str, ...],
+    usd_per_image: float | None = None,
 ) -> list[ImageRecord]:
     now = datetime.now(UTC)
     new = [
@@ -54,8 +55,10 @@ def record_response(
         )
         for i, item in enumerate(response.images)
     ]
+    # Billed per returned image, withheld (unsafe) ones included.
+    cost = None if usd_per_image is None else round(usd_per_image * len(new), 4)
     return vault.catalog.record_response(
-        generation.id, raw=response.raw, images=new, answered_at=now
+        generation.id, raw=response.raw, images=new, answered_at=now, cost_usd=cost
     )
 
 
