@@ -12,7 +12,7 @@ import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -32,23 +32,17 @@ from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
+from ideovault.vault.operations import LifecycleOps
 from ideovault.vault.owner import current_owner
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
-    from ideovault.vault.cleanup import CleanupPlan, Policy
-    from ideovault.vault.export import ExportReport
-    from ideovault.vault.importer import ImportReport
-    from ideovault.vault.lifecycle import PurgeReport
-    from ideovault.vault.migrate import MigrateReport
-    from ideovault.vault.rebuild import RebuildReport
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.spending import Quote
-    from ideovault.vault.verify import VerifyReport
 
 log = logging.getLogger("ideovault.vault")
 
@@ -57,7 +51,7 @@ Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault:
+class Vault(LifecycleOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -197,77 +191,6 @@ class Vault:
         from ideovault.vault.similar import backfill
 
         return backfill(self)
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def trash(self, ids: Iterable[str]) -> Images:
-        """Move images to the trash: hidden from list and search, files kept."""
-        from ideovault.vault.lifecycle import trash
-
-        return self._changed(trash(self, ids))
-
-    def restore(self, ids: Iterable[str]) -> Images:
-        from ideovault.vault.lifecycle import restore
-
-        return self._changed(restore(self, ids))
-
-    def trashed(self) -> Images:
-        from ideovault.catalog.maintenance import trashed
-
-        return [self._present(r) for r in trashed(self.catalog)]
-
-    def purge(self, older_than: timedelta | None = None, everything: bool = False) -> PurgeReport:
-        """Delete trashed images for good; a blob goes when no record points at it."""
-        from ideovault.vault.lifecycle import purge
-
-        return purge(self, older_than=older_than, everything=everything)
-
-    def cleanup_plan(self, policy: Policy) -> CleanupPlan:
-        """Which images a retention policy would remove, and why (changes nothing)."""
-        from ideovault.vault.cleanup import plan
-
-        return plan(self, policy)
-
-    def cleanup(self, plan: CleanupPlan) -> None:
-        """Move a plan's images to the trash."""
-        from ideovault.vault.cleanup import run
-
-        run(self, plan)
-
-    def report(self) -> dict[str, Any]:
-        """Images, bytes and estimated cost by model, style, aspect, month, tag and status."""
-        from ideovault.vault.report import report
-
-        return report(self)
-
-    def rebuild(self, into: str | None = None) -> RebuildReport:
-        """A new catalog from the blob store's sidecars alone."""
-        from ideovault.vault.rebuild import rebuild
-
-        return rebuild(self, into)
-
-    def import_path(self, path: str | Path) -> ImportReport:
-        """Import a seed generations.json, a folder with sidecars, or plain images."""
-        from ideovault.vault.importer import import_path
-
-        return import_path(self, path)
-
-    def export(self, query: str, to: str | Path, *, embed_metadata: bool = False) -> ExportReport:
-        """Copy the originals a query finds, plus manifests, to a folder or a .zip."""
-        from ideovault.vault.export import export
-
-        return export(self, query, to, embed_metadata=embed_metadata)
-
-    def migrate_storage(self, to: str) -> MigrateReport:
-        """Copy every blob and sidecar to another store, verify each, then switch to it."""
-        from ideovault.vault.migrate import migrate
-
-        return migrate(self, to)
-
-    def verify(self, repair: bool = False) -> VerifyReport:
-        from ideovault.vault.verify import verify
-
-        return verify(self, repair=repair)
 
     # -- tags and stars ----------------------------------------------------------------------
 
