@@ -1,4 +1,8 @@
-"""Settings of the fake Ideogram server."""
+"""Settings of the fake Ideogram server.
+
+Every knob a test or a benchmark may want to turn is here, so a test states its world in one
+line (``FakeConfig(api_key=KEY, link_ttl=1)``) instead of reaching into the server.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,23 @@ from dataclasses import dataclass
 
 @dataclass
 class FakeConfig:
-    api_key: str | None = None  # None: any non-empty key is accepted
-    link_ttl: float = 3600.0  # seconds before image links answer 403
-    latency: float = 0.0  # seconds each generate call takes
+    """How the fake behaves. Defaults mirror the real API where it is known (ideogram-api.md)."""
+
+    api_key: str | None = None  # the only key accepted; None: any non-empty key is accepted
+    link_ttl: float = 3600.0  # seconds before image links answer 403 (the real TTL is ~1 h)
+    latency: float = 0.0  # seconds each generate call takes (and holds its in-flight places)
     download_delay: float = 0.0  # seconds each image download takes (a CDN far away)
-    max_in_flight: int = 10  # images in progress before 429 (the real default)
-    retry_after_on_429: bool = True
-    unsafe_prompt_marker: str = "UNSAFE_PROMPT"  # → 422
+    max_in_flight: int = 10  # images in progress before 429 (the real default, per organisation)
+    retry_after_on_429: bool = True  # the real API does not promise Retry-After: test both
+    unsafe_prompt_marker: str = "UNSAFE_PROMPT"  # a prompt containing it → 422
     unsafe_image_marker: str = "UNSAFE_IMAGE"  # → the last image of the answer is withheld
-    chunk_size: int = 16 * 1024
-    image_cache: int = 256  # rendered PNGs kept in memory
+    chunk_size: int = 16 * 1024  # bytes per piece when a download is streamed slowly
+    image_cache: int = 256  # rendered PNGs kept in memory (LRU)
+    # Reject fields the route does not know (e.g. ``magic_prompt_option`` sent to V3). The real
+    # API probably ignores them silently, which hides client bugs; the fake says so loudly.
+    strict_fields: bool = True
+
+    @property
+    def download_chunk_size(self) -> int:
+        """Alias of :attr:`chunk_size` under the name the design notes use."""
+        return self.chunk_size

@@ -1,90 +1,97 @@
-"""Injectable faults and call statistics, shared by every request thread of one fake server."""
+"""Injectable faults: what the next N generate calls or downloads do instead of succeeding.
+
+Faults are queued per target ("generate" or "download") and taken one per request, first in
+first out, so a test can script a sequence: ``inject("rate_limit"); inject("unavailable")``
+makes the next call 429 and the one after 503. A fault is checked when it is injected (unknown
+kind, unknown option, bad value → ValueError, which the admin route turns into a 400), so a typo
+in a test fails at once instead of silently injecting nothing.
+"""
 
 from __future__ import annotations
 
+import math
 import threading
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-GENERATE_FAULTS = ("rate_limit", "unavailable", "server_error", "drop", "slow_generate")
-DOWNLOAD_FAULTS = ("truncate", "slow_download", "expire", "corrupt")
-KINDS = GENERATE_FAULTS + DOWNLOAD_FAULTS
+# kind → the options it takes
+GENERATE_FAULTS: dict[str, tuple[str, ...]] = {
+    "rate_limit": ("retry_after",),  # 429 with the inflight_limit body
+    "unavailable": (),  # 503
+    "server_error": (),  # 500
+    "drop": (),  # request read and counted, connection closed, no response
+    "slow_generate": ("seconds",),  # sleep before answering
+}
+DOWNLOAD_FAULTS: dict[str, tuple[str, ...]] = {
+    "truncate": (),  # full Content-Length promised, about half sent, connection closed
+    "slow_download": ("seconds",),  # body streamed in chunks spread over `seconds`
+    "expire": (),  # 403 as if the link had expired
+    "corrupt": (),  # 200 image/png, same length, not a decodable PNG
+}
+KINDS = (*GENERATE_FAULTS, *DOWNLOAD_FAULTS)
+MAX_TIMES = 10_000
+MAX_SECONDS = 600.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fault:
     kind: str
     options: dict[str, Any] = field(default_factory=dict)
 
+    def seconds(self, default: float = 5.0) -> float:
+        return float(self.options.get("seconds", default))
+
+
+def _seconds(name: str, value: Any, *, allow_none: bool) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= MAX_SECONDS:
+        raise ValueError(f"{name} must be between 0 and {MAX_SECONDS:g} seconds")
+    return number
+
+
+def make_fault(kind: Any, options: dict[str, Any]) -> Fault:
+    """Check a fault's kind and options; raise ValueError with a readable reason."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(KINDS)}")
+    allowed = GENERATE_FAULTS.get(kind, DOWNLOAD_FAULTS.get(kind, ()))
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed) if allowed else "no options"
+        raise ValueError(f"fault {kind!r} does not take {', '.join(unknown)} (takes {takes})")
+    checked = {
+        name: _seconds(name, value, allow_none=name == "retry_after")
+        for name, value in options.items()
+    }
+    return Fault(kind, checked)
+
 
 class FaultBook:
-    """Faults queued per target ("generate" or "download"), consumed one per request, FIFO."""
+    """The queued faults of one fake server; every method is safe from any request thread."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queues: dict[str, deque[Fault]] = {"generate": deque(), "download": deque()}
-        self.calls_by_endpoint: Counter[str] = Counter()
-        self.calls_by_prompt: Counter[str] = Counter()
-        self.downloads_by_image: Counter[str] = Counter()
-        self.images_issued = 0
-        self.in_flight = 0
 
-    def inject(self, kind: str, times: int = 1, **options: Any) -> None:
-        if kind not in KINDS:
-            raise ValueError(f"unknown fault {kind!r}; one of {', '.join(KINDS)}")
-        if not 1 <= times <= 10_000:
-            raise ValueError("times must be between 1 and 10000")
+    def inject(self, kind: Any, times: Any = 1, **options: Any) -> None:
+        fault = make_fault(kind, options)
+        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= MAX_TIMES:
+            raise ValueError(f"times must be an integer between 1 and {MAX_TIMES}")
         target = "generate" if kind in GENERATE_FAULTS else "download"
         with self._lock:
-            self._queues[target].extend(Fault(kind, dict(options)) for _ in range(times))
+            self._queues[target].extend([fault] * times)
 
     def take(self, target: str) -> Fault | None:
+        """The fault for this request, if one is queued (it is then used up)."""
         with self._lock:
             queue = self._queues[target]
             return queue.popleft() if queue else None
-
-    def count_generate(self, endpoint: str, prompt: str) -> None:
-        with self._lock:
-            self.calls_by_endpoint[endpoint] += 1
-            self.calls_by_prompt[prompt] += 1
-
-    def count_download(self, image_id: str) -> None:
-        with self._lock:
-            self.downloads_by_image[image_id] += 1
-
-    def acquire(self, places: int, limit: int) -> bool:
-        with self._lock:
-            if self.in_flight + places > limit:
-                return False
-            self.in_flight += places
-            return True
-
-    def release(self, places: int) -> None:
-        with self._lock:
-            self.in_flight -= places
-
-    def issued(self, count: int) -> None:
-        with self._lock:
-            self.images_issued += count
 
     def reset(self) -> None:
         with self._lock:
             for queue in self._queues.values():
                 queue.clear()
-            self.calls_by_endpoint.clear()
-            self.calls_by_prompt.clear()
-            self.downloads_by_image.clear()
-            self.images_issued = 0
-
-    def stats(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "generate_calls": sum(self.calls_by_endpoint.values()),
-                "calls_by_endpoint": dict(self.calls_by_endpoint),
-                "calls_by_prompt": dict(self.calls_by_prompt),
-                "images_issued": self.images_issued,
-                "downloads": sum(self.downloads_by_image.values()),
-                "downloads_by_image": dict(self.downloads_by_image),
-                "in_flight": self.in_flight,
-            }

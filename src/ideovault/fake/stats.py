@@ -1,0 +1,68 @@
+"""Call counters and the in-flight gauge of one fake server.
+
+Tests assert on these to prove what a client did on the wire ("the POST was never re-sent",
+"each image was downloaded once"), so they are exact and thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+
+class Stats:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_endpoint: Counter[str] = Counter()
+        self._by_prompt: Counter[str] = Counter()
+        self._downloads: Counter[str] = Counter()
+        self._issued = 0
+        self._in_flight = 0
+
+    def generate_call(self, endpoint: str, prompt: str | None) -> None:
+        """One authenticated generate request reached the server (valid or not)."""
+        with self._lock:
+            self._by_endpoint[endpoint] += 1
+            if prompt is not None:
+                self._by_prompt[prompt] += 1
+
+    def download(self, image_id: str) -> None:
+        with self._lock:
+            self._downloads[image_id] += 1
+
+    def issued(self, count: int) -> None:
+        with self._lock:
+            self._issued += count
+
+    def acquire(self, places: int, limit: int) -> bool:
+        """Hold ``places`` in-flight places, or say no when that would pass ``limit``."""
+        with self._lock:
+            if self._in_flight + places > limit:
+                return False
+            self._in_flight += places
+            return True
+
+    def release(self, places: int) -> None:
+        with self._lock:
+            self._in_flight -= places
+
+    def reset(self) -> None:
+        """Zero the counters; the in-flight gauge is live state and stays."""
+        with self._lock:
+            self._by_endpoint.clear()
+            self._by_prompt.clear()
+            self._downloads.clear()
+            self._issued = 0
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "generate_calls": sum(self._by_endpoint.values()),
+                "calls_by_endpoint": dict(self._by_endpoint),
+                "calls_by_prompt": dict(self._by_prompt),
+                "images_issued": self._issued,
+                "downloads": sum(self._downloads.values()),
+                "downloads_by_image": dict(self._downloads),
+                "in_flight": self._in_flight,
+            }
