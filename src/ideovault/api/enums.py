@@ -6,7 +6,8 @@ Shared by the client (to validate before any credit is spent) and the fake serve
 
 LEGACY_MODELS = ("V_1", "V_1_TURBO", "V_2", "V_2_TURBO", "V_2A", "V_2A_TURBO")
 V3_MODEL = "V_3"
-MODELS = (*LEGACY_MODELS, V3_MODEL)
+V4_MODEL = "V_4"  # our name for Ideogram 4.0: its routes are chosen by URL, never sent
+MODELS = (*LEGACY_MODELS, V3_MODEL, V4_MODEL)
 DEFAULT_MODEL = V3_MODEL
 
 # Aspect ratios, in our normal form "WxH". Legacy sends them as ASPECT_W_H.
@@ -60,8 +61,60 @@ ASPECT_TO_RESOLUTION = {
     "1x3": "512x1536", "5x4": "1120x896", "4x5": "896x1120",
 }  # fmt: skip
 
+# 4.0 sizes (optional; omitted, the model chooses). Kept as data: the list grows.
+_V4_RES = """2048x2048 1440x2880 2880x1440 1664x2496 2496x1664 1792x2240 2240x1792 1440x2560
+2560x1440 1600x2560 2560x1600 1728x2304 2304x1728 1296x3168 3168x1296 1152x2944 2944x1152
+1248x3328 3328x1248 1280x3072 3072x1280 1024x3072 3072x1024 1024x1024 896x1120 1120x896 864x1152
+1152x864 832x1248 1248x832 800x1280 1280x800 720x1280 1280x720 720x1440 1440x720"""
+V4_RESOLUTIONS = tuple(_V4_RES.split())
+V4_DEFAULT_RESOLUTION = "2048x2048"  # what the fake renders when none is asked for
+V4_RENDERING_SPEEDS = ("TURBO", "DEFAULT", "QUALITY")  # FLASH is refused on every V4 route
+
+STYLE_PRESETS = tuple(
+    """80S_ILLUSTRATION 90S_NOSTALGIA ABSTRACT_ORGANIC ANALOG_NOSTALGIA ART_BRUT ART_DECO ART_POSTER
+AURA AVANT_GARDE BAUHAUS BLUEPRINT BLURRY_MOTION BRIGHT_ART C4D_CARTOON CHILDRENS_BOOK COLLAGE
+COLORING_BOOK_I COLORING_BOOK_II CUBISM DARK_AURA DOODLE DOUBLE_EXPOSURE DRAMATIC_CINEMA EDITORIAL
+EMOTIONAL_MINIMAL ETHEREAL_PARTY EXPIRED_FILM FLAT_ART FLAT_VECTOR FOREST_REVERIE GEO_MINIMALIST
+GLASS_PRISM GOLDEN_HOUR GRAFFITI_I GRAFFITI_II HALFTONE_PRINT HIGH_CONTRAST HIPPIE_ERA ICONIC
+JAPANDI_FUSION JAZZY LONG_EXPOSURE MAGAZINE_EDITORIAL MINIMAL_ILLUSTRATION MIXED_MEDIA MONOCHROME
+NIGHTLIFE OIL_PAINTING OLD_CARTOONS PAINT_GESTURE POP_ART RETRO_ETCHING RIVIERA_POP SPOTLIGHT_80S
+STYLIZED_RED SURREAL_COLLAGE TRAVEL_POSTER VINTAGE_GEO VINTAGE_POSTER WATERCOLOR WEIRD
+WOODBLOCK_PRINT""".split()
+)
+
+DESCRIBE_MODEL_VERSIONS = ("V_2", "V_3", "V_4")
+LEGACY_EDIT_MODELS = ("V_2", "V_2_TURBO")  # legacy /edit takes no other model
+UPSCALE_MODEL = "UPSCALE"  # recorded as the model of /upscale outputs (the route has none)
+
+# Uploads (§1): JPEG, PNG or WebP, at most 10 MB a file; reference images 10 MB in total per
+# kind; at most one character reference.
+UPLOAD_FORMATS = ("image/png", "image/jpeg", "image/webp")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_REFERENCE_BYTES_TOTAL = 10 * 1024 * 1024
+MAX_CHARACTER_REFERENCES = 1
+MAX_STYLE_REFERENCES = 3  # our own cap: the reference only bounds their total size
+
 LEGACY_ENDPOINT = "/generate"
 V3_ENDPOINT = "/v1/ideogram-v3/generate"
+V4_ENDPOINT = "/v1/ideogram-v4/generate"
+
+# Image-input routes, by operation and model family ("legacy", "v3", "v4").
+OPERATION_ENDPOINTS: dict[str, dict[str, str]] = {
+    "remix": {"legacy": "/remix", "v3": "/v1/ideogram-v3/remix", "v4": "/v1/ideogram-v4/remix"},
+    "edit": {"legacy": "/edit", "v3": "/v1/ideogram-v3/inpaint"},
+    "reframe": {"legacy": "/reframe", "v3": "/v1/ideogram-v3/reframe"},
+    "replace-background": {"v3": "/v1/ideogram-v3/replace-background"},
+    "upscale": {"legacy": "/upscale"},
+    "describe": {"legacy": "/describe"},
+}
+V3_EDIT_ALIAS = "/v1/ideogram-v3/edit"  # the deprecated twin of /inpaint; the fake serves both
+
+
+def family(model: str) -> str:
+    """``legacy``, ``v3`` or ``v4``: which generation of routes a model uses."""
+    if model == V4_MODEL:
+        return "v4"
+    return "v3" if model == V3_MODEL else "legacy"
 
 
 def is_legacy(model: str) -> bool:
