@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from ideovault.blobs import LocalBlobStore
-from ideovault.vault.download import CorruptImage, _decode, sniff_mime
+from ideovault.vault.download import CorruptImage, decode_staged, sniff_mime
 
 
 def png_bytes() -> bytes:
@@ -22,7 +22,7 @@ def decode(tmp_path: Path, data: bytes) -> tuple[str, int, int]:
     with LocalBlobStore(tmp_path).stage() as staged:
         staged.write(data)
         staged.finish()
-        mime, width, height, phash = _decode(staged)
+        mime, width, height, phash = decode_staged(staged)
         assert len(phash) == 16 and int(phash, 16) >= 0
         return mime, width, height
 

@@ -28,8 +28,10 @@ import httpx
 
 from ideovault import __version__
 from ideovault.api import errors
+from ideovault.api.limits import RateLimiter, shared_limiter
 from ideovault.api.params import GenerateParams
-from ideovault.api.responses import GenerateResponse
+from ideovault.api.responses import DescribeResponse, GenerateResponse
+from ideovault.api.wire import encode
 
 log = logging.getLogger("ideovault.api")
 
@@ -116,8 +118,12 @@ class IdeogramClient:
         backoff_cap: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._api_key = api_key
+        # One limiter per API root and key for the whole process, so every thread's client
+        # counts against the same places (the API's limit is per organisation).
+        self.limiter = limiter or shared_limiter(base_url, api_key)
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self.backoff_base = backoff_base
@@ -148,13 +154,23 @@ class IdeogramClient:
     # -- endpoints ---------------------------------------------------------------------------
 
     def generate(self, params: GenerateParams) -> GenerateResponse:
-        """Text to image: legacy ``POST /generate`` (JSON) or V3 (multipart)."""
-        if params.endpoint == "/generate":
-            body = self._post(params.endpoint, json=params.wire_legacy_json())
-        else:
-            parts = [(name, (None, value)) for name, value in params.wire_v3_multipart()]
-            body = self._post(params.endpoint, files=parts)
-        return GenerateResponse.parse(body)
+        """Any route that answers with images: generate, remix, edit, upscale, reframe,
+        replace-background, on the legacy, 3.0 or 4.0 routes (``params`` chooses)."""
+        if params.operation == "describe":
+            raise ValueError("describe answers with text: call describe()")
+        return GenerateResponse.parse(self._send(params))
+
+    def describe(self, params: GenerateParams) -> DescribeResponse:
+        """``POST /describe``: descriptions of the input image."""
+        return DescribeResponse.parse(self._send(params))
+
+    def _send(self, params: GenerateParams) -> Any:
+        wire = encode(params)
+        # The in-flight limit counts images (§7); describe holds one place.
+        units = 1 if params.operation == "describe" else params.num_images
+        if wire.json is not None:
+            return self._post(wire.path, units, json=wire.json)
+        return self._post(wire.path, units, files=wire.parts)
 
     @contextmanager
     def download(self, url: str) -> Iterator[Download]:
@@ -182,14 +198,15 @@ class IdeogramClient:
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
 
-    def _post(self, path: str, **kwargs: Any) -> Any:
+    def _post(self, path: str, units: int = 1, **kwargs: Any) -> Any:
         if not self._api_key:
             raise errors.MissingKey()
         headers = {"Api-Key": self._api_key}
         for attempt in range(self.max_retries + 1):
             last_try = attempt == self.max_retries
             try:
-                response = self._http.post(path, headers=headers, **kwargs)
+                with self.limiter.slot(units):
+                    response = self._http.post(path, headers=headers, **kwargs)
             except SAFE_TO_RETRY as exc:
                 log.debug("POST %s attempt %d: %s", path, attempt + 1, type(exc).__name__)
                 if last_try:
@@ -227,7 +244,9 @@ class IdeogramClient:
 
     def _error_for(self, path: str, response: httpx.Response) -> errors.ApiError:
         status, detail = response.status_code, error_detail(response)
-        if status == 401 or (status == 403 and path in ("/remix", "/upscale")):
+        if status == 401 or (
+            status == 403 and path in ("/remix", "/upscale", "/v1/ideogram-v3/remix")
+        ):
             return errors.KeyRejected(
                 f"the Ideogram API rejected the API key (HTTP {status}); check IDEOGRAM_API_KEY",
                 status=status,

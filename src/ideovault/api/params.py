@@ -1,8 +1,9 @@
-"""Typed, validated generation requests.
+"""Typed, validated requests to every image route (generate, remix, edit, upscale, reframe,
+replace-background, describe).
 
-Everything a user can get wrong is caught here, before a request leaves the machine: a bad enum
-or a ``num_images`` of 99 never costs a call. The model also owns the two wire encodings (legacy
-JSON and V3 multipart) and the canonical form whose hash is the request's fingerprint.
+Everything a user can get wrong is caught here, before a request leaves the machine: a bad enum,
+a ``num_images`` of 99, a mask of the wrong size or a GIF never cost a call. The model also owns
+the canonical form whose hash is the request's fingerprint (``api.wire`` does the encodings).
 """
 
 from __future__ import annotations
@@ -12,9 +13,20 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    InstanceOf,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ideovault.api import enums
+from ideovault.api.checks import check_request
+from ideovault.api.uploads import Upload
 from ideovault.errors import UserError
 
 MAX_PROMPT_CHARS = 10_000
@@ -95,39 +107,56 @@ class ColorPalette(BaseModel):
 
 
 class GenerateParams(BaseModel):
-    """One text-to-image request, normalised. Field names are ours; ``wire_*`` give the API's."""
+    """One request to any image route, normalised. Field names are ours; ``api.wire`` gives the
+    API's. ``operation`` and ``model`` choose the route (``endpoint``); the table in
+    ``api.rules`` says which fields that route takes, and anything else is refused here.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    prompt: str
+    operation: str = "generate"
+    prompt: str = ""
     model: str = enums.DEFAULT_MODEL
     negative_prompt: str | None = None
     seed: int | None = Field(default=None, ge=0, le=enums.MAX_SEED)
     aspect_ratio: str | None = None
     resolution: str | None = None
     style_type: str | None = None
+    style_preset: str | None = None
     rendering_speed: str | None = None
     magic_prompt: Literal["AUTO", "ON", "OFF"] | None = None
     num_images: int = Field(default=1, ge=1, le=enums.MAX_NUM_IMAGES)
     color_palette: ColorPalette | None = None
     style_codes: tuple[str, ...] | None = None
+    image_weight: int | None = Field(default=None, ge=1, le=100)
+    resemblance: int | None = Field(default=None, ge=1, le=100)
+    detail: int | None = Field(default=None, ge=1, le=100)
+    describe_model_version: str | None = None
+    image: InstanceOf[Upload] | None = None
+    mask: InstanceOf[Upload] | None = None
+    style_reference_images: tuple[InstanceOf[Upload], ...] | None = None
+    character_reference_images: tuple[InstanceOf[Upload], ...] | None = None
+    character_reference_images_mask: tuple[InstanceOf[Upload], ...] | None = None
 
     @field_validator("prompt")
     @classmethod
     def _prompt(cls, v: str) -> str:
-        if not v:
-            raise ValueError("the prompt is empty")
-        return check_text(v, "the prompt")
+        return check_text(v, "the prompt") if v else ""
 
     @field_validator("negative_prompt")
     @classmethod
     def _negative(cls, v: str | None) -> str | None:
         return check_text(v, "the negative prompt") if v else None
 
-    @field_validator("model", "style_type", "rendering_speed", "magic_prompt", mode="before")
+    @field_validator(
+        "model", "style_type", "style_preset", "rendering_speed", "magic_prompt",
+        "describe_model_version", "operation", mode="before",
+    )  # fmt: skip
     @classmethod
-    def _upper(cls, v: Any) -> Any:
-        return v.strip().upper() if isinstance(v, str) else v
+    def _upper(cls, v: Any, info: ValidationInfo) -> Any:
+        if not isinstance(v, str):
+            return v
+        return v.strip().lower() if info.field_name == "operation" else v.strip().upper()
 
     @field_validator("aspect_ratio", mode="before")
     @classmethod
@@ -149,116 +178,111 @@ class GenerateParams(BaseModel):
                 raise ValueError(f"style code {code!r} is not 8 hexadecimal characters")
         return tuple(c.upper() for c in v)
 
+    @field_validator(
+        "style_reference_images", "character_reference_images",
+        "character_reference_images_mask", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _no_empty_lists(cls, v: Any) -> Any:
+        return v or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _route_model(cls, data: Any) -> Any:
+        """Upscale and describe have no model to choose: record what the route is."""
+        if isinstance(data, dict):
+            op = str(data.get("operation") or "").strip().lower()
+            if op in ROUTE_MODELS:
+                return {**data, "model": ROUTE_MODELS[op]}
+        return data
+
     @model_validator(mode="after")
     def _combinations(self) -> GenerateParams:
-        m = self.model
-        if m not in enums.MODELS:
-            raise ValueError(f"unknown model {m!r}; one of {', '.join(enums.MODELS)}")
-        legacy = enums.is_legacy(m)
-        if self.aspect_ratio and self.resolution:
-            raise ValueError("give an aspect ratio or a resolution, not both")
-        aspects = enums.LEGACY_ASPECTS if legacy else enums.V3_ASPECTS
-        if self.aspect_ratio and self.aspect_ratio not in aspects:
-            raise ValueError(
-                f"aspect ratio {self.aspect_ratio} is not offered for {m}; "
-                f"one of {', '.join(aspects)}"
-            )
-        if self.resolution:
-            if legacy and m not in enums.LEGACY_RESOLUTION_MODELS:
-                raise ValueError(f"{m} takes no resolution; use an aspect ratio")
-            allowed = enums.LEGACY_RESOLUTIONS if legacy else enums.V3_RESOLUTIONS
-            if self.resolution not in allowed:
-                raise ValueError(f"resolution {self.resolution} is not offered for {m}")
-        if self.style_type:
-            styles = enums.LEGACY_STYLE_TYPES if legacy else enums.V3_STYLE_TYPES
-            if m in ("V_1", "V_1_TURBO"):
-                raise ValueError(f"{m} takes no style type")
-            if self.style_type not in styles:
-                raise ValueError(f"unknown style {self.style_type!r}; one of {', '.join(styles)}")
-        if self.rendering_speed:
-            if legacy:
-                raise ValueError(f"{m} takes no rendering speed (only V_3 does)")
-            if self.rendering_speed not in enums.RENDERING_SPEEDS:
-                raise ValueError(
-                    f"unknown speed {self.rendering_speed!r}; "
-                    f"one of {', '.join(enums.RENDERING_SPEEDS)}"
-                )
-        if self.negative_prompt and m not in enums.NEGATIVE_PROMPT_MODELS:
-            raise ValueError(f"{m} takes no negative prompt")
-        if self.color_palette and m not in enums.COLOR_PALETTE_MODELS:
-            raise ValueError(f"{m} takes no color palette")
-        if self.style_codes:
-            if legacy:
-                raise ValueError(f"{m} takes no style codes (only V_3 does)")
-            if self.style_type:
-                raise ValueError("style codes cannot be combined with a style type")
+        check_request(self)
         return self
 
     # -- derived ---------------------------------------------------------------------------
 
     @property
+    def family(self) -> str:
+        return enums.family(self.model)
+
+    @property
     def endpoint(self) -> str:
-        return enums.LEGACY_ENDPOINT if enums.is_legacy(self.model) else enums.V3_ENDPOINT
+        if self.operation == "generate":
+            return {
+                "legacy": enums.LEGACY_ENDPOINT, "v3": enums.V3_ENDPOINT, "v4": enums.V4_ENDPOINT,
+            }[self.family]  # fmt: skip
+        return enums.OPERATION_ENDPOINTS[self.operation][self.family]
+
+    @property
+    def inputs(self) -> dict[str, tuple[Upload, ...]]:
+        """Every uploaded file, by field name."""
+        out: dict[str, tuple[Upload, ...]] = {}
+        for name in UPLOAD_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value if isinstance(value, tuple) else (value,)
+        return out
 
     @property
     def expected_resolution(self) -> str:
-        """The size the API renders when no resolution is asked for (an estimate, §9)."""
+        """The size the API renders (an estimate where the API chooses, §9)."""
+        if self.operation == "upscale" and self.image is not None:
+            return f"{self.image.width * 2}x{self.image.height * 2}"
+        if self.operation in ("edit", "replace-background") and self.image is not None:
+            return self.image.size
         if self.resolution:
             return self.resolution
+        if self.family == "v4":
+            return enums.V4_DEFAULT_RESOLUTION
         return enums.ASPECT_TO_RESOLUTION[self.aspect_ratio or "1x1"]
 
-    def canonical(self) -> dict[str, Any]:
+    def canonical(self, with_ids: bool = True) -> dict[str, Any]:
         """The request with defaults filled in and keys sorted: what the fingerprint hashes.
 
-        Never contains the API key; safe to store in the catalog and in sidecars.
+        Files appear by their sha256 (and, with ``with_ids``, the vault record they came
+        from, so a reproduction can send them again). Never contains the API key.
         """
-        data = self.model_dump(mode="json", exclude_none=True)
+        data = self.model_dump(mode="json", exclude_none=True, exclude=set(UPLOAD_FIELDS))
+        if self.operation == "generate":
+            data.pop("operation", None)  # implied by the endpoint; keeps old fingerprints
+        if not data.get("prompt"):
+            data.pop("prompt", None)
         data["endpoint"] = self.endpoint
-        if not self.resolution:
+        implicit_ratio = self.operation in ("generate", "remix") and self.family != "v4"
+        if implicit_ratio and not self.resolution:
             data.setdefault("aspect_ratio", "1x1")
+        for name, files in self.inputs.items():
+            described = [f.describe() for f in files]
+            if not with_ids:
+                described = [{k: v for k, v in d.items() if k != "image_id"} for d in described]
+            data[name] = described[0] if name in SINGLE_UPLOADS else described
         return dict(sorted(data.items()))
 
     def fingerprint(self) -> str:
-        blob = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        blob = json.dumps(self.canonical(with_ids=False), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def wire_legacy_json(self) -> dict[str, Any]:
         """Body of ``POST /generate``: ``{"image_request": {...}}``."""
-        req: dict[str, Any] = {"prompt": self.prompt, "model": self.model}
-        if self.aspect_ratio:
-            w, h = self.aspect_ratio.split("x")
-            req["aspect_ratio"] = f"ASPECT_{w}_{h}"
-        if self.resolution:
-            req["resolution"] = "RESOLUTION_" + self.resolution.replace("x", "_")
-        if self.magic_prompt:
-            req["magic_prompt_option"] = self.magic_prompt
-        for name in ("seed", "style_type", "negative_prompt"):
-            value = getattr(self, name)
-            if value is not None:
-                req[name] = value
-        req["num_images"] = self.num_images
-        if self.color_palette:
-            req["color_palette"] = self.color_palette.wire()
-        return {"image_request": req}
+        from ideovault.api.wire import legacy_image_request
+
+        return {"image_request": legacy_image_request(self)}
 
     def wire_v3_multipart(self) -> list[tuple[str, str]]:
-        """Form fields of ``POST /v1/ideogram-v3/generate``; arrays repeat, objects are JSON."""
-        fields: list[tuple[str, str]] = [("prompt", self.prompt)]
-        for name in (
-            "seed", "aspect_ratio", "resolution", "rendering_speed", "magic_prompt",
-            "negative_prompt", "style_type",
-        ):  # fmt: skip
-            value = getattr(self, name)
-            if value is not None:
-                fields.append((name, str(value)))
-        fields.append(("num_images", str(self.num_images)))
-        if self.color_palette:
-            fields.append(
-                ("color_palette", json.dumps(self.color_palette.wire(), separators=(",", ":")))
-            )
-        for code in self.style_codes or ():
-            fields.append(("style_codes", code))
-        return fields
+        """Text form fields of a ``/v1`` route; arrays repeat, objects are JSON."""
+        from ideovault.api.wire import v1_fields
+
+        return v1_fields(self)
+
+
+UPLOAD_FIELDS = (
+    "image", "mask", "style_reference_images", "character_reference_images",
+    "character_reference_images_mask",
+)  # fmt: skip
+SINGLE_UPLOADS = ("image", "mask")
+ROUTE_MODELS = {"upscale": enums.UPSCALE_MODEL, "describe": enums.DESCRIBE_MODEL}
 
 
 def parse_params(**values: Any) -> GenerateParams:

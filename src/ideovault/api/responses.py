@@ -70,3 +70,26 @@ class GenerateResponse(BaseModel):
             raise BadResponse(
                 f"the API's answer is not in the documented shape ({where}: {first['msg']})"
             ) from None
+
+
+class DescribeResponse(BaseModel):
+    """``/describe``: ``{"descriptions": [{"text": ...}]}``; both keys formally optional (§2.2)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    texts: list[str]
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @classmethod
+    def parse(cls, body: Any) -> DescribeResponse:
+        if not isinstance(body, dict):
+            raise BadResponse("the API answered with something that is not a JSON object")
+        items = body.get("descriptions") or []
+        if not isinstance(items, list):
+            raise BadResponse("the API's descriptions are not a list")
+        texts = [
+            item["text"]
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("text"), str) and item["text"]
+        ]
+        return cls(texts=texts, raw=body)

@@ -68,6 +68,8 @@ class ImageRecord(BaseModel):
     tags: tuple[str, ...] = ()
     starred: bool = False
     parent_id: str | None = None
+    operation: str | None = None  # what made it: generate, remix, edit, ..., upload, import
+    descriptions: list[dict[str, Any]] | None = None  # what `describe` said of it
     created_at: datetime
     stored_at: datetime | None = None
     trashed_at: datetime | None = None
@@ -129,6 +131,7 @@ class NewImage(BaseModel):
     url_expires_at: datetime | None
     tags: tuple[str, ...] = ()
     parent_id: str | None = None
+    operation: str | None = None
     created_at: datetime
 
 

@@ -83,6 +83,8 @@ images = Table(
     # index (FTS5 triggers / a generated tsvector) can cover them without a join.
     Column("tags_text", Text),
     Column("phash", String(16)),  # perceptual hash (64-bit, hex) for similar-image search
+    Column("operation", String(40)),  # generate, remix, edit, upscale, ..., upload, import
+    Column("descriptions", JSON),  # what `describe` said of the image: [{"text", ...}]
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),
@@ -92,6 +94,7 @@ images = Table(
     Index("ix_images_parent", "parent_id"),
     Index("ix_images_size", "size_bytes"),
     Index("ix_images_phash", "phash"),
+    Index("ix_images_operation", "operation"),
 )
 
 image_embeddings = Table(

@@ -30,6 +30,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
 from ideovault.vault.operations import LifecycleOps
@@ -51,7 +52,7 @@ Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps):
+class Vault(LifecycleOps, EditingOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -88,6 +89,9 @@ class Vault(LifecycleOps):
             catalog.close()
             raise
         return cls(settings, catalog, store)
+
+    def _vault(self) -> Vault:
+        return self
 
     def close(self) -> None:
         if self._client is not None:
@@ -218,17 +222,22 @@ class Vault(LifecycleOps):
 
     # -- generating --------------------------------------------------------------------------
 
-    def quote(self, prompt: str, **params: Any) -> Quote:
+    def quote(self, prompt: str = "", **params: Any) -> Quote:
         """What a request would send and cost, without sending it (a dry run)."""
         from ideovault.vault.spending import quote
 
         return quote(self, self.prepare(prompt, **params))
 
-    def prepare(self, prompt: str, **params: Any) -> GenerateParams:
-        """Validate a request without sending it (raises UserError on bad input)."""
-        from ideovault.api.params import parse_params
+    def prepare(self, prompt: str = "", **params: Any) -> GenerateParams:
+        """Validate a request without sending or storing anything (UserError on bad input).
 
-        return parse_params(prompt=prompt, **params)
+        Input images (``image``, ``mask``, references) may be given as vault ids or file
+        paths; they are read and checked here, and stored in the vault only when sent.
+        """
+        from ideovault.api.params import parse_params
+        from ideovault.vault.inputs import resolve_uploads
+
+        return parse_params(prompt=prompt, **resolve_uploads(self, params))
 
     def generate(
         self,
@@ -247,9 +256,31 @@ class Vault(LifecycleOps):
         seeded, always, never; ``force`` always calls), and a request over a budget is refused
         before anything is sent.
         """
-        from ideovault.vault import spending
-
         request = self.prepare(prompt, **params)
+        return self.send(
+            request, tags=tags, on_event=on_event, dedupe=dedupe, force=force, max_usd=max_usd
+        )
+
+    def send(
+        self,
+        request: GenerateParams,
+        *,
+        tags: Iterable[str] = (),
+        on_event: EventSink | None = None,
+        dedupe: str | None = None,
+        force: bool = False,
+        max_usd: float | None = None,
+        parent_id: str | None = None,
+    ) -> Images:
+        """Send a validated request to any image route and keep what comes back.
+
+        Input files are stored in the vault first (as ``upload`` records, or matched to a
+        record with the same bytes), so every output can name its parent: the input image, or
+        ``parent_id`` when given (a reproduction names its original).
+        """
+        from ideovault.vault import spending
+        from ideovault.vault.inputs import store_inputs
+
         clean_tags = normalize_tags(tags)
         emit = on_event or (lambda _e: None)
         policy = dedupe or str(self.settings.extra.get("dedupe", "seeded"))
@@ -262,10 +293,11 @@ class Vault(LifecycleOps):
             # A missing key is bad usage: fail before writing anything or spending anything.
             raise MissingKey()
         client = self.client
+        request = store_inputs(self, request)
         generation = self.catalog.create_generation(
             id=ids.new_id(),
             endpoint=request.endpoint,
-            operation="generate",
+            operation=request.operation,
             model=request.model,
             request=request.canonical(),
             fingerprint=request.fingerprint(),
@@ -282,8 +314,9 @@ class Vault(LifecycleOps):
             )
             self.catalog.fail_generation(generation.id, status=status, error=str(exc))
             raise
+        parent = parent_id or (request.image.image_id if request.image else None)
         images = record_response(
-            self, generation, request, response, clean_tags, offer.usd_per_image
+            self, generation, request, response, clean_tags, offer.usd_per_image, parent
         )
         emit(Event("answered", generation.id, total=len(images)))
         return self._download_all(images, generation, emit)

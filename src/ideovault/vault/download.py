@@ -52,7 +52,7 @@ class Downloaded:
     stored_at: datetime
 
 
-def _decode(staged: Staged) -> tuple[str, int, int, str]:
+def decode_staged(staged: Staged) -> tuple[str, int, int, str]:
     """Prove the bytes are the image the server meant to send, and fingerprint what it shows.
 
     A full decode proves the pixels decode — for PNG, Pillow also checks every chunk's CRC as it
@@ -94,7 +94,7 @@ def fetch_once(
             if staged.size > MAX_IMAGE_BYTES:
                 raise DownloadFailed("the download is larger than any image should be")
         staged.finish()
-        mime, width, height, phash = _decode(staged)
+        mime, width, height, phash = decode_staged(staged)
         blob = store.commit(staged, EXTENSIONS[mime], metadata)
         return Downloaded(
             blob, staged.sha256, staged.size, width, height, mime, phash, datetime.now(UTC)

@@ -24,7 +24,7 @@ from ideovault.catalog import imports
 from ideovault.catalog.records import GenerationRecord, NewImage, StoredInfo
 from ideovault.errors import UserError
 from ideovault.vault import embed
-from ideovault.vault.download import CorruptImage, _decode
+from ideovault.vault.download import CorruptImage, decode_staged
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def _import_one(
                 staged.write(chunk)
         staged.finish()
         try:
-            mime, width, height, phash = _decode(staged)
+            mime, width, height, phash = decode_staged(staged)
         except CorruptImage as exc:
             return str(exc)
         if imports.find_by_sha256(vault.catalog, staged.sha256):

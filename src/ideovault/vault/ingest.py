@@ -30,19 +30,26 @@ def record_response(
     response: GenerateResponse,
     tags: tuple[str, ...],
     usd_per_image: float | None = None,
+    parent_id: str | None = None,
 ) -> list[ImageRecord]:
     now = datetime.now(UTC)
+    prompt = request.prompt
+    if not prompt and parent_id is not None:  # upscale, reframe: the picture's words live on
+        prompt = vault.catalog.get_image(parent_id).prompt
+    # Generate and remix choose a shape by ratio; other routes keep or set the input's size.
+    shaped = request.operation in ("generate", "remix") and request.family != "v4"
     new = [
         NewImage(
             id=ids.new_id(),
             index=i,
-            prompt=request.prompt,
-            expanded_prompt=item.prompt if item.prompt != request.prompt else None,
+            prompt=prompt,
+            expanded_prompt=item.prompt if item.prompt != prompt else None,
             negative_prompt=request.negative_prompt,
             model=request.model,
             style_type=item.style_type or request.style_type,
             # The API's own default when neither ratio nor resolution is asked for.
-            aspect_ratio=request.aspect_ratio or (None if request.resolution else "1x1"),
+            aspect_ratio=request.aspect_ratio
+            or (None if request.resolution or not shaped else "1x1"),
             rendering_speed=request.rendering_speed,
             magic_prompt=request.magic_prompt,
             seed=item.seed,
@@ -51,6 +58,8 @@ def record_response(
             original_url=item.url,
             url_expires_at=item.url_expires_at or _assumed_expiry(vault, response.created),
             tags=tags,
+            parent_id=parent_id,
+            operation=request.operation,
             created_at=now,
         )
         for i, item in enumerate(response.images)

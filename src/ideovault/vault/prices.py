@@ -1,7 +1,8 @@
 """Estimated USD per output image (ideogram-api.md §10, as of 2026-08), overridable in
 ``ideovault.toml`` under ``[prices]``, e.g. ``V_3.TURBO = 0.03`` or ``V_2 = 0.08``.
 
-Estimates only: Ideogram bills unsafe (withheld) images too, so they are counted.
+Estimates only: Ideogram bills unsafe (withheld) images too, so they are counted. Remix, edit,
+reframe and replace-background share the per-image rate of their model and speed (§10).
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from typing import Any
 AS_OF = "2026-08-06"
 
 DEFAULT: dict[str, float | dict[str, float]] = {
+    "V_4": {"TURBO": 0.03, "DEFAULT": 0.06, "QUALITY": 0.10},
     "V_3": {"FLASH": 0.03, "TURBO": 0.03, "DEFAULT": 0.06, "QUALITY": 0.09},
+    # With a character reference; FLASH has no published rate, so it is priced as TURBO.
+    "V_3_CHARACTER": {"FLASH": 0.10, "TURBO": 0.10, "DEFAULT": 0.15, "QUALITY": 0.20},
+    "UPSCALE": 0.06,  # per output image (the price page says per input; uncertain)
+    "DESCRIBE": 0.01,  # per call
     "V_2": 0.08,
     "V_2_TURBO": 0.05,
     "V_2A": 0.04,

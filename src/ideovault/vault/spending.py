@@ -41,9 +41,10 @@ class Quote:
 
 
 def quote(vault: Vault, request: GenerateParams) -> Quote:
-    rate = price_per_image(
-        price_table(vault.settings.extra), request.model, request.rendering_speed
-    )
+    model = request.model
+    if request.character_reference_images:
+        model = "V_3_CHARACTER"  # billed at the character-reference rates (§5, §10)
+    rate = price_per_image(price_table(vault.settings.extra), model, request.rendering_speed)
     return Quote(
         endpoint=request.endpoint,
         request=request.canonical(),

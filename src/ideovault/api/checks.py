@@ -1,0 +1,135 @@
+"""The cross-field rules of a request: which route takes what, with which values.
+
+Kept apart from the field definitions in ``params.py`` so each file reads on its own. Every
+rule raises ValueError with a sentence a user can act on; pydantic turns it into one UserError.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ideovault.api import enums
+from ideovault.api.rules import ACCEPTS, LABELS, OPERATIONS, REQUIRES
+from ideovault.api.uploads import check_total
+
+if TYPE_CHECKING:
+    from ideovault.api.params import GenerateParams
+
+_CHECKED_FIELDS = tuple(LABELS)
+
+
+def check_request(p: GenerateParams) -> None:
+    if p.operation not in OPERATIONS:
+        raise ValueError(f"unknown operation {p.operation!r}; one of {', '.join(OPERATIONS)}")
+    _check_model(p)
+    family = enums.family(p.model)
+    accepts = ACCEPTS.get((p.operation, family))
+    if accepts is None:
+        routes = enums.OPERATION_ENDPOINTS.get(p.operation, {})
+        needs = {"legacy": "a V_2-family model", "v3": "V_3", "v4": "V_4"}
+        options = " or ".join(needs[f] for f in routes)
+        raise ValueError(f"{p.operation} is not offered for {p.model}; use {options}")
+    for name in REQUIRES[p.operation]:
+        if not getattr(p, name):
+            raise ValueError(f"{p.operation} needs {LABELS[name]}")
+    for name in _CHECKED_FIELDS:
+        value = getattr(p, name)
+        given = value is not None and value != "" and not (name == "num_images" and value == 1)
+        if given and name not in accepts and name != "image":
+            where = p.operation if p.operation != "generate" else "generating"
+            raise ValueError(f"{p.model} takes no {LABELS[name]} when {where}".replace("  ", " "))
+    _check_values(p, family)
+    _check_uploads(p)
+
+
+def _check_model(p: GenerateParams) -> None:
+    if p.operation in ("upscale", "describe"):
+        if p.model not in (enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL):
+            raise ValueError(f"unknown model {p.model!r}")
+        return
+    if p.model not in enums.MODELS:
+        raise ValueError(f"unknown model {p.model!r}; one of {', '.join(enums.MODELS)}")
+    if (
+        p.operation == "edit"
+        and enums.is_legacy(p.model)
+        and p.model not in (enums.LEGACY_EDIT_MODELS)
+    ):
+        raise ValueError(
+            f"edit takes V_3 or {' or '.join(enums.LEGACY_EDIT_MODELS)}, not {p.model}"
+        )
+
+
+def _check_values(p: GenerateParams, family: str) -> None:
+    m = p.model
+    legacy = family == "legacy"
+    if p.aspect_ratio and p.resolution:
+        raise ValueError("give an aspect ratio or a resolution, not both")
+    aspects = enums.LEGACY_ASPECTS if legacy else enums.V3_ASPECTS
+    if p.aspect_ratio and p.aspect_ratio not in aspects:
+        raise ValueError(
+            f"aspect ratio {p.aspect_ratio} is not offered for {m}; one of {', '.join(aspects)}"
+        )
+    if p.resolution:
+        if legacy and p.operation != "reframe" and m not in enums.LEGACY_RESOLUTION_MODELS:
+            raise ValueError(f"{m} takes no resolution; use an aspect ratio")
+        allowed = {
+            "legacy": enums.LEGACY_RESOLUTIONS, "v3": enums.V3_RESOLUTIONS,
+            "v4": enums.V4_RESOLUTIONS,
+        }[family]  # fmt: skip
+        if p.resolution not in allowed:
+            raise ValueError(f"resolution {p.resolution} is not offered for {m}")
+    if p.style_type:
+        if m in ("V_1", "V_1_TURBO"):
+            raise ValueError(f"{m} takes no style type")
+        styles = enums.LEGACY_STYLE_TYPES if legacy else enums.V3_STYLE_TYPES
+        if p.style_type not in styles:
+            raise ValueError(f"unknown style {p.style_type!r}; one of {', '.join(styles)}")
+    if p.style_preset and p.style_preset not in enums.STYLE_PRESETS:
+        raise ValueError(f"unknown style preset {p.style_preset!r}")
+    if p.rendering_speed:
+        if legacy:
+            raise ValueError(f"{m} takes no rendering speed (only V_3 and V_4 do)")
+        speeds = enums.V4_RENDERING_SPEEDS if family == "v4" else enums.RENDERING_SPEEDS
+        if p.rendering_speed not in speeds:
+            raise ValueError(
+                f"rendering speed {p.rendering_speed!r} is not offered for {m}; "
+                f"one of {', '.join(speeds)}"
+            )
+    if p.negative_prompt and m not in enums.NEGATIVE_PROMPT_MODELS:
+        raise ValueError(f"{m} takes no negative prompt")
+    if p.color_palette and m not in enums.COLOR_PALETTE_MODELS:
+        raise ValueError(f"{m} takes no color palette")
+    if p.style_codes and (p.style_type or p.style_reference_images):
+        raise ValueError("style codes cannot be combined with a style type or style references")
+    if p.describe_model_version and p.describe_model_version not in enums.DESCRIBE_MODEL_VERSIONS:
+        raise ValueError(
+            f"describe model version {p.describe_model_version!r} is not one of "
+            f"{', '.join(enums.DESCRIBE_MODEL_VERSIONS)}"
+        )
+
+
+def _check_uploads(p: GenerateParams) -> None:
+    image = p.image
+    if p.mask is not None and image is not None and p.mask.size != image.size:
+        raise ValueError(
+            f"the mask is {p.mask.size} but the image is {image.size}; they must be the same size"
+        )
+    if p.operation == "reframe" and image is not None and image.width != image.height:
+        raise ValueError(f"reframe takes a square image; this one is {image.size}")
+    refs = p.style_reference_images or ()
+    if len(refs) > enums.MAX_STYLE_REFERENCES:
+        raise ValueError(f"at most {enums.MAX_STYLE_REFERENCES} style reference images")
+    check_total(refs, "the style reference images", enums.MAX_REFERENCE_BYTES_TOTAL)
+    chars = p.character_reference_images or ()
+    if len(chars) > enums.MAX_CHARACTER_REFERENCES:
+        raise ValueError(f"at most {enums.MAX_CHARACTER_REFERENCES} character reference image")
+    check_total(chars, "the character reference images", enums.MAX_REFERENCE_BYTES_TOTAL)
+    masks = p.character_reference_images_mask or ()
+    if masks:
+        if len(masks) != len(chars):
+            raise ValueError("give one character reference mask per character reference image")
+        for ref, mask in zip(chars, masks, strict=True):
+            if ref.size != mask.size:
+                raise ValueError(
+                    f"a character reference mask is {mask.size} but its image is {ref.size}"
+                )

@@ -1,0 +1,96 @@
+"""The operations on an existing image — remix, edit, upscale, reframe, replace-background,
+describe — plus lineage and reproduction, as a mixin of :class:`ideovault.vault.core.Vault`.
+
+Every image operation is a request like generate (``GenerateParams`` with an ``operation``),
+sent by ``Vault.send``: the same validation, dedupe, budget, recording and downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ideovault.catalog.records import ImageRecord
+
+if TYPE_CHECKING:
+    from ideovault.api.params import GenerateParams
+    from ideovault.vault.core import Vault
+    from ideovault.vault.describe import Described
+    from ideovault.vault.events import EventSink
+    from ideovault.vault.lineage import Lineage
+    from ideovault.vault.reproduce import Reproduction
+
+Images = list[ImageRecord]
+Source = str | Path
+
+
+class EditingOps:
+    def _vault(self) -> Vault:
+        raise NotImplementedError
+
+    def operate(
+        self,
+        operation: str,
+        source: Source,
+        prompt: str = "",
+        *,
+        tags: Iterable[str] = (),
+        on_event: EventSink | None = None,
+        dedupe: str | None = None,
+        force: bool = False,
+        max_usd: float | None = None,
+        **params: Any,
+    ) -> Images:
+        """Run one image operation on ``source`` (a vault id or a file path)."""
+        vault = self._vault()
+        request = self.prepare_operation(operation, source, prompt, **params)
+        return vault.send(
+            request, tags=tags, on_event=on_event, dedupe=dedupe, force=force, max_usd=max_usd
+        )
+
+    def prepare_operation(
+        self, operation: str, source: Source, prompt: str = "", **params: Any
+    ) -> GenerateParams:
+        """Validate an operation without sending it (for ``--dry-run`` and quotes)."""
+        return self._vault().prepare(prompt, operation=operation, image=source, **params)
+
+    def remix(self, source: Source, prompt: str, **kw: Any) -> Images:
+        """A new image from ``prompt`` that keeps the look of ``source`` (``image_weight``)."""
+        return self.operate("remix", source, prompt, **kw)
+
+    def edit(self, source: Source, mask: Source, prompt: str, **kw: Any) -> Images:
+        """Repaint the masked area (black = change) of ``source`` as ``prompt`` says."""
+        return self.operate("edit", source, prompt, mask=mask, **kw)
+
+    def upscale(self, source: Source, prompt: str = "", **kw: Any) -> Images:
+        return self.operate("upscale", source, prompt, **kw)
+
+    def reframe(self, source: Source, resolution: str, **kw: Any) -> Images:
+        """Extend a square image to ``resolution``."""
+        return self.operate("reframe", source, resolution=resolution, **kw)
+
+    def replace_background(self, source: Source, prompt: str, **kw: Any) -> Images:
+        return self.operate("replace-background", source, prompt, **kw)
+
+    def describe(
+        self, source: Source, *, model_version: str | None = None, max_usd: float | None = None
+    ) -> Described:
+        """Ask the API to describe an image; the texts are kept on the image's record."""
+        from ideovault.vault.describe import describe
+
+        return describe(self._vault(), source, model_version, max_usd)
+
+    def lineage(self, image_id: str) -> Lineage:
+        """Where an image came from (ancestors) and what was made from it (descendants)."""
+        from ideovault.vault.lineage import lineage
+
+        return lineage(self._vault(), image_id)
+
+    def reproduce(
+        self, image_id: str, *, force: bool = False, on_event: EventSink | None = None
+    ) -> Reproduction:
+        """Send the request that made an image again, with its seed; compare the bytes."""
+        from ideovault.vault.reproduce import reproduce
+
+        return reproduce(self._vault(), image_id, force=force, on_event=on_event)

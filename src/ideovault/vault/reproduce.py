@@ -1,0 +1,101 @@
+"""``reproduce``: send the request that made an image again — same route, model, parameters,
+input files and seed — and say whether the new bytes equal the old.
+
+Ideogram does not promise identical pixels for the same seed (models are updated, magic prompt
+may expand differently), so a reproduction is a new image linked to its original and tagged
+``reproduced``, never a replacement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ideovault.api.params import UPLOAD_FIELDS, parse_params
+from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.errors import UserError
+from ideovault.vault.events import Event
+from ideovault.vault.inputs import LABELS, load
+
+if TYPE_CHECKING:
+    from ideovault.api.params import GenerateParams
+    from ideovault.vault.core import Vault
+    from ideovault.vault.events import EventSink
+
+NOT_REPRODUCIBLE = {"upload", "import", "describe"}
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    original: ImageRecord
+    images: list[ImageRecord]
+    reused: bool  # answered from the vault (dedupe) instead of calling the API
+
+    @property
+    def identical(self) -> bool | None:
+        """Whether a new image has the original's exact bytes (None if nothing to compare)."""
+        stored = [i for i in self.images if i.status == ImageStatus.STORED and i.sha256]
+        if not stored or not self.original.sha256:
+            return None
+        return any(i.sha256 == self.original.sha256 for i in stored)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "original_id": self.original.id,
+            "identical": self.identical,
+            "reused": self.reused,
+            "images": [i.to_json() for i in self.images],
+        }
+
+
+def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
+    """The request that made ``record``, with its seed and one image, ready to send again."""
+    generation = vault.catalog.get_generation(record.generation_id)
+    if generation.operation in NOT_REPRODUCIBLE:
+        raise UserError(
+            f"image {record.id} was made by {generation.operation}, not by the API; "
+            "there is nothing to reproduce"
+        )
+    if record.seed is None:
+        raise UserError(
+            f"image {record.id} has no recorded seed, so it cannot be reproduced "
+            "(the API chose one and did not say which)"
+        )
+    saved = dict(generation.request)
+    saved.pop("endpoint", None)
+    saved.setdefault("operation", generation.operation)
+    for name in UPLOAD_FIELDS:
+        if name not in saved:
+            continue
+        value = saved[name]
+        refs = value if isinstance(value, list) else [value]
+        uploads = []
+        for ref in refs:
+            image_id = ref.get("image_id") if isinstance(ref, dict) else None
+            if not image_id:
+                raise UserError(
+                    f"image {record.id}: {LABELS[name]} of its request is not in the vault, "
+                    "so the request cannot be sent again"
+                )
+            uploads.append(load(vault, vault.catalog.get_image(image_id), LABELS[name]))
+        saved[name] = tuple(uploads) if isinstance(value, list) else uploads[0]
+    saved.update(seed=record.seed, num_images=1)
+    return parse_params(**saved)
+
+
+def reproduce(
+    vault: Vault, image_id: str, *, force: bool, on_event: EventSink | None = None
+) -> Reproduction:
+    original = vault.get(image_id)
+    request = rebuild_request(vault, original)
+    tags = [*original.tags, "reproduced"]
+    reused = False
+
+    def watch(event: Event) -> None:
+        nonlocal reused
+        reused = reused or event.kind == "reused"
+        if on_event is not None:
+            on_event(event)
+
+    images = vault.send(request, tags=tags, on_event=watch, force=force, parent_id=original.id)
+    return Reproduction(original, images, reused)
