@@ -36,8 +36,8 @@ def check_request(p: GenerateParams) -> None:
         value = getattr(p, name)
         given = value is not None and value != "" and not (name == "num_images" and value == 1)
         if given and name not in accepts and name != "image":
-            where = p.operation if p.operation != "generate" else "generating"
-            raise ValueError(f"{p.model} takes no {LABELS[name]} when {where}".replace("  ", " "))
+            where = "" if p.operation == "generate" else f" for {p.operation}"
+            raise ValueError(f"{p.model} does not take {LABELS[name]}{where}")
     _check_values(p, family)
     _check_uploads(p)
 

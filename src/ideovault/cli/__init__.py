@@ -9,8 +9,10 @@ import sys
 from ideovault.cli import (  # noqa: F401  (register commands)
     cleanup,
     demo,
+    editing,
     generate,
     lifecycle,
+    lineage,
     portability,
     records,
     recover,

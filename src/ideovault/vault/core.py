@@ -111,6 +111,8 @@ class Vault(LifecycleOps, EditingOps):
         """Built on first use, so read-only commands work without a key."""
         if self._client is None:
             from ideovault.api.client import IdeogramClient
+            from ideovault.api.limits import shared_limiter
+            from ideovault.vault.throttle import apply_limits
 
             s = self.settings
             self._client = IdeogramClient(
@@ -119,6 +121,7 @@ class Vault(LifecycleOps, EditingOps):
                 timeout=s.request_timeout,
                 max_retries=s.max_retries,
                 backoff_base=s.retry_backoff,
+                limiter=apply_limits(shared_limiter(s.base_url, s.api_key), s.extra),
             )
         return self._client
 

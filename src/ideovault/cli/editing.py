@@ -1,0 +1,176 @@
+"""`remix`, `edit`, `upscale`, `reframe`, `replace-background`: new images from an image.
+
+The input is a vault id or a file; a file is stored in the vault first (as an `uploaded`
+image) so every output names its parent. Each command takes `--dry-run`, `--budget`, `--force`,
+`--dedupe` and `--json` like `generate`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import (
+    Budget,
+    Dedupe,
+    DryRun,
+    Force,
+    Json,
+    Magic,
+    Model,
+    NumImages,
+    Palette,
+    Preset,
+    Seed,
+    Source,
+    Speed,
+    Style,
+    StyleCodes,
+    StyleRefs,
+    Tags,
+    style_params,
+)  # fmt: skip
+from ideovault.cli.sending import report_quote, send_and_report
+
+Prompt = Annotated[str, typer.Argument(help="What the new image should show.")]
+
+
+def _run(
+    operation: str,
+    source: str,
+    prompt: str,
+    params: dict[str, Any],
+    *,
+    tags: list[str],
+    dry_run: bool,
+    force: bool,
+    dedupe: str | None,
+    budget: float | None,
+    as_json: bool,
+) -> None:
+    params = {k: v for k, v in params.items() if v is not None}
+    if dry_run:
+        with GLOBALS.open_vault() as vault:
+            from ideovault.vault.spending import quote
+
+            report_quote(
+                quote(vault, vault.prepare_operation(operation, source, prompt, **params)), as_json
+            )
+        return
+    send_and_report(
+        lambda vault, on_event: vault.operate(
+            operation,
+            source,
+            prompt,
+            tags=tags,
+            on_event=on_event,
+            dedupe=dedupe,
+            force=force,
+            max_usd=budget,
+            **params,
+        ),
+        as_json,
+    )
+
+
+@app.command()
+def remix(
+    source: Source, prompt: Prompt, model: Model = None, seed: Seed = None,
+    weight: Annotated[int | None, typer.Option("--weight", help="Image weight 1 … 100.")] = None,
+    aspect: Annotated[str | None, typer.Option("--aspect", "-a", help="16x9, …")] = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", help="WxH.")] = None,
+    negative: Annotated[str | None, typer.Option("--negative", help="What to keep out.")] = None,
+    num_images: NumImages = 1, speed: Speed = None, magic_prompt: Magic = None,
+    style: Style = None, preset: Preset = None, palette: Palette = None,
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """A new image from PROMPT that keeps the look of SOURCE."""
+    params = {
+        "model": model, "seed": seed, "image_weight": weight, "aspect_ratio": aspect,
+        "resolution": resolution, "negative_prompt": negative, "num_images": num_images,
+        "rendering_speed": speed, "magic_prompt": magic_prompt,
+        **style_params(style, preset, palette, style_code, style_ref),
+    }  # fmt: skip
+    _run("remix", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+
+
+@app.command()
+def edit(
+    source: Source,
+    prompt: Prompt,
+    mask: Annotated[str, typer.Option("--mask", help="Mask, same size; black = change.")],
+    model: Model = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
+    magic_prompt: Magic = None, style: Style = None, preset: Preset = None,
+    palette: Palette = None, style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """Repaint the masked part of SOURCE as PROMPT says (inpainting)."""
+    params = {
+        "model": model, "mask": mask, "seed": seed, "num_images": num_images,
+        "rendering_speed": speed, "magic_prompt": magic_prompt,
+        **style_params(style, preset, palette, style_code, style_ref),
+    }  # fmt: skip
+    _run("edit", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+
+
+@app.command()
+def upscale(
+    source: Source,
+    prompt: Annotated[str, typer.Option("--prompt", help="Optional guidance.")] = "",
+    resemblance: Annotated[int | None, typer.Option("--resemblance", help="1 … 100.")] = None,
+    detail: Annotated[int | None, typer.Option("--detail", help="1 … 100.")] = None,
+    seed: Seed = None, num_images: NumImages = 1, magic_prompt: Magic = None,
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """A larger version of SOURCE."""
+    params = {
+        "resemblance": resemblance, "detail": detail, "seed": seed, "num_images": num_images,
+        "magic_prompt": magic_prompt,
+    }  # fmt: skip
+    _run("upscale", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+
+
+@app.command()
+def reframe(
+    source: Source,
+    resolution: Annotated[str, typer.Option("--resolution", help="The new size, WxH.")],
+    model: Model = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
+    style: Style = None, preset: Preset = None, palette: Palette = None,
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """Extend a square SOURCE to another size, painting what lies outside it."""
+    params = {
+        "model": model, "resolution": resolution, "seed": seed, "num_images": num_images,
+        "rendering_speed": speed, **style_params(style, preset, palette, style_code, style_ref),
+    }  # fmt: skip
+    _run("reframe", source, "", params, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+
+
+@app.command("replace-background")
+def replace_background(
+    source: Source, prompt: Annotated[str, typer.Argument(help="The new background.")],
+    seed: Seed = None, num_images: NumImages = 1, speed: Speed = None, magic_prompt: Magic = None,
+    preset: Preset = None, palette: Palette = None,
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """Keep the subject of SOURCE, paint a new background as PROMPT says (V_3)."""
+    params = {
+        "seed": seed, "num_images": num_images, "rendering_speed": speed,
+        "magic_prompt": magic_prompt, **style_params(None, preset, palette, style_code, style_ref),
+    }  # fmt: skip
+    _run("replace-background", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip

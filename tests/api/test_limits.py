@@ -1,0 +1,104 @@
+"""The client-side limiter: never more places in flight or calls per period than allowed,
+whatever the number of threads, and a request holds one place per image."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from ideovault.api import IdeogramClient, parse_params
+from ideovault.api.limits import RateLimiter, shared_limiter
+from ideovault.fake import FakeServer
+from tests.conftest import TEST_API_KEY
+
+
+class Gauge:
+    """Counts requests in flight at the HTTP layer, and when each one started."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+        self.starts: list[float] = []
+
+    def enter(self, request: httpx.Request) -> None:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+            self.starts.append(time.monotonic())
+
+    def leave(self, response: httpx.Response) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def _client(fake: FakeServer, limiter: RateLimiter, gauge: Gauge) -> IdeogramClient:
+    client = IdeogramClient(TEST_API_KEY, fake.base_url, limiter=limiter, max_retries=0)
+    client._http.event_hooks = {"request": [gauge.enter], "response": [gauge.leave]}
+    return client
+
+
+def test_fifty_threads_never_exceed_the_in_flight_places(fake: FakeServer) -> None:
+    fake.inject("slow_generate", times=50, seconds=0.05)  # calls overlap, as real ones do
+    limiter, gauge = RateLimiter(max_in_flight=4), Gauge()
+    client = _client(fake, limiter, gauge)
+    requests = [parse_params(prompt=f"fox {i}", num_images=1 + i % 3) for i in range(50)]
+    with ThreadPoolExecutor(50) as pool:
+        results = list(pool.map(client.generate, requests))
+    assert len(results) == 50 and all(r.images for r in results)
+    # Seen on the wire, independently of the limiter's own count: never more than 4 requests
+    # at once; and counted in images (a 3-image request holds 3 of the 4 places), never more.
+    assert 1 <= gauge.peak <= 4
+    assert 1 <= limiter.peak_in_flight <= 4
+    assert limiter.in_flight == 0
+    assert fake.stats()["generate_calls"] == 50  # no 429, nothing retried
+
+
+def test_fifty_asyncio_tasks_respect_calls_per_period(fake: FakeServer) -> None:
+    period, calls = 0.4, 8
+    limiter, gauge = RateLimiter(max_in_flight=0, calls=calls, period=period), Gauge()
+    client = _client(fake, limiter, gauge)
+
+    async def main() -> None:
+        jobs = [asyncio.to_thread(client.generate, parse_params(prompt=f"owl {i}"))
+                for i in range(50)]  # fmt: skip
+        await asyncio.gather(*jobs)
+
+    asyncio.run(main())
+    starts = sorted(gauge.starts)
+    assert len(starts) == 50
+    # In any window of one period, at most `calls` requests started (with slack for the
+    # gap between the limiter's clock reading and the HTTP hook's).
+    for i, t in enumerate(starts):
+        in_window = [s for s in starts[i:] if s - t < period * 0.8]
+        assert len(in_window) <= calls, (i, len(in_window))
+
+
+def test_a_request_larger_than_the_limit_still_runs_alone() -> None:
+    limiter = RateLimiter(max_in_flight=2)
+    with limiter.slot(8):
+        assert limiter.in_flight == 2
+    assert limiter.in_flight == 0
+
+
+def test_one_limiter_per_api_root_and_key_and_the_key_is_not_kept() -> None:
+    a = shared_limiter("http://x.test/", "secret-1")
+    assert shared_limiter("http://x.test", "secret-1") is a
+    assert shared_limiter("http://x.test", "secret-2") is not a
+    from ideovault.api import limits
+
+    assert all("secret" not in "".join(k) for k in limits._registry)
+
+
+def test_a_slot_is_released_when_the_call_fails() -> None:
+    limiter = RateLimiter(max_in_flight=1)
+    try:
+        with limiter.slot():
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert limiter.in_flight == 0
