@@ -89,14 +89,18 @@ def too_large(status: int, message: str) -> FakeError:
     return FakeError(status, message)
 
 
-def read_image(part: FilePart, name: str, config: FakeConfig) -> Upload:
-    """One file part: size, sniffed format, full decode. Raises the API's 400 (or 413)."""
+def _check_size(part: FilePart, name: str, config: FakeConfig) -> None:
     if part.size > enums.MAX_UPLOAD_BYTES:
         raise too_large(
             config.too_large_status,
             f"{name} is {part.size / _MB:.1f} MB; each image may be at most "
             f"{enums.MAX_UPLOAD_BYTES // _MB} MB",
         )
+
+
+def read_image(part: FilePart, name: str, config: FakeConfig) -> Upload:
+    """One file part: size, sniffed format, full decode. Raises the API's 400 (or 413)."""
+    _check_size(part, name, config)
     kind = sniff(part.data)
     if kind is None:
         raise bad(f"{name} must be a PNG, JPEG or WebP image, not {_what(part.data)}")
@@ -118,27 +122,33 @@ def read_image(part: FilePart, name: str, config: FakeConfig) -> Upload:
 
 
 def read_uploads(fields: Fields, config: FakeConfig) -> dict[str, list[Upload]]:
-    """Every file part of a request, checked one by one, then the per-group rules (§5).
+    """Every file part of a request: the cheap rules first (sizes, totals, counts, §5), then
+    each file is sniffed and decoded, then character masks are matched to their images.
 
     Call after :func:`ideovault.fake.validate.shapes`, which has made sure the file fields hold
     only files. Runs Pillow: call it from a worker thread.
     """
-    uploads: dict[str, list[Upload]] = {}
-    for name, values in fields.items():
-        parts = [v for v in values if isinstance(v, FilePart)]
-        if parts:
-            uploads[name] = [read_image(part, name, config) for part in parts]
+    parts = {
+        name: [v for v in values if isinstance(v, FilePart)] for name, values in fields.items()
+    }
+    parts = {name: found for name, found in parts.items() if found}
+    for name, found in parts.items():
+        for part in found:
+            _check_size(part, name, config)
     for group in REFERENCE_GROUPS:
-        total = sum(u.size for u in uploads.get(group, []))
+        total = sum(part.size for part in parts.get(group, []))
         if total > enums.MAX_REFERENCE_BYTES_TOTAL:
             raise too_large(
                 config.too_large_status,
                 f"{group} are {total / _MB:.1f} MB together; at most "
                 f"{enums.MAX_REFERENCE_BYTES_TOTAL // _MB} MB in total",
             )
-    characters = uploads.get("character_reference_images", [])
-    if len(characters) > enums.MAX_CHARACTER_REFERENCES:
+    if len(parts.get("character_reference_images", [])) > enums.MAX_CHARACTER_REFERENCES:
         raise bad("at most one character reference image is supported")
+    uploads = {
+        name: [read_image(part, name, config) for part in found] for name, found in parts.items()
+    }
+    characters = uploads.get("character_reference_images", [])
     masks = uploads.get("character_reference_images_mask", [])
     if masks and len(masks) != len(characters):
         raise bad("character_reference_images_mask needs one mask per character reference image")
