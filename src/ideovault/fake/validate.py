@@ -283,6 +283,8 @@ def shapes(
     if strict:
         unknown_fields(set(fields), known, route)
     for name, values in fields.items():
+        if name not in known:
+            continue  # lenient mode: an unknown field is ignored, whatever its shape
         if len(values) > 1 and name not in arrays:
             raise bad(f"{name} was given {len(values)} times; it takes one value")
         is_file = [isinstance(v, FilePart) for v in values]
