@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from ideovault.fake import FakeConfig, FakeServer
 from tests.conftest import TEST_API_KEY
@@ -51,6 +52,42 @@ def legacy(fake: FakeServer, headers: dict[str, str] | None = None, **req: Any) 
         json={"image_request": req},
         timeout=30,
     )
+
+
+def image_bytes(
+    width: int = 64, height: int = 64, kind: str = "PNG", *, note: str = "", colour: int = 90
+) -> bytes:
+    """A real, decodable image; ``note`` goes into a PNG text chunk (the unsafe-upload marker)."""
+    image = Image.new("RGB", (width, height), (colour, 120, 200))
+    out = io.BytesIO()
+    if note:
+        info = PngInfo()
+        info.add_text("Comment", note)
+        image.save(out, "PNG", pnginfo=info)
+    else:
+        image.save(out, kind)
+    return out.getvalue()
+
+
+def post(
+    fake: FakeServer,
+    path: str,
+    files: dict[str, bytes | list[bytes]] | None = None,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> httpx.Response:
+    """POST multipart to ``path``: ``files`` as file parts (lists repeat), fields as text."""
+    parts: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            parts.append((name, (None, str(item))))
+    for name, blobs in (files or {}).items():
+        for index, blob in enumerate(blobs if isinstance(blobs, list) else [blobs]):
+            parts.append((name, (f"{name}-{index}.png", blob, "image/png")))
+    return httpx.post(
+        f"{fake.base_url}{path}", headers=H if headers is None else headers, files=parts,
+        timeout=60,
+    )  # fmt: skip
 
 
 def one_url(fake: FakeServer, **fields: Any) -> str:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ideovault.fake import FakeServer
-from tests.fake.conftest import V3, H, legacy, own_server, v3, v3_json
+from tests.fake.conftest import V3, H, image_bytes, legacy, own_server, v3, v3_json
 
 
 def assert_400(res: httpx.Response) -> str:
@@ -114,7 +114,7 @@ def test_v3_content_type(fake: FakeServer) -> None:
 
 
 def test_v3_file_fields(fake: FakeServer) -> None:
-    png = ("ref.png", b"\x89PNG fake", "image/png")
+    png = ("ref.png", image_bytes(), "image/png")
     url = f"{fake.base_url}{V3}"
     ok = httpx.post(
         url, headers=H, files=[("prompt", (None, "x")), ("style_reference_images", png)]

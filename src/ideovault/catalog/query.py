@@ -24,9 +24,12 @@ IS_VALUES = ("starred", "trashed")
 STATUSES = ("pending", "stored", "expired", "failed", "unsafe", "lost")
 FILTER_KEYS = (
     "tag", "model", "style", "aspect", "seed", "after", "before", "safe", "is", "status",
-    "parent", "sort",
+    "parent", "op", "sort",
 )  # fmt: skip
-NEGATABLE = ("tag", "is", "model", "style", "status")
+NEGATABLE = ("tag", "is", "model", "style", "status", "op")
+OPERATIONS = (
+    "generate", "remix", "edit", "upscale", "reframe", "replace-background", "upload", "import",
+)  # fmt: skip
 
 _WORD_CHARS = re.compile(r'[^\s"]+')
 _KEY = re.compile(r"([a-z]+):", re.IGNORECASE)
@@ -65,6 +68,8 @@ class Query:
     not_models: tuple[str, ...] = ()
     styles: tuple[str, ...] = ()
     not_styles: tuple[str, ...] = ()
+    ops: tuple[str, ...] = ()
+    not_ops: tuple[str, ...] = ()
     aspects: tuple[str, ...] = ()
     seeds: tuple[int, ...] = ()
     after: datetime | None = None
@@ -136,6 +141,10 @@ def _apply(q: dict[str, object], key: str, value: str, negated: bool, now: datet
         add("not_models" if negated else "models", value.upper())
     elif key == "style":
         add("not_styles" if negated else "styles", value.upper())
+    elif key == "op":
+        if value.lower() not in OPERATIONS:
+            raise ValueError("one of " + ", ".join(OPERATIONS))
+        add("not_ops" if negated else "ops", value.lower())
     elif key == "aspect":
         m = _ASPECT.match(value.lower().removeprefix("aspect_").replace("_", "x"))
         if not m:
@@ -239,6 +248,7 @@ def to_text(query: Query) -> str:
     parts += [f"-tag:{quote(t)}" for t in query.not_tags]
     parts += [f"model:{m}" for m in query.models] + [f"-model:{m}" for m in query.not_models]
     parts += [f"style:{s}" for s in query.styles] + [f"-style:{s}" for s in query.not_styles]
+    parts += [f"op:{o}" for o in query.ops] + [f"-op:{o}" for o in query.not_ops]
     parts += [f"aspect:{a}" for a in query.aspects] + [f"seed:{s}" for s in query.seeds]
     if query.after:
         parts.append("after:" + query.after.isoformat())

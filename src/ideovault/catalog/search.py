@@ -110,6 +110,12 @@ def _filters(query: Query, parent_id: str | None) -> list[ColumnElement[bool]]:
         where.append(c.style_type.in_(query.styles))
     if query.not_styles:
         where.append(or_(c.style_type.is_(None), c.style_type.not_in(query.not_styles)))
+    # Images from before operations were recorded (operation NULL) were all generated.
+    operation = func.coalesce(c.operation, "generate")
+    if query.ops:
+        where.append(operation.in_(query.ops))
+    if query.not_ops:
+        where.append(operation.not_in(query.not_ops))
     if query.aspects:
         where.append(c.aspect_ratio.in_(query.aspects))
     if query.seeds:

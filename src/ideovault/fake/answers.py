@@ -1,37 +1,19 @@
-"""The bodies the fake answers with: the image list (§2.1) and the 429 rejection (§7)."""
+"""The bodies the fake answers with: the image list (§2.1), /describe (§2.2), the 429 (§7)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from ideovault.api import enums
+from ideovault.fake.captions import describe_text, expand
 from ideovault.fake.config import FakeConfig
 from ideovault.fake.links import ImageLinks, IssuedImage
 from ideovault.fake.validate import Request
+from ideovault.fake.validate_uploads import Upload
 
-MAGIC_SUFFIXES = (
-    "cinematic lighting, rich detail, shallow depth of field",
-    "soft pastel palette, clean composition, studio quality",
-    "dramatic contrast, vivid colours, award-winning photograph",
-    "minimal flat design, bold typography, balanced layout",
-    "golden hour glow, painterly texture, wide establishing shot",
-    "crisp vector shapes, limited palette, poster composition",
-)
-MAGIC_AUTO_MAX_WORDS = 12  # AUTO expands prompts shorter than this
-
-
-def expand(prompt: str, magic: str | None) -> str:
-    """Magic Prompt: ON always expands, AUTO (or omitted) only short prompts, OFF never.
-
-    The added phrase is chosen by hashing the prompt, so a rerun gives the same text.
-    """
-    if magic == "OFF" or (magic != "ON" and len(prompt.split()) >= MAGIC_AUTO_MAX_WORDS):
-        return prompt
-    pick = int.from_bytes(hashlib.sha256(prompt.encode()).digest()[:4]) % len(MAGIC_SUFFIXES)
-    return f"{prompt}, {MAGIC_SUFFIXES[pick]}"
+__all__ = ["created_now", "describe", "expand", "image_list", "too_many"]
 
 
 def created_now() -> str:
@@ -42,9 +24,14 @@ def created_now() -> str:
 def image_list(
     req: Request, links: ImageLinks, config: FakeConfig, base_url: str
 ) -> dict[str, Any]:
-    """One item per image; with the unsafe marker the last item is withheld (url null)."""
-    width, height = (int(side) for side in req.resolution.split("x"))
-    shown_prompt = expand(req.prompt, req.magic_prompt)
+    """One item per image; with the unsafe marker the last item is withheld (url null).
+
+    The PNG behind each link has the output size: ``upscaled_resolution`` when the route
+    changed the size (upscale), else ``resolution`` (ideogram-api.md §9).
+    """
+    shown = req.upscaled_resolution or req.resolution
+    width, height = (int(side) for side in shown.split("x"))
+    shown_prompt = req.caption if req.caption is not None else expand(req.prompt, req.magic_prompt)
     unsafe_last = bool(config.unsafe_image_marker) and config.unsafe_image_marker in req.prompt
     data: list[dict[str, Any]] = []
     for index in range(req.num_images):
@@ -52,19 +39,30 @@ def image_list(
         unsafe = unsafe_last and index == req.num_images - 1
         url = None
         if not unsafe:
-            item = IssuedImage(req.prompt, seed, index, width, height)
+            item = IssuedImage(req.prompt, seed, index, width, height, req.source)
             url = links.issue(item, base_url, config.link_ttl)
-        data.append(
-            {
-                "url": url,
-                "prompt": shown_prompt,
-                "resolution": req.resolution,
-                "is_image_safe": not unsafe,
-                "seed": seed,
-                "style_type": req.style_type,
-            }
-        )
-    return {"created": created_now(), "data": data}
+        entry: dict[str, Any] = {
+            "url": url,
+            "prompt": shown_prompt,
+            "resolution": req.resolution,
+            "is_image_safe": not unsafe,
+            "seed": seed,
+        }
+        if req.upscaled_resolution is not None:
+            entry["upscaled_resolution"] = req.upscaled_resolution
+        if req.style_type is not None:
+            entry["style_type"] = req.style_type
+        data.append(entry)
+    body: dict[str, Any] = {"created": created_now(), "data": data}
+    if req.response_type is not None:
+        body["response_type"] = req.response_type
+    return body
+
+
+def describe(image: Upload, version: str) -> dict[str, Any]:
+    """``/describe``: one description derived from the image bytes alone."""
+    text = describe_text(image.data, image.width, image.height, image.kind, version)
+    return {"descriptions": [{"text": text}]}
 
 
 def too_many(config: FakeConfig) -> dict[str, Any]:

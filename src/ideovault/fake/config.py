@@ -21,6 +21,12 @@ class FakeConfig:
     retry_after_on_429: bool = True  # the real API does not promise Retry-After: test both
     unsafe_prompt_marker: str = "UNSAFE_PROMPT"  # a prompt containing it → 422
     unsafe_image_marker: str = "UNSAFE_IMAGE"  # → the last image of the answer is withheld
+    # An uploaded file whose bytes contain it → 422 "Image provided failed safety check" (any
+    # image-input route, /describe included). Put it in a PNG text chunk to keep it decodable.
+    unsafe_upload_marker: str = "UNSAFE_UPLOAD"
+    # Status of a file over 10 MB (or references over 10 MB in total). §12 lists it with the
+    # 400s; the v2 docs say 413 on some routes. 400 by default; a test can ask for 413.
+    too_large_status: int = 400
     chunk_size: int = 16 * 1024  # bytes per piece when a download is streamed slowly
     image_cache: int = 256  # rendered PNGs kept in memory (LRU)
     # Reject fields the route does not know (e.g. ``magic_prompt_option`` sent to V3). The real

@@ -25,14 +25,26 @@ _GRAIN = 2  # pixels per grain cell
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def image_digest(prompt: str, seed: int, index: int, width: int, height: int) -> bytes:
-    """What the pixels depend on, and nothing else (no time, no server secret)."""
-    return hashlib.sha256(f"{prompt}\x00{seed}\x00{index}\x00{width}x{height}".encode()).digest()
+def image_digest(
+    prompt: str, seed: int, index: int, width: int, height: int, source: str = ""
+) -> bytes:
+    """What the pixels depend on, and nothing else (no time, no server secret).
+
+    ``source`` is a digest of the uploaded image(s) of an image operation (remix, edit, …), so
+    two remixes of different pictures differ; it is left out when empty, which keeps the bytes
+    of plain generate calls what they always were.
+    """
+    key = f"{prompt}\x00{seed}\x00{index}\x00{width}x{height}"
+    if source:
+        key += f"\x00{source}"
+    return hashlib.sha256(key.encode()).digest()
 
 
-def render_png(prompt: str, seed: int, index: int, width: int, height: int) -> bytes:
+def render_png(
+    prompt: str, seed: int, index: int, width: int, height: int, source: str = ""
+) -> bytes:
     """A PNG of exactly ``width`` x ``height`` pixels, identical for identical inputs."""
-    rng = random.Random(image_digest(prompt, seed, index, width, height))
+    rng = random.Random(image_digest(prompt, seed, index, width, height, source))
     return encode_png(_draw(rng, width, height))
 
 

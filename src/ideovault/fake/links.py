@@ -3,8 +3,8 @@
 The id is random (22 url-safe characters, as in real links); ``exp`` is the expiry instant in
 Unix seconds and ``sig`` an HMAC-SHA256 of id and exp under a secret that lives only as long as
 the server, so a client cannot extend a link by editing ``exp``. The pixels depend only on what
-was asked (prompt, seed, index, size), never on the id: the same request gives the same bytes
-on any server, on any day. PNGs are rendered on first download and kept in a bounded LRU.
+was asked (prompt, seed, index, size, input image), never on the id: the same request gives the
+same bytes on any server, on any day. PNGs are rendered on first download and kept in a bounded LRU.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class IssuedImage:
     index: int
     width: int
     height: int
+    source: str = ""  # digest of the uploaded input of an image operation ("" for generate)
 
 
 class LinkCheck:
@@ -87,7 +88,7 @@ class ImageLinks:
             if cached is not None:
                 self._cache.move_to_end(item)
                 return cached
-        data = render_png(item.prompt, item.seed, item.index, item.width, item.height)
+        data = render_png(item.prompt, item.seed, item.index, item.width, item.height, item.source)
         with self._lock:
             self._cache[item] = data
             while len(self._cache) > self._cache_size:

@@ -1,7 +1,10 @@
 """Call counters and the in-flight gauge of one fake server.
 
 Tests assert on these to prove what a client did on the wire ("the POST was never re-sent",
-"each image was downloaded once"), so they are exact and thread-safe.
+"each image was downloaded once"), so they are exact and thread-safe. Every route that does
+work counts here under its own path (``calls_by_endpoint``), so one fake can prove which of the
+image operations a client called; ``peak_in_flight`` is the most images (or describe calls) held
+at once since the last reset, what a test of a client's own concurrency limit looks at.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ class Stats:
         self._downloads: Counter[str] = Counter()
         self._issued = 0
         self._in_flight = 0
+        self._peak = 0
 
     def generate_call(self, endpoint: str, prompt: str | None) -> None:
-        """One authenticated generate request reached the server (valid or not)."""
+        """One authenticated request reached a working route (valid or not)."""
         with self._lock:
             self._by_endpoint[endpoint] += 1
             if prompt is not None:
@@ -41,6 +45,7 @@ class Stats:
             if self._in_flight + places > limit:
                 return False
             self._in_flight += places
+            self._peak = max(self._peak, self._in_flight)
             return True
 
     def release(self, places: int) -> None:
@@ -54,6 +59,7 @@ class Stats:
             self._by_prompt.clear()
             self._downloads.clear()
             self._issued = 0
+            self._peak = self._in_flight
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -65,4 +71,5 @@ class Stats:
                 "downloads": sum(self._downloads.values()),
                 "downloads_by_image": dict(self._downloads),
                 "in_flight": self._in_flight,
+                "peak_in_flight": self._peak,
             }
