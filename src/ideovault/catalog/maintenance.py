@@ -32,8 +32,13 @@ def trashed(
 
 
 def delete_images(catalog: Catalog, ids: Sequence[str]) -> None:
-    """Delete rows for good (their tags go with them). The caller removes files afterwards."""
+    """Delete rows for good (their tags go with them). The caller removes files afterwards.
+
+    Images made from a deleted one lose their ``parent_id`` link (the database would refuse
+    otherwise); their generation's recorded request still names the input's id and sha256.
+    """
     with catalog.engine.begin() as conn:
+        conn.execute(update(images).where(images.c.parent_id.in_(list(ids))).values(parent_id=None))
         conn.execute(delete(image_tags).where(image_tags.c.image_id.in_(list(ids))))
         conn.execute(delete(images).where(images.c.id.in_(list(ids))))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault.api.params import UPLOAD_FIELDS, parse_params
 from ideovault.catalog.records import ImageRecord, ImageStatus
-from ideovault.errors import UserError
+from ideovault.errors import NotFound, UserError
 from ideovault.vault.events import Event
 from ideovault.vault.inputs import LABELS, load
 
@@ -77,7 +77,14 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
                     f"image {record.id}: {LABELS[name]} of its request is not in the vault, "
                     "so the request cannot be sent again"
                 )
-            uploads.append(load(vault, vault.catalog.get_image(image_id), LABELS[name]))
+            try:
+                source = vault.catalog.get_image(image_id)
+            except NotFound:
+                raise UserError(
+                    f"image {record.id}: {LABELS[name]} of its request ({image_id}) has been "
+                    "deleted from the vault, so the request cannot be sent again"
+                ) from None
+            uploads.append(load(vault, source, LABELS[name]))
         saved[name] = tuple(uploads) if isinstance(value, list) else uploads[0]
     saved.update(seed=record.seed, num_images=1)
     return parse_params(**saved)
