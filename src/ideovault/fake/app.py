@@ -2,9 +2,11 @@
 
 It answers like the real API (ideogram-api.md §12): ``Api-Key`` checked, wrong input → 400,
 unsafe prompt → 422, an in-flight cap → 429, expiring signed image links, deterministic PNGs.
-Admin routes under ``/_fake`` (no key) let a test in another process inject faults and read
-counts. Waiting is done with ``asyncio.sleep``, never in threads, so a slow fake can hold
-hundreds of calls open at once, as the real service does; only PNG rendering uses a thread.
+The two generate routes live here; every image-input route (legacy, V3, V4) is registered by
+``fake.routes_ops`` and goes through the same ``fake.pipeline``. Admin routes under
+``/_fake`` (no key) let a test in another process inject faults and read counts. Waiting is
+done with ``asyncio.sleep``, never in threads, so a slow fake can hold hundreds of calls open
+at once, as the real service does; only PNG rendering and upload decoding use threads.
 """
 
 from __future__ import annotations
