@@ -70,7 +70,9 @@ def _check_values(p: GenerateParams, family: str) -> None:
             f"aspect ratio {p.aspect_ratio} is not offered for {m}; one of {', '.join(aspects)}"
         )
     if p.resolution:
-        if legacy and p.operation != "reframe" and m not in enums.LEGACY_RESOLUTION_MODELS:
+        if legacy and m not in enums.LEGACY_RESOLUTION_MODELS:
+            if p.operation == "reframe":
+                raise ValueError(f"reframe takes V_3, V_2 or V_2_TURBO, not {m}")
             raise ValueError(f"{m} takes no resolution; use an aspect ratio")
         allowed = {
             "legacy": enums.LEGACY_RESOLUTIONS, "v3": enums.V3_RESOLUTIONS,
