@@ -124,3 +124,18 @@ def test_lineage_over_three_generations_of_edits(vault: Vault, tmp_path: Path) -
         grandchild.id, sibling.id,
     }  # fmt: skip
     assert {r.id for r in vault.search("op:edit").records} == {child.id, grandchild.id}
+
+
+def test_descriptions_are_searchable_and_survive_a_rebuild(vault: Vault, tmp_path: Path) -> None:
+    source = _stored(vault, "an untitled picture")
+    texts = vault.describe(source).texts
+    word = next(w for w in texts[0].split() if w.isalpha() and len(w) > 4).lower()
+    assert word not in "an untitled picture"
+    assert [r.id for r in vault.search(word).records] == [source]
+    into = f"sqlite:///{tmp_path / 'rebuilt.db'}"
+    vault.rebuild(into=into)
+    from ideovault.catalog import Catalog
+
+    with Catalog.open(into) as rebuilt:
+        assert rebuilt.get_image(source).descriptions == vault.get(source).descriptions
+        assert [r.id for r in rebuilt.search(word).records] == [source]

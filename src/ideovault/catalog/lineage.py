@@ -33,4 +33,9 @@ def add_descriptions(catalog: Catalog, image_id: str, entries: list[dict[str, An
             select(images.c.descriptions).where(images.c.id == image_id)
         ).scalar_one()
         merged = [*(current or []), *entries]
-        conn.execute(update(images).where(images.c.id == image_id).values(descriptions=merged))
+        flat = " ".join(str(e.get("text", "")) for e in merged)
+        conn.execute(
+            update(images)
+            .where(images.c.id == image_id)
+            .values(descriptions=merged, descriptions_text=flat)
+        )

@@ -145,6 +145,9 @@ def insert_restored(catalog: Catalog, generation: GenerationRecord, image: Image
         values = image.model_dump(exclude={"tags", "index", "local_path", "public_url"})
         values["idx"] = image.index
         values["tags_text"] = " ".join(image.tags)
+        values["descriptions_text"] = " ".join(
+            str(d.get("text", "")) for d in image.descriptions or ()
+        )
         conn.execute(insert(images).values(**values))
         if image.tags:
             conn.execute(insert(image_tags), [{"image_id": image.id, "tag": t} for t in image.tags])

@@ -22,6 +22,7 @@ def image_from_row(row: Mapping[Any, Any], tags: tuple[str, ...] = ()) -> ImageR
     data = dict(row)
     data["index"] = data.pop("idx")
     data.pop("tags_text", None)
+    data.pop("descriptions_text", None)
     data.pop("search_vector", None)
     for name in DATE_FIELDS:
         if name in data:

@@ -85,6 +85,7 @@ images = Table(
     Column("phash", String(16)),  # perceptual hash (64-bit, hex) for similar-image search
     Column("operation", String(40)),  # generate, remix, edit, upscale, ..., upload, import
     Column("descriptions", JSON),  # what `describe` said of the image: [{"text", ...}]
+    Column("descriptions_text", Text),  # the same texts, flat, for the full-text index
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),

@@ -241,7 +241,7 @@ def _sqlite_relevance(
     window = (
         select(
             literal_column("rowid").label("hit"),
-            literal_column("bm25(images_fts, 1.0, 0.6, 0.2, 0.8)").label("score"),
+            literal_column("bm25(images_fts, 1.0, 0.6, 0.2, 0.8, 0.5)").label("score"),
         )
         .select_from(text("images_fts"))
         .where(text("images_fts MATCH :fts_rank").bindparams(fts_rank=positive))
