@@ -16,6 +16,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     recover,
     report,
     search,
+    serve,
     similar,
     storage,
 )
