@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request
 
 from ideovault import ids
 from ideovault.vault import Vault
+from ideovault.web.security import WebSettings
 
 
 def get_vault(request: Request) -> Vault:
@@ -15,6 +16,13 @@ def get_vault(request: Request) -> Vault:
 
 
 VaultDep = Annotated[Vault, Depends(get_vault)]
+
+
+def get_web(request: Request) -> WebSettings:
+    return cast(WebSettings, request.app.state.web)
+
+
+WebDep = Annotated[WebSettings, Depends(get_web)]
 
 
 def clean_id(raw: str) -> str:

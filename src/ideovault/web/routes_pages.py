@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ideovault.errors import UserError
 from ideovault.vault import ImageRecord, Vault
 from ideovault.web.charts import human_bytes, report_charts
-from ideovault.web.deps import VaultDep, clean_id
+from ideovault.web.deps import VaultDep, WebDep, clean_id
 from ideovault.web.errors import status_for
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +30,6 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.globals["human_bytes"] = human_bytes
-PAGE_SIZE = 60
 _TAG_VALUE = re.compile(r'^[^\s"]{1,64}$')
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DETAIL_FIELDS = (
@@ -75,7 +74,7 @@ def compose_query(
 
 
 def _gallery(
-    vault: Vault, *, trash: bool, q: str, filters: dict[str, str], starred: bool
+    vault: Vault, page_size: int, *, trash: bool, q: str, filters: dict[str, str], starred: bool
 ) -> HTMLResponse:
     context: dict[str, Any] = {
         "trash": trash,
@@ -87,10 +86,11 @@ def _gallery(
         "next": None,
         "query": "",
         "error": None,
+        "page_size": page_size,
     }
     try:
         query = compose_query(vault, q, filters, starred=starred, trash=trash)
-        page = vault.search(query, limit=PAGE_SIZE)
+        page = vault.search(query, limit=page_size)
     except UserError as exc:
         context["error"] = str(exc)
         return render("gallery.html", status_for(exc), **context)
@@ -101,6 +101,7 @@ def _gallery(
 @router.get("/", response_class=HTMLResponse)
 def gallery(
     vault: VaultDep,
+    web: WebDep,
     q: str = Query("", max_length=2000),
     model: str = Query("", max_length=40),
     style: str = Query("", max_length=40),
@@ -112,12 +113,12 @@ def gallery(
 ) -> HTMLResponse:
     filters = {"model": model, "style": style, "aspect": aspect, "tag": tag}
     filters |= {"after": after, "before": before}
-    return _gallery(vault, trash=False, q=q, filters=filters, starred=starred)
+    return _gallery(vault, web.page_size, trash=False, q=q, filters=filters, starred=starred)
 
 
 @router.get("/trash", response_class=HTMLResponse)
-def trash_view(vault: VaultDep, q: str = Query("", max_length=2000)) -> HTMLResponse:
-    return _gallery(vault, trash=True, q=q, filters={}, starred=False)
+def trash_view(vault: VaultDep, web: WebDep, q: str = Query("", max_length=2000)) -> HTMLResponse:
+    return _gallery(vault, web.page_size, trash=True, q=q, filters={}, starred=False)
 
 
 @router.get("/images/{image_id}", response_class=HTMLResponse)

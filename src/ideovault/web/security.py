@@ -78,6 +78,7 @@ class WebSettings:
     port: int = 8765
     token: str | None = field(default=None, repr=False)
     max_body_bytes: int = 1 << 20
+    page_size: int = 60  # images per gallery page (first page in the HTML, more on scroll)
 
     @property
     def loopback(self) -> bool:
@@ -95,6 +96,8 @@ class WebSettings:
                 f"serving on {self.host} exposes the vault to the network: set IDEOVAULT_TOKEN "
                 "to a long random secret, or bind to 127.0.0.1"
             )
+        if not 1 <= self.page_size <= 500:
+            raise UserError(f"the page size must be between 1 and 500, not {self.page_size}")
         if not 0 <= self.port <= 65535:
             raise UserError(f"--port must be between 0 and 65535, not {self.port}")
         return self

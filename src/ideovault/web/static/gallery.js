@@ -68,7 +68,7 @@
     loading = true;
     status.textContent = "loading…";
     try {
-      const params = new URLSearchParams({ q: query, cursor: next, limit: "60" });
+      const params = new URLSearchParams({ q: query, cursor: next, limit: grid.dataset.pageSize || "60" });
       const page = await ideovault.api("GET", "/api/images?" + params.toString());
       page.results.forEach((r) => grid.appendChild(tile(r)));
       next = page.next;
