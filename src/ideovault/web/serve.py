@@ -36,7 +36,9 @@ class _ScrubToken(logging.Filter):
 def bind(settings: WebSettings) -> socket.socket:
     """A listening socket on the settings' host and port (UserError if it cannot be had)."""
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say TCP explicitly: asyncio only turns Nagle off (TCP_NODELAY) on sockets
+    # whose proto is IPPROTO_TCP, and with Nagle on every response waited ~40 ms for an ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((settings.host, settings.port))
