@@ -21,8 +21,10 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,semantic]'
 	touch $@ $(VENV)/.installed
 
+# The demo ends by serving the gallery on its images (prints the URL; Ctrl-C stops it).
 demo: $(VENV)/.installed
 	$(BIN)/ideovault --home demo-vault demo
+	$(BIN)/ideovault --home demo-vault serve
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
@@ -31,7 +33,14 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-dev lint typecheck
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads a
+# browser). Installed once when missing; the package lists are refreshed only if that fails.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: $(CHROMIUM) $(VENV)/.installed-dev lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed-dev
@@ -39,6 +48,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/web.py
 
 clean:
-	rm -rf $(VENV) demo-vault .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-vault test-artifacts .pytest_cache .mypy_cache .ruff_cache

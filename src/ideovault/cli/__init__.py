@@ -18,6 +18,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     recover,
     report,
     search,
+    serve,
     similar,
     storage,
 )

@@ -1,7 +1,8 @@
 """The use cases: the one public face of ideovault (see ``core.Vault``).
 
 Loaded on first use so that the CLI's start-up (and ``--help``) does not pay for SQLAlchemy,
-httpx and Pillow before a command actually needs them.
+httpx and Pillow before a command actually needs them. The record types travel with the vault,
+so that callers (the web layer) need not reach into the catalog package for them.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
+    from ideovault.catalog.search import SearchPage
     from ideovault.vault.core import Vault
     from ideovault.vault.recover import RecoverReport
 
-__all__ = ["RecoverReport", "Vault"]
+__all__ = ["GenerationRecord", "ImageRecord", "ImageStatus", "RecoverReport", "SearchPage", "Vault"]
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +27,12 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.recover import RecoverReport
 
         return RecoverReport
+    if name in ("GenerationRecord", "ImageRecord", "ImageStatus"):
+        from ideovault.catalog import records
+
+        return getattr(records, name)
+    if name == "SearchPage":
+        from ideovault.catalog.search import SearchPage
+
+        return SearchPage
     raise AttributeError(name)

@@ -30,6 +30,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.browse import BrowseOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
@@ -52,7 +53,7 @@ Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps, EditingOps):
+class Vault(LifecycleOps, EditingOps, BrowseOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(

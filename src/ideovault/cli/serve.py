@@ -1,0 +1,42 @@
+"""`ideovault serve`: the gallery and the REST API in a browser, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.output import say
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (off loopback: token)."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on (0: any free port)."),
+    max_body: int = typer.Option(
+        1 << 20, "--max-body", help="Largest request body accepted, in bytes."
+    ),
+) -> None:
+    """Serve the gallery and the REST API (OpenAPI at /openapi.json).
+
+    Binding anywhere but loopback requires IDEOVAULT_TOKEN (a long random secret); it is then
+    checked on every request, as 'Authorization: Bearer …' or via a first visit to /?token=….
+    """
+    from ideovault.web import WebSettings, create_app
+    from ideovault.web.serve import bind, make_server, url_of
+
+    token = os.environ.get("IDEOVAULT_TOKEN") or None
+    settings = WebSettings(host=host, port=port, token=token, max_body_bytes=max_body).check()
+    with GLOBALS.open_vault() as vault:
+        application = create_app(vault, settings)
+        sock = bind(settings)
+        url = url_of(sock)
+        say(f"gallery: {url}/   REST API: {url}/api/images   OpenAPI: {url}/openapi.json")
+        if token:
+            say("sign in once with the link ending in ?token=<IDEOVAULT_TOKEN>")
+        say("press Ctrl-C to stop")
+        try:
+            make_server(application).run(sockets=[sock])
+        finally:
+            sock.close()

@@ -1,0 +1,45 @@
+"""``create_app``: the FastAPI application for one open vault.
+
+The app does not own the vault: whoever opened it (``ideovault serve``, a test, a notebook)
+closes it. Interactive docs pages are off because they load scripts from a CDN, which neither
+this offline machine nor the Content-Security-Policy allows; the OpenAPI document itself is at
+``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ideovault.vault import Vault
+from ideovault.web import errors, routes_images, routes_ops, routes_pages
+from ideovault.web.security import Guard, WebSettings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
+    """The REST API under ``/api``, the gallery pages, and the guard in front of both.
+
+    Raises UserError when the settings would expose the vault (off loopback without a token).
+    """
+    web = (settings or WebSettings()).check()
+    app = FastAPI(
+        title="ideovault",
+        summary="Images generated with the Ideogram API: search, look at, keep and clean up.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.vault = vault
+    app.state.web = web
+    errors.install(app)
+    app.include_router(routes_images.router)
+    app.include_router(routes_ops.router)
+    app.include_router(routes_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Guard, settings=web)
+    return app

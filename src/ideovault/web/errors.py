@@ -1,0 +1,43 @@
+"""Failures become clear HTTP answers: the vault's errors keep their meaning, bugs say little.
+
+A :class:`UserError` is the caller's mistake (400; 404 for an unknown id, 409 for an ambiguous
+prefix); any other :class:`IdeovaultError` is an operation that failed further along — the
+Ideogram API, the blob store — so 502. Anything else is a bug: 500 with a fixed message and the
+traceback in the server log only, never in the response.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ideovault.errors import AmbiguousId, IdeovaultError, NotFound, UserError
+
+log = logging.getLogger("ideovault.web")
+
+
+def status_for(exc: IdeovaultError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, AmbiguousId):
+        return 409
+    if isinstance(exc, UserError):
+        return 400
+    return 502
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(IdeovaultError)
+    async def _vault_error(request: Request, exc: IdeovaultError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "internal error; the server log has the details"}, status_code=500
+        )

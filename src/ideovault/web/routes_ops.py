@@ -1,0 +1,77 @@
+"""REST routes for the vault's operations: generate, reproduce, lineage, report, filter values.
+
+Generation goes through the same :meth:`Vault.generate` as the CLI: the same validation before
+any credit is spent, the same dedupe and budget checks. Errors come back as 400 (bad request,
+over budget, no key) or 502 (the Ideogram API failed), with the vault's own message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, HTTPException
+
+if TYPE_CHECKING:
+    from ideovault.vault.lineage import Node
+from ideovault.web.deps import VaultDep, clean_id
+from ideovault.web.routes_images import NOT_FOUND
+from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_out
+
+router = APIRouter(prefix="/api", tags=["operations"])
+
+# Keyword arguments of Vault.generate that are not API parameters: refused inside `params`.
+RESERVED_PARAMS = frozenset({"prompt", "tags", "on_event", "dedupe", "force", "max_usd"})
+
+
+def _node(node: Node) -> dict[str, Any]:
+    return {"image": image_out(node.record), "children": [_node(c) for c in node.children]}
+
+
+@router.post("/generate", response_model=Generated, responses={400: {"description": "Bad input"}})
+def generate(body: GenerateBody, vault: VaultDep) -> Generated:
+    """Generate images, store them and return their records (or only a price: ``dry_run``)."""
+    clash = sorted(RESERVED_PARAMS & body.params.keys())
+    if clash:
+        raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
+    if body.dry_run:
+        return Generated(quote=vault.quote(body.prompt, **body.params).to_json())
+    records = vault.generate(
+        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **body.params
+    )
+    return Generated(images=[image_out(r) for r in records])
+
+
+@router.post("/images/{image_id}/reproduce", response_model=Generated, responses=NOT_FOUND)
+def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
+    """Send the request that made this image again (answered from the vault unless ``force``)."""
+    record = vault.get(clean_id(image_id))
+    result = vault.reproduce(record.id, force=body.force)
+    return Generated(
+        images=[image_out(r) for r in result.images],
+        reused=result.reused,
+        identical=result.identical,
+    )
+
+
+@router.get("/images/{image_id}/lineage", responses=NOT_FOUND)
+def lineage(image_id: str, vault: VaultDep) -> dict[str, Any]:
+    """Where an image came from (ancestors) and what was made from it (a tree of children)."""
+    record = vault.get(clean_id(image_id))
+    result = vault.lineage(record.id)
+    return {
+        "ancestors": [image_out(a) for a in result.ancestors],
+        "tree": _node(result.tree),
+        "truncated": result.truncated,
+    }
+
+
+@router.get("/report")
+def report(vault: VaultDep) -> dict[str, Any]:
+    """Images, bytes and estimated cost by model, style, aspect, month and tag."""
+    return vault.report()
+
+
+@router.get("/choices")
+def choices(vault: VaultDep) -> dict[str, list[str]]:
+    """The values the model, style and aspect filters offer."""
+    return vault.filter_choices()

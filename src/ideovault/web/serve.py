@@ -1,0 +1,91 @@
+"""Running the app with uvicorn on a socket we bind ourselves.
+
+Binding first means the real address is known (``--port 0`` picks a free one) and can be
+printed before the server blocks, and tests use exactly the code path the CLI uses, in a
+thread. Access logs are kept but scrubbed of ``token=`` query values.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import threading
+import time
+
+import uvicorn
+from fastapi import FastAPI
+
+from ideovault.errors import UserError
+from ideovault.web.security import WebSettings
+
+_TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"]+")
+
+
+class _ScrubToken(logging.Filter):
+    """Keep ``?token=…`` (the sign-in link) out of the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def bind(settings: WebSettings) -> socket.socket:
+    """A listening socket on the settings' host and port (UserError if it cannot be had)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    # proto must say TCP explicitly: asyncio only turns Nagle off (TCP_NODELAY) on sockets
+    # whose proto is IPPROTO_TCP, and with Nagle on every response waited ~40 ms for an ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise UserError(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}); "
+            "pick another --port or --host"
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def make_server(app: FastAPI, *, access_log: bool = True) -> uvicorn.Server:
+    logging.getLogger("uvicorn.access").addFilter(_ScrubToken())
+    config = uvicorn.Config(app, log_level="info", access_log=access_log, lifespan="off")
+    return uvicorn.Server(config)
+
+
+class ServerThread:
+    """The app on a loopback socket in a background thread (tests, benchmarks, notebooks)."""
+
+    def __init__(self, app: FastAPI, settings: WebSettings | None = None) -> None:
+        self.sock = bind(settings or WebSettings(port=0))
+        self.url = url_of(self.sock)
+        self.server = make_server(app, access_log=False)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
