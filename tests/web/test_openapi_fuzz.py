@@ -17,12 +17,10 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from ideovault.fake import FakeServer
-from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.web.conftest import CHANGE, open_vault
 
-LINEAGE_READY = hasattr(Vault, "lineage") and hasattr(Vault, "reproduce")
 EXAMPLES = 30
 
 
@@ -39,10 +37,6 @@ def fuzzed_server(
 
 def operations(url: str) -> list[schemathesis.schemas.APIOperation]:
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
-    if not LINEAGE_READY:
-        # Vault.lineage/reproduce arrive with issue 6's branch; until then these two routes
-        # have nothing to call (see test_lineage_routes.py).
-        schema = schema.exclude(path_regex=r"/(lineage|reproduce)$")
     return [result.ok() for result in schema.get_all_operations()]
 
 

@@ -13,9 +13,14 @@ if TYPE_CHECKING:
     from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
     from ideovault.catalog.search import SearchPage
     from ideovault.vault.core import Vault
+    from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.recover import RecoverReport
+    from ideovault.vault.reproduce import Reproduction
 
-__all__ = ["GenerationRecord", "ImageRecord", "ImageStatus", "RecoverReport", "SearchPage", "Vault"]
+__all__ = [
+    "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node", "RecoverReport",
+    "Reproduction", "SearchPage", "Vault",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -31,6 +36,14 @@ def __getattr__(name: str) -> Any:
         from ideovault.catalog import records
 
         return getattr(records, name)
+    if name in ("Lineage", "Node"):
+        from ideovault.vault import lineage
+
+        return getattr(lineage, name)
+    if name == "Reproduction":
+        from ideovault.vault.reproduce import Reproduction
+
+        return Reproduction
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 

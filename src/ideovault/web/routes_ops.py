@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException
 
 if TYPE_CHECKING:
-    from ideovault.vault.lineage import Node
+    from ideovault.vault import Node
 from ideovault.web.deps import VaultDep, clean_id
 from ideovault.web.routes_images import NOT_FOUND
 from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_out
