@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -52,6 +53,14 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _SQLiteHints(SQLiteCompiler):
+    """SQLAlchemy's SQLite compiler drops table hints; this one writes them after the table,
+    so search can say ``images INDEXED BY ix_images_size`` when its planner knows better."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
 def create(url: str) -> Engine:
     url = normalize_url(url)
     try:
@@ -66,6 +75,7 @@ def create(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        engine.dialect.statement_compiler = _SQLiteHints
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)

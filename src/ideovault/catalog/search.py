@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     and_,
     bindparam,
     column,
@@ -40,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.functions import Function
 
+from ideovault.catalog import search_plan
 from ideovault.catalog.query import Query, Term
 from ideovault.catalog.records import ImageRecord
 from ideovault.catalog.rows import image_from_row
@@ -139,9 +141,18 @@ def _filters(query: Query, parent_id: str | None) -> list[ColumnElement[bool]]:
 
 
 def build(
-    query: Query, dialect: str, *, limit: int, cursor: str | None, parent_id: str | None
+    query: Query,
+    dialect: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    parent_id: str | None,
+    conn: Connection | None = None,
 ) -> tuple[Any, str, str]:
-    """The SELECT for one page; returns (statement, sort, key) where key names the order."""
+    """The SELECT for one page; returns (statement, sort, key) where key names the order.
+
+    With ``conn``, SQLite may first ask cheap questions to choose a plan (``search_plan``).
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise UserError(f"limit must be between 1 and {MAX_LIMIT}")
     sort = query.effective_sort
@@ -154,6 +165,7 @@ def build(
     source: Any = images
 
     rank: Any = None
+    walk_index: str | None = None
     positive = fts5_expression(query.terms)
     negative = fts5_negative(query.terms)
     if sqlite:
@@ -165,8 +177,19 @@ def build(
         if positive and name == "relevance":
             return _sqlite_relevance(where, positive, limit, after), sort, "relevance"
         if positive and name != "created":
-            # Ordered by another column: collect the matches, then sort them.
-            where.append(literal_column("images.rowid").in_(_fts_rowids(positive, "fts")))
+            if conn is not None and search_plan.many_matches(conn, positive):
+                # A common word: walk the sort column's index, probing FTS5 row by row.
+                where.append(
+                    exists(
+                        _fts_rowids(positive, "fts").where(
+                            literal_column("images_fts.rowid") == literal_column("images.rowid")
+                        )
+                    )
+                )
+                walk_index = f"ix_images_{'size' if name == 'size' else 'seed'}"
+            else:
+                # Few matches: collect them, then sort them.
+                where.append(literal_column("images.rowid").in_(_fts_rowids(positive, "fts")))
         elif positive:
             # Drive the query from the FTS index, walking its rowids newest first, so a page
             # of a common word stops after finding enough rows instead of collecting them all.
@@ -174,6 +197,11 @@ def build(
             key = fts.c.rowid
             source = fts.join(images, literal_column("images.rowid") == fts.c.rowid)
             where.append(literal_column("images_fts").op("MATCH")(bindparam("fts", positive)))
+            bounds = None
+            if conn is not None:
+                bounds = search_plan.rowid_bounds(conn, query.after, query.before)
+            if bounds is not None:  # a date range: walk only the rowids it can contain
+                where.append(fts.c.rowid.between(*bounds))
     else:
         tsq = _pg_tsquery(query.terms)
         if tsq is not None:
@@ -215,6 +243,8 @@ def build(
         # Late row lookup: find the page's rowids through the indexes alone, then fetch just
         # those rows, instead of carrying whole rows through a sort of every candidate.
         page_keys = stmt.with_only_columns(key).order_by(*order).limit(limit + 1)
+        if walk_index:
+            page_keys = page_keys.with_hint(images, f"INDEXED BY {walk_index}", "sqlite")
         stmt = select(images, key.label("_key")).where(key.in_(page_keys.scalar_subquery()))
     return stmt.order_by(*order).limit(limit + 1), sort, name
 

@@ -266,7 +266,7 @@ class Catalog:
                 self._resolve(conn, images, parsed.parent, "image") if parsed.parent else None
             )
             stmt, sort, key = search.build(
-                parsed, self.dialect, limit=limit, cursor=cursor, parent_id=parent_id
+                parsed, self.dialect, limit=limit, cursor=cursor, parent_id=parent_id, conn=conn
             )
             offset = 0
             if key == "relevance" and cursor:
