@@ -118,9 +118,10 @@ def fill(url: str, n: int) -> None:
 def queries(cursor_for: Callable[[str, int], str | None]) -> list[tuple[str, str, str | None]]:
     """(name, query text, cursor) — the shapes users type, common words included."""
     deep = cursor_for("portrait", 20)
+    rare = vocabulary(random.Random(7))[2990]  # a few hundred rows of the million
     return [
         ("common word", "portrait", None),
-        ("rare word", "whale", None),
+        ("rare word", rare, None),
         ("two words", "red fox", None),
         ("phrase", '"neon sign"', None),
         ("word + tag", "fox tag:poster", None),
@@ -136,7 +137,8 @@ def queries(cursor_for: Callable[[str, int], str | None]) -> list[tuple[str, str
         ("sort by seed", "sort:seed", None),
         ("word sorted by size", "fox sort:-size", None),
         ("relevance, common word", "portrait sort:relevance", None),
-        ("relevance, rare word", "whale cafe sort:relevance", None),
+        ("relevance, rare word", f"{rare} sort:relevance", None),
+        ("relevance, two common words", "whale cafe sort:relevance", None),
         ("deep page (21st) of a common word", "portrait", deep),
         ("everything, newest first", "", None),
     ]
