@@ -54,7 +54,15 @@ def demo(
                 prompt = req.pop("prompt")
                 say(f"generating: {prompt}")
                 records.extend(vault.generate(prompt, **req))
+            fox = records[0]
+            say("working on the fox: remix, upscale, describe")
+            (remixed,) = vault.remix(fox.id, "the same fox in a snowstorm", seed=7, tags=["fox"])
+            records.append(remixed)
+            records.extend(vault.upscale(remixed.id, seed=8))
+            described = vault.describe(fox.id)
+            say(f"described: {described.texts[0] if described.texts else '(nothing)'}")
             out.print(images_table(records, title="stored by this demo"))
+            say(f"lineage of the fox: `ideovault --home {settings.home} lineage {fox.id[:13]}`")
             say(
                 f"{sum(r.status == 'stored' for r in records)} images stored "
                 f"under {vault.store.url}"
