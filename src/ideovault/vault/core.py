@@ -30,6 +30,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
 from ideovault.vault.operations import LifecycleOps
@@ -46,12 +47,15 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
 
 log = logging.getLogger("ideovault.vault")
 
+# Writes a new generation row (the values of ``generations``) before a call; see Vault.send.
+Starter = Callable[[dict[str, Any]], None]
+
 # `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
 Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps):
+class Vault(LifecycleOps, BatchOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -258,21 +262,44 @@ class Vault(LifecycleOps):
             return [self._present(r) for r in reused]
         offer = spending.quote(self, request)
         spending.check_budget(self, offer, max_usd)
+        return self.send(request, offer, tags=clean_tags, on_event=on_event)
+
+    def send(
+        self,
+        request: GenerateParams,
+        offer: Quote,
+        *,
+        tags: tuple[str, ...] = (),
+        on_event: EventSink | None = None,
+        start: Starter | None = None,
+    ) -> Images:
+        """Send one validated, priced request and store its images (no dedupe, no budget).
+
+        ``start`` writes the generation row before the call; a batch passes one that also
+        marks its item ``sent`` in the same transaction (or raises to stop the send), which is
+        what makes a batch item exactly-once. By default the row is simply created.
+        """
+        emit = on_event or (lambda _e: None)
         if self._client is None and not self.settings.api_key:
             # A missing key is bad usage: fail before writing anything or spending anything.
             raise MissingKey()
         client = self.client
-        generation = self.catalog.create_generation(
-            id=ids.new_id(),
-            endpoint=request.endpoint,
-            operation="generate",
-            model=request.model,
-            request=request.canonical(),
-            fingerprint=request.fingerprint(),
-            owner=current_owner(),
-            created_at=datetime.now(UTC),
-            cost_usd=offer.estimated_usd,  # counts towards budgets even if never answered
-        )
+        values: dict[str, Any] = {
+            "id": ids.new_id(),
+            "endpoint": request.endpoint,
+            "operation": "generate",
+            "model": request.model,
+            "request": request.canonical(),
+            "fingerprint": request.fingerprint(),
+            "owner": current_owner(),
+            "created_at": datetime.now(UTC),
+            "cost_usd": offer.estimated_usd,  # counts towards budgets even if never answered
+        }
+        if start is None:
+            generation = self.catalog.create_generation(**values)
+        else:
+            start({**values, "status": GenerationStatus.REQUESTED.value, "num_images": 0})
+            generation = self.catalog.get_generation(values["id"])
         emit(Event("sent", generation.id, total=request.num_images))
         try:
             response = client.generate(request)
@@ -282,9 +309,7 @@ class Vault(LifecycleOps):
             )
             self.catalog.fail_generation(generation.id, status=status, error=str(exc))
             raise
-        images = record_response(
-            self, generation, request, response, clean_tags, offer.usd_per_image
-        )
+        images = record_response(self, generation, request, response, tags, offer.usd_per_image)
         emit(Event("answered", generation.id, total=len(images)))
         return self._download_all(images, generation, emit)
 
