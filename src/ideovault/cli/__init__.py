@@ -7,6 +7,7 @@ import os
 import sys
 
 from ideovault.cli import (  # noqa: F401  (register commands)
+    batch,
     cleanup,
     demo,
     generate,
@@ -18,6 +19,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     search,
     similar,
     storage,
+    worker,
 )
 from ideovault.cli.app import app
 from ideovault.cli.output import err

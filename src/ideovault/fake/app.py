@@ -175,7 +175,7 @@ async def _generate(state: FakeState, request: Request, req: validate.Request) -
         body = image_list(req, state.links, config, str(request.base_url))
     finally:
         state.stats.release(req.num_images)
-    state.stats.issued(req.num_images)
+    state.stats.issued(req.num_images, req.prompt)
     return JSONResponse(body)
 
 
