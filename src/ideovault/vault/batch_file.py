@@ -236,12 +236,20 @@ def _row(line_no: int, raw: dict[str, Any], *, from_text: bool) -> Row | RowErro
     return Row(line_no, params, tags, repeat)
 
 
+def _utf8(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid UTF-8 (save the file as UTF-8)") from None
+    return value
+
+
 def _convert(name: str, value: Any, from_text: bool) -> Any:
     """Check a field's type (JSON) or read it from its text (CSV); ValueError says why."""
     if name in STRING_FIELDS:
         if not isinstance(value, str):
             raise ValueError(f"must be text, not {_kind(value)}")
-        return value
+        return _utf8(value)
     if name in INT_FIELDS:
         if from_text and isinstance(value, str):
             try:
@@ -254,10 +262,10 @@ def _convert(name: str, value: Any, from_text: bool) -> Any:
     if name in ("tags", "style_codes"):
         if isinstance(value, str):
             splitter = _SPLIT if name == "tags" else _SPLIT_CODES
-            return [part for part in splitter.split(value) if part.strip()]
+            value = [part for part in splitter.split(value) if part.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"must be a list of text, not {_kind(value)}")
-        return value
+        return [_utf8(v) for v in value]
     # color_palette: a preset name, or an object ({"name": …} or {"members": […]})
     if isinstance(value, str):
         if from_text and value.strip().startswith("{"):
