@@ -60,6 +60,7 @@ def test_stats_count_every_call_and_download(fake: FakeServer) -> None:
         "calls_by_endpoint": {"/v1/ideogram-v3/generate": 3, "/generate": 1},
         "calls_by_prompt": {"one": 2, "two": 1, "three": 1},
         "images_issued": 7,
+        "answered_by_prompt": {"one": 2, "two": 1, "three": 1},
         "downloads": 3,
         "downloads_by_image": {image_id: 3},
     }
