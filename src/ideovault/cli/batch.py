@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.batch_progress import batch_progress, graceful_stop
 from ideovault.cli.output import out, print_json, say, short
-from ideovault.errors import UserError
+from ideovault.errors import IdeovaultError
 
 if TYPE_CHECKING:
     from ideovault.vault import Vault
@@ -198,7 +198,9 @@ def _run_and_report(
         say(f"this run: {stats.images_stored} image(s) stored in {stats.elapsed:.1f} s "
             f"({stats.images_per_second:.1f}/s)")  # fmt: skip
     if stats.fatal:
-        raise UserError(f"{stats.fatal}; the rest is still queued: `ideovault batch resume`")
+        raise IdeovaultError(
+            f"{stats.fatal}; the rest is still queued: `ideovault batch resume {batch_id[:13]}`"
+        )
     if stats.stopped:
         if not as_json:
             say(f"stopped; `ideovault batch resume {batch_id[:13]}` continues")

@@ -9,7 +9,7 @@ import typer
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.batch_progress import graceful_stop
 from ideovault.cli.output import print_json, say
-from ideovault.errors import UserError
+from ideovault.errors import IdeovaultError, UserError
 
 
 @app.command()
@@ -46,6 +46,6 @@ def worker(
         parts = ", ".join(f"{n} {s}" for s, n in sorted(stats.items.items()))
         say(f"worker done: {parts or 'nothing to do'}; {stats.images_stored} image(s) stored")
     if stats.fatal:
-        raise UserError(stats.fatal)
+        raise IdeovaultError(stats.fatal)
     if stats.stopped:
         raise typer.Exit(130)
