@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -112,4 +113,43 @@ image_tags = Table(
     Column("image_id", ID, ForeignKey("images.id", ondelete="CASCADE"), primary_key=True),
     Column("tag", String(64), primary_key=True),
     Index("ix_image_tags_tag", "tag"),
+)
+
+# A batch is a job made from one batch file; each request (each repeat of a row) is one item.
+# Item states: queued → claimed (leased by a worker) → sent (generation row written, API call
+# made) → done | failed | unanswered; queued/claimed → cancelled. See vault/worker.py.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("source", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),  # draft | open | cancelled
+    Column("total_items", Integer, nullable=False),
+    Column("total_images", Integer, nullable=False),
+    Column("estimated_usd", Float, nullable=False),
+    Column("options", JSON, nullable=False),
+)
+
+batch_items = Table(
+    "batch_items",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("batch_id", ID, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("repeat_index", Integer, nullable=False),
+    Column("request", JSON, nullable=False),  # {"params": validated params, "tags": [...]}
+    Column("num_images", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("claimed_by", String(200)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False),
+    Column("generation_id", ID, ForeignKey("generations.id")),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("batch_id", "line_no", "repeat_index", name="uq_batch_items_line"),
+    Index("ix_batch_items_batch_status", "batch_id", "status"),
+    Index("ix_batch_items_status", "status"),
+    Index("ix_batch_items_generation", "generation_id"),
 )

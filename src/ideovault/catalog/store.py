@@ -7,11 +7,12 @@ answered generation with some of its images missing.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.sql import Select
@@ -34,6 +35,9 @@ from ideovault.catalog.search import SearchPage
 from ideovault.errors import AmbiguousId, NotFound
 from ideovault.ids import normalize_prefix
 
+if TYPE_CHECKING:
+    from ideovault.catalog.batches import BatchStore
+
 
 class Catalog:
     def __init__(self, engine: Engine, url: str) -> None:
@@ -45,6 +49,13 @@ class Catalog:
         engine = engines.create(url)
         engines.migrate(engine)
         return cls(engine, url)
+
+    @functools.cached_property
+    def batches(self) -> BatchStore:
+        """Batch jobs and the claim/lease protocol of their items (``catalog/batches.py``)."""
+        from ideovault.catalog.batches import BatchStore
+
+        return BatchStore(self.engine)
 
     @property
     def url_for_display(self) -> str:

@@ -7,6 +7,7 @@ import os
 import sys
 
 from ideovault.cli import (  # noqa: F401  (register commands)
+    batch,
     cleanup,
     demo,
     editing,
@@ -21,6 +22,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     serve,
     similar,
     storage,
+    worker,
 )
 from ideovault.cli.app import app
 from ideovault.cli.output import err

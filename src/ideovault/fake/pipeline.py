@@ -82,7 +82,7 @@ async def run(
         body = build()
     finally:
         state.stats.release(places)
-    state.stats.issued(places if issues is None else issues)
+    state.stats.issued(places if issues is None else issues, prompt)
     return JSONResponse(body)
 
 

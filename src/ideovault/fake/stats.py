@@ -20,6 +20,7 @@ class Stats:
         self._by_endpoint: Counter[str] = Counter()
         self._by_prompt: Counter[str] = Counter()
         self._downloads: Counter[str] = Counter()
+        self._answered_by_prompt: Counter[str] = Counter()  # calls that returned images
         self._issued = 0
         self._in_flight = 0
         self._peak = 0
@@ -35,9 +36,12 @@ class Stats:
         with self._lock:
             self._downloads[image_id] += 1
 
-    def issued(self, count: int) -> None:
+    def issued(self, count: int, prompt: str | None = None) -> None:
+        """A call was answered with ``count`` images (what the caller is billed for)."""
         with self._lock:
             self._issued += count
+            if prompt is not None:
+                self._answered_by_prompt[prompt] += 1
 
     def acquire(self, places: int, limit: int) -> bool:
         """Hold ``places`` in-flight places, or say no when that would pass ``limit``."""
@@ -58,6 +62,7 @@ class Stats:
             self._by_endpoint.clear()
             self._by_prompt.clear()
             self._downloads.clear()
+            self._answered_by_prompt.clear()
             self._issued = 0
             self._peak = self._in_flight
 
@@ -68,6 +73,7 @@ class Stats:
                 "calls_by_endpoint": dict(self._by_endpoint),
                 "calls_by_prompt": dict(self._by_prompt),
                 "images_issued": self._issued,
+                "answered_by_prompt": dict(self._answered_by_prompt),
                 "downloads": sum(self._downloads.values()),
                 "downloads_by_image": dict(self._downloads),
                 "in_flight": self._in_flight,

@@ -30,6 +30,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.browse import BrowseOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
@@ -48,12 +49,15 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
 
 log = logging.getLogger("ideovault.vault")
 
+# Writes a new generation row (the values of ``generations``) before a call; see Vault.send.
+Starter = Callable[[dict[str, Any]], None]
+
 # `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
 Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps):
+class Vault(LifecycleOps, EditingOps, BrowseOps, BatchOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -276,14 +280,9 @@ class Vault(LifecycleOps, EditingOps, BrowseOps):
         max_usd: float | None = None,
         parent_id: str | None = None,
     ) -> Images:
-        """Send a validated request to any image route and keep what comes back.
-
-        Input files are stored in the vault first (as ``upload`` records, or matched to a
-        record with the same bytes), so every output can name its parent: the input image, or
-        ``parent_id`` when given (a reproduction names its original).
-        """
+        """Send a validated request to any image route and keep what comes back, unless an
+        identical earlier request answers it (dedupe) or it would pass a budget."""
         from ideovault.vault import spending
-        from ideovault.vault.inputs import store_inputs
 
         clean_tags = normalize_tags(tags)
         emit = on_event or (lambda _e: None)
@@ -293,22 +292,53 @@ class Vault(LifecycleOps, EditingOps, BrowseOps):
             return [self._present(r) for r in reused]
         offer = spending.quote(self, request)
         spending.check_budget(self, offer, max_usd)
+        return self.dispatch(
+            request, offer, tags=clean_tags, on_event=on_event, parent_id=parent_id
+        )
+
+    def dispatch(
+        self,
+        request: GenerateParams,
+        offer: Quote,
+        *,
+        tags: tuple[str, ...] = (),
+        on_event: EventSink | None = None,
+        start: Starter | None = None,
+        parent_id: str | None = None,
+    ) -> Images:
+        """Send one validated, priced request and store its images (no dedupe, no budget).
+
+        Input files are stored in the vault first (as ``upload`` records, or matched to a
+        record with the same bytes), so every output can name its parent: the input image, or
+        ``parent_id`` when given (a reproduction names its original). ``start`` writes the
+        generation row before the call; a batch passes one that also marks its item ``sent``
+        in the same transaction (or raises to stop the send), which is what makes a batch item
+        exactly-once. By default the row is simply created.
+        """
+        from ideovault.vault.inputs import store_inputs
+
+        emit = on_event or (lambda _e: None)
         if self._client is None and not self.settings.api_key:
             # A missing key is bad usage: fail before writing anything or spending anything.
             raise MissingKey()
         client = self.client
         request = store_inputs(self, request)
-        generation = self.catalog.create_generation(
-            id=ids.new_id(),
-            endpoint=request.endpoint,
-            operation=request.operation,
-            model=request.model,
-            request=request.canonical(),
-            fingerprint=request.fingerprint(),
-            owner=current_owner(),
-            created_at=datetime.now(UTC),
-            cost_usd=offer.estimated_usd,  # counts towards budgets even if never answered
-        )
+        values: dict[str, Any] = {
+            "id": ids.new_id(),
+            "endpoint": request.endpoint,
+            "operation": request.operation,
+            "model": request.model,
+            "request": request.canonical(),
+            "fingerprint": request.fingerprint(),
+            "owner": current_owner(),
+            "created_at": datetime.now(UTC),
+            "cost_usd": offer.estimated_usd,  # counts towards budgets even if never answered
+        }
+        if start is None:
+            generation = self.catalog.create_generation(**values)
+        else:
+            start({**values, "status": GenerationStatus.REQUESTED.value, "num_images": 0})
+            generation = self.catalog.get_generation(values["id"])
         emit(Event("sent", generation.id, total=request.num_images))
         try:
             response = client.generate(request)
@@ -320,7 +350,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps):
             raise
         parent = parent_id or (request.image.image_id if request.image else None)
         images = record_response(
-            self, generation, request, response, clean_tags, offer.usd_per_image, parent
+            self, generation, request, response, tags, offer.usd_per_image, parent
         )
         emit(Event("answered", generation.id, total=len(images)))
         return self._download_all(images, generation, emit)

@@ -1,0 +1,224 @@
+"""`ideovault batch FILE` and `ideovault batch status|resume|cancel|list JOB`.
+
+``batch FILE`` is the common case, so it needs no sub-command word: the group inserts ``run``
+when the first argument is not one of its commands (a file named like a command: ``./status``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from typer import _click
+from typer.core import TyperGroup
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.batch_progress import batch_progress, graceful_stop
+from ideovault.cli.output import out, print_json, say, short
+from ideovault.errors import IdeovaultError
+
+if TYPE_CHECKING:
+    from ideovault.vault import Vault
+    from ideovault.vault.batch import BatchState
+
+
+class _FileOrCommand(TyperGroup):
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+batch_app = typer.Typer(
+    cls=_FileOrCommand,
+    no_args_is_help=True,
+    help=(
+        "Generate from a JSONL or CSV file, one request per row, as a resumable job.\n\n"
+        "ideovault batch FILE [--concurrency N] [--skip-invalid] [--dry-run] [--json]\n\n"
+        "Rows: prompt plus any generate parameter (model, style_type, aspect_ratio, seed, "
+        "num_images, …), tags, and repeat (how many requests to make of the row)."
+    ),
+)
+app.add_typer(batch_app, name="batch")
+
+CONCURRENCY = typer.Option(4, "--concurrency", "-c", min=1, max=64, help="Requests in flight.")
+LEASE = typer.Option(60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat.")
+JSON = typer.Option(False, "--json", help="Print only JSON on stdout.")
+
+
+@batch_app.command("run", hidden=True)
+def run(
+    file: str = typer.Argument(..., help="A .jsonl or .csv file, one request per row."),
+    concurrency: int = CONCURRENCY,
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Send the valid rows even when some are invalid."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and price the file only."),
+    budget: float | None = typer.Option(None, "--budget", help="Refuse if it costs more (USD)."),
+    fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: by suffix)."),
+    name: str | None = typer.Option(None, "--name", help="A name for the job."),
+    queue_only: bool = typer.Option(
+        False, "--queue-only", help="Create the job for `ideovault worker`s; send nothing here."
+    ),
+    lease: float = LEASE,
+    as_json: bool = JSON,
+) -> None:
+    """Check every row, show the cost, then generate them all (`batch FILE`)."""
+    from ideovault.vault.batch import BatchFileInvalid
+
+    with GLOBALS.open_vault() as vault:
+        try:
+            plan = vault.create_batch(
+                file, name=name, fmt=fmt, skip_invalid=skip_invalid, max_usd=budget,
+                dry_run=dry_run, options={"concurrency": concurrency},
+            )  # fmt: skip
+        except BatchFileInvalid as exc:
+            if as_json:
+                print_json({"errors": [e.to_json() for e in exc.errors], "count": exc.count})
+            raise
+        skipped = f"; {plan.error_count} invalid row(s) skipped" if plan.error_count else ""
+        if as_json and (dry_run or queue_only):
+            print_json(plan.to_json())
+        elif not as_json:
+            say(
+                f"{plan.rows} row(s), {plan.items} request(s), {plan.images} image(s), about "
+                f"${plan.estimated_usd:.2f}{skipped}"
+            )
+        for error in plan.errors if not as_json else ():
+            say(f"  skipped {error}")
+        if dry_run:
+            if not as_json:
+                say("dry run: nothing sent")
+            return
+        assert plan.batch is not None
+        if queue_only:
+            if not as_json:
+                say(f"queued as batch {plan.batch.id}; start `ideovault worker` to run it")
+            return
+        if not as_json:
+            say(f"batch {plan.batch.id}")
+        _run_and_report(vault, plan.batch.id, concurrency, lease, as_json)
+
+
+@batch_app.command()
+def resume(
+    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
+    concurrency: int = CONCURRENCY,
+    retry_unanswered: bool = typer.Option(
+        False,
+        "--retry-unanswered",
+        help="Send again items that were sent but never answered "
+        "(they may have been charged already).",
+    ),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Send failed items again."),
+    budget: float | None = typer.Option(None, "--budget", help="Refuse if the rest costs more."),
+    lease: float = LEASE,
+    as_json: bool = JSON,
+) -> None:
+    """Continue a batch after a crash, Ctrl-C or cancel; answered items are never re-sent."""
+    with GLOBALS.open_vault() as vault:
+        batch, requeued = vault.reopen_batch(
+            job, retry_unanswered=retry_unanswered, retry_failed=retry_failed, max_usd=budget
+        )
+        if not as_json:
+            again = ", ".join(f"{n} {s}" for s, n in requeued.items() if n)
+            say(f"resuming batch {batch.id}" + (f" (queued again: {again})" if again else ""))
+        _run_and_report(vault, batch.id, concurrency, lease, as_json)
+
+
+@batch_app.command()
+def status(
+    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
+    as_json: bool = JSON,
+) -> None:
+    """Items by status, images stored, and what needs attention."""
+    with GLOBALS.open_vault() as vault:
+        state = vault.batch_state(job)
+    if as_json:
+        print_json(state.to_json())
+        return
+    _print_state(state)
+
+
+@batch_app.command()
+def cancel(
+    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
+    as_json: bool = JSON,
+) -> None:
+    """Send nothing more; requests already in flight still finish and are stored."""
+    with GLOBALS.open_vault() as vault:
+        batch, cancelled = vault.cancel_batch(job)
+    if as_json:
+        print_json({**batch.to_json(), "cancelled_items": cancelled})
+    else:
+        say(f"batch {batch.id} cancelled: {cancelled} item(s) will not be sent; "
+            "`ideovault batch resume` continues it")  # fmt: skip
+
+
+@batch_app.command("list")
+def list_batches(
+    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    as_json: bool = JSON,
+) -> None:
+    """Batches, newest first, with their progress."""
+    with GLOBALS.open_vault() as vault:
+        rows = [(b, vault.catalog.batches.counts(b.id)) for b in vault.list_batches(limit)]
+    if as_json:
+        print_json([{**b.to_json(), "counts": c.to_json()} for b, c in rows])
+        return
+    table = Table(header_style="bold")
+    for column in ("id", "name", "created", "status", "items", "done", "images stored", "$ est."):
+        table.add_column(column, no_wrap=column != "name")
+    for b, c in rows:
+        table.add_row(
+            b.id, short(b.name, 40), b.created_at.strftime("%Y-%m-%d %H:%M"), b.status,
+            str(b.total_items), str(c.items.get("done", 0)), str(c.images.get("stored", 0)),
+            f"{b.estimated_usd:.2f}",
+        )  # fmt: skip
+    out.print(table)
+
+
+def _run_and_report(
+    vault: Vault, batch_id: str, concurrency: int, lease: float, as_json: bool
+) -> None:
+    stop = threading.Event()
+    batch = vault.catalog.batches.get(batch_id)
+    with graceful_stop(stop), batch_progress(not as_json, batch.total_images) as on_item:
+        stats = vault.run_batches(
+            batch_id, concurrency=concurrency, lease_seconds=lease, stop=stop, on_item=on_item
+        )
+    state = vault.batch_state(batch_id)
+    if as_json:
+        print_json({"batch": state.to_json(), "run": stats.to_json()})
+    else:
+        _print_state(state)
+        say(f"this run: {stats.images_stored} image(s) stored in {stats.elapsed:.1f} s "
+            f"({stats.images_per_second:.1f}/s)")  # fmt: skip
+    if stats.fatal:
+        raise IdeovaultError(
+            f"{stats.fatal}; the rest is still queued: `ideovault batch resume {batch_id[:13]}`"
+        )
+    if stats.stopped:
+        if not as_json:
+            say(f"stopped; `ideovault batch resume {batch_id[:13]}` continues")
+        raise typer.Exit(130)
+    if not state.finished or state.unanswered or state.failed:
+        raise typer.Exit(1)
+
+
+def _print_state(state: BatchState) -> None:
+    b, items, images = state.batch, state.counts.items, state.counts.images
+    parts = ", ".join(f"{n} {s}" for s, n in sorted(items.items()))
+    say(f"batch {b.id} ({b.status}): {b.total_items} item(s): {parts or 'none'}")
+    say("images: " + (", ".join(f"{n} {s}" for s, n in sorted(images.items())) or "none"))
+    for item in state.unanswered:
+        say(f"[yellow]unanswered[/] line {item.line_no} (item {item.id[:13]}): may have been "
+            "charged; `batch resume --retry-unanswered` sends it again")  # fmt: skip
+    for item in state.failed:
+        say(f"[red]failed[/] line {item.line_no}: {escape(short(item.error, 160))}")
+    if items.get("sent"):
+        say(f"{items['sent']} item(s) sent and not finished: in flight elsewhere, or "
+            "downloads pending; `ideovault batch resume` finishes them")  # fmt: skip

@@ -1,0 +1,51 @@
+"""`ideovault worker`: one of any number of processes sharing a PostgreSQL catalog's batches."""
+
+from __future__ import annotations
+
+import threading
+
+import typer
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.batch_progress import graceful_stop
+from ideovault.cli.output import print_json, say
+from ideovault.errors import IdeovaultError, UserError
+
+
+@app.command()
+def worker(
+    concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, max=64),
+    batch: str | None = typer.Option(None, "--batch", help="Work on this batch only."),
+    lease: float = typer.Option(
+        60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat."
+    ),
+    until_idle: bool = typer.Option(
+        False, "--until-idle", help="Exit when no open batch has work left (else keep waiting)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
+) -> None:
+    """Claim batch items from the shared catalog and generate them, until stopped."""
+    with GLOBALS.open_vault() as vault:
+        if vault.catalog.dialect != "postgresql":
+            raise UserError(
+                "workers share a PostgreSQL catalog (IDEOVAULT_DATABASE_URL=postgresql://…); "
+                "on SQLite a batch runs in one process: `ideovault batch resume JOB`"
+            )
+        batch_id = vault.catalog.batches.get(batch).id if batch else None
+        stop = threading.Event()
+        if not as_json:
+            say(f"worker {concurrency} wide on {vault.catalog.url_for_display}; Ctrl-C stops")
+        with graceful_stop(stop):
+            stats = vault.run_batches(
+                batch_id, concurrency=concurrency, lease_seconds=lease,
+                until_idle=until_idle, stop=stop,
+            )  # fmt: skip
+    if as_json:
+        print_json(stats.to_json())
+    else:
+        parts = ", ".join(f"{n} {s}" for s, n in sorted(stats.items.items()))
+        say(f"worker done: {parts or 'nothing to do'}; {stats.images_stored} image(s) stored")
+    if stats.fatal:
+        raise IdeovaultError(stats.fatal)
+    if stats.stopped:
+        raise typer.Exit(130)

@@ -1,0 +1,89 @@
+"""Batch jobs as methods of :class:`ideovault.vault.core.Vault` (a mixin, like ``operations``).
+
+The work lives in ``batch.py`` (files → jobs), ``batch_file.py`` (parsing and validation) and
+``worker.py`` (the claim/send/store loop); these entry points load them only when used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ideovault.catalog.batch_records import BatchRecord
+    from ideovault.vault.batch import BatchPlan, BatchState
+    from ideovault.vault.core import Vault
+    from ideovault.vault.worker import ItemOutcome, RunStats
+
+
+class BatchOps:
+    def _vault(self) -> Vault:
+        raise NotImplementedError
+
+    def create_batch(
+        self,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        fmt: str | None = None,
+        skip_invalid: bool = False,
+        max_usd: float | None = None,
+        dry_run: bool = False,
+        options: dict[str, Any] | None = None,
+    ) -> BatchPlan:
+        """Validate and price a batch file; queue it as a job unless ``dry_run``."""
+        from ideovault.vault.batch import create_batch
+
+        return create_batch(
+            self._vault(), path, name=name, fmt=fmt, skip_invalid=skip_invalid,
+            max_usd=max_usd, dry_run=dry_run, options=options,
+        )  # fmt: skip
+
+    def run_batches(
+        self,
+        batch_id: str | None = None,
+        *,
+        concurrency: int = 4,
+        lease_seconds: float = 60.0,
+        until_idle: bool = True,
+        stop: threading.Event | None = None,
+        on_item: Callable[[ItemOutcome], None] | None = None,
+    ) -> RunStats:
+        """Work on one batch (or every open batch, as a worker) until done or stopped."""
+        from ideovault.vault.worker import Runner
+
+        runner = Runner(
+            self._vault(), batch_id=batch_id, concurrency=concurrency,
+            lease_seconds=lease_seconds, until_idle=until_idle, stop=stop, on_item=on_item,
+        )  # fmt: skip
+        return runner.run()
+
+    def batch_state(self, batch_id: str) -> BatchState:
+        from ideovault.vault.batch import batch_state
+
+        return batch_state(self._vault(), batch_id)
+
+    def cancel_batch(self, batch_id: str) -> tuple[BatchRecord, int]:
+        from ideovault.vault.batch import cancel_batch
+
+        return cancel_batch(self._vault(), batch_id)
+
+    def reopen_batch(
+        self,
+        batch_id: str,
+        *,
+        retry_unanswered: bool = False,
+        retry_failed: bool = False,
+        max_usd: float | None = None,
+    ) -> tuple[BatchRecord, dict[str, int]]:
+        from ideovault.vault.batch import reopen_batch
+
+        return reopen_batch(
+            self._vault(), batch_id, retry_unanswered=retry_unanswered,
+            retry_failed=retry_failed, max_usd=max_usd,
+        )  # fmt: skip
+
+    def list_batches(self, limit: int = 50) -> list[BatchRecord]:
+        return self._vault().catalog.batches.recent(limit)
