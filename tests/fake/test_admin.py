@@ -63,6 +63,7 @@ def test_stats_count_every_call_and_download(fake: FakeServer) -> None:
         "images_issued": 7,
         "downloads": 3,
         "downloads_by_image": {image_id: 3},
+        "webhooks": {},
     }
     fake.reset()
     assert fake.stats()["downloads_by_image"] == {} and fake.stats()["images_issued"] == 0

@@ -20,6 +20,7 @@ class Stats:
         self._by_endpoint: Counter[str] = Counter()
         self._by_prompt: Counter[str] = Counter()
         self._downloads: Counter[str] = Counter()
+        self._webhooks: Counter[str] = Counter()
         self._issued = 0
         self._in_flight = 0
         self._peak = 0
@@ -34,6 +35,11 @@ class Stats:
     def download(self, image_id: str) -> None:
         with self._lock:
             self._downloads[image_id] += 1
+
+    def webhook(self, outcome: str) -> None:
+        """One webhook delivery attempt: sent, failed (non-2xx or no answer), dropped, skipped."""
+        with self._lock:
+            self._webhooks[outcome] += 1
 
     def issued(self, count: int) -> None:
         with self._lock:
@@ -58,6 +64,7 @@ class Stats:
             self._by_endpoint.clear()
             self._by_prompt.clear()
             self._downloads.clear()
+            self._webhooks.clear()
             self._issued = 0
             self._peak = self._in_flight
 
@@ -70,6 +77,7 @@ class Stats:
                 "images_issued": self._issued,
                 "downloads": sum(self._downloads.values()),
                 "downloads_by_image": dict(self._downloads),
+                "webhooks": dict(self._webhooks),
                 "in_flight": self._in_flight,
                 "peak_in_flight": self._peak,
             }
