@@ -12,18 +12,15 @@ import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ideovault import ids
-from ideovault.api.errors import ApiError, MissingKey
+from ideovault.api.errors import ApiError
 from ideovault.blobs import BlobStore, open_store
 from ideovault.catalog import Catalog
 from ideovault.catalog.records import (
     GenerationRecord,
-    GenerationStatus,
     ImageRecord,
     ImageStatus,
 )
@@ -33,9 +30,7 @@ from ideovault.errors import UserError
 from ideovault.vault.browse import BrowseOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
-from ideovault.vault.ingest import record_response
 from ideovault.vault.operations import LifecycleOps
-from ideovault.vault.owner import current_owner
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
@@ -245,7 +240,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps):
 
     def generate(
         self,
-        prompt: str,
+        prompt: str = "",
         *,
         tags: Iterable[str] = (),
         on_event: EventSink | None = None,
@@ -282,48 +277,20 @@ class Vault(LifecycleOps, EditingOps, BrowseOps):
         record with the same bytes), so every output can name its parent: the input image, or
         ``parent_id`` when given (a reproduction names its original).
         """
-        from ideovault.vault import spending
-        from ideovault.vault.inputs import store_inputs
+        from ideovault.vault import flow
 
-        clean_tags = normalize_tags(tags)
-        emit = on_event or (lambda _e: None)
-        policy = dedupe or str(self.settings.extra.get("dedupe", "seeded"))
-        if not force and (reused := spending.reusable(self, request, policy)) is not None:
-            emit(Event("reused", reused[0].generation_id, total=len(reused)))
-            return [self._present(r) for r in reused]
-        offer = spending.quote(self, request)
-        spending.check_budget(self, offer, max_usd)
-        if self._client is None and not self.settings.api_key:
-            # A missing key is bad usage: fail before writing anything or spending anything.
-            raise MissingKey()
-        client = self.client
-        request = store_inputs(self, request)
-        generation = self.catalog.create_generation(
-            id=ids.new_id(),
-            endpoint=request.endpoint,
-            operation=request.operation,
-            model=request.model,
-            request=request.canonical(),
-            fingerprint=request.fingerprint(),
-            owner=current_owner(),
-            created_at=datetime.now(UTC),
-            cost_usd=offer.estimated_usd,  # counts towards budgets even if never answered
-        )
-        emit(Event("sent", generation.id, total=request.num_images))
+        started = flow.start(
+            self, request, tags=tags, on_event=on_event, dedupe=dedupe, force=force,
+            max_usd=max_usd,
+        )  # fmt: skip
+        if isinstance(started, list):
+            return started  # answered from the vault
         try:
-            response = client.generate(request)
+            response = self.client.generate(started.request)
         except ApiError as exc:
-            status = (
-                GenerationStatus.UNKNOWN if exc.billed == "unknown" else GenerationStatus.FAILED
-            )
-            self.catalog.fail_generation(generation.id, status=status, error=str(exc))
+            flow.fail(self, started.generation.id, exc)
             raise
-        parent = parent_id or (request.image.image_id if request.image else None)
-        images = record_response(
-            self, generation, request, response, clean_tags, offer.usd_per_image, parent
-        )
-        emit(Event("answered", generation.id, total=len(images)))
-        return self._download_all(images, generation, emit)
+        return flow.finish(self, started, response, parent_id)
 
     def _download_all(
         self,
