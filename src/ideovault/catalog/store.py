@@ -145,16 +145,25 @@ class Catalog:
                 conn.execute(insert(image_tags), tag_rows)
         return self.images_of_generation(generation_id)
 
-    def note_submitted(self, generation_id: str, remote_id: str) -> GenerationRecord:
-        """An async generation was accepted: keep the API's id (in ``response``, which stays
-        otherwise empty until the answer) so the generation can be collected after a crash."""
+    def note_submitted(
+        self, generation_id: str, remote_id: str, tags: Sequence[str] = ()
+    ) -> GenerationRecord:
+        """An async generation was accepted: keep the API's id and the tags its images get (in
+        ``response``, otherwise empty until the answer) so it can be collected after a crash."""
+        note = {"generation_id": remote_id, "status": "pending", "tags": list(tags)}
         with self.engine.begin() as conn:
             conn.execute(
-                update(generations)
-                .where(generations.c.id == generation_id)
-                .values(response={"generation_id": remote_id, "status": "pending"})
+                update(generations).where(generations.c.id == generation_id).values(response=note)
             )
         return self.get_generation(generation_id)
+
+    def submission(self, generation_id: str) -> dict[str, Any]:
+        """What :meth:`note_submitted` kept (empty for a generation that was never async)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(generations.c.response).where(generations.c.id == generation_id)
+            ).scalar_one_or_none()
+        return value if isinstance(value, dict) else {}
 
     def fail_generation(self, generation_id: str, *, status: GenerationStatus, error: str) -> None:
         with self.engine.begin() as conn:

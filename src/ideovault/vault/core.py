@@ -27,6 +27,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.browse import BrowseOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
@@ -48,7 +49,7 @@ Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps):
+class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
