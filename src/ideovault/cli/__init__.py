@@ -21,6 +21,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     serve,
     similar,
     storage,
+    v4,
 )
 from ideovault.cli.app import app
 from ideovault.cli.output import err
