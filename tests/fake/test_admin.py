@@ -70,6 +70,7 @@ def _count_every_call_and_download(fake: FakeServer) -> None:
         "answered_by_prompt": {"one": 2, "two": 1, "three": 1},
         "downloads": 3,
         "downloads_by_image": {image_id: 3},
+        "webhooks": {},
     }
     fake.reset()
     assert fake.stats()["downloads_by_image"] == {} and fake.stats()["images_issued"] == 0

@@ -29,7 +29,10 @@ def check_request(p: GenerateParams) -> None:
         needs = {"legacy": "a V_2-family model", "v3": "V_3", "v4": "V_4"}
         options = " or ".join(needs[f] for f in routes)
         raise ValueError(f"{p.operation} is not offered for {p.model}; use {options}")
+    _check_json_prompt(p, family)
     for name in REQUIRES[p.operation]:
+        if name == "prompt" and p.json_prompt is not None:
+            continue  # a V4 JSON prompt stands in for the text prompt (checked above)
         if not getattr(p, name):
             raise ValueError(f"{p.operation} needs {LABELS[name]}")
     for name in _CHECKED_FIELDS:
@@ -42,9 +45,22 @@ def check_request(p: GenerateParams) -> None:
     _check_uploads(p)
 
 
+def _check_json_prompt(p: GenerateParams, family: str) -> None:
+    """Ideogram 4.0 takes exactly one of a text prompt or a JSON prompt (§6.1)."""
+    if p.json_prompt is None:
+        if p.operation == "generate" and family == "v4" and not p.prompt:
+            raise ValueError("V_4 needs a prompt or a JSON prompt (--json-prompt FILE)")
+        return
+    if p.operation != "generate" or family != "v4":
+        raise ValueError("a JSON prompt is taken only by generate with V_4 (Ideogram 4.0)")
+    if p.prompt:
+        raise ValueError("give a prompt or a JSON prompt, not both: V_4 takes exactly one")
+
+
 def _check_model(p: GenerateParams) -> None:
     if p.operation in ("upscale", "describe"):
-        if p.model not in (enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL):
+        routes = (enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL, enums.DESCRIBE_V4_MODEL)
+        if p.model not in routes:
             raise ValueError(f"unknown model {p.model!r}")
         return
     if p.model not in enums.MODELS:

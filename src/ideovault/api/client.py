@@ -27,10 +27,16 @@ from typing import Any
 import httpx
 
 from ideovault import __version__
-from ideovault.api import errors
+from ideovault.api import enums, errors
 from ideovault.api.limits import RateLimiter, shared_limiter
 from ideovault.api.params import GenerateParams
-from ideovault.api.responses import DescribeResponse, GenerateResponse
+from ideovault.api.responses import (
+    DescribeResponse,
+    GenerateResponse,
+    JsonPromptResponse,
+    MagicPromptResponse,
+    PollResult,
+)
 from ideovault.api.wire import encode
 
 log = logging.getLogger("ideovault.api")
@@ -162,15 +168,61 @@ class IdeogramClient:
 
     def describe(self, params: GenerateParams) -> DescribeResponse:
         """``POST /describe``: descriptions of the input image."""
+        if params.family == "v4":
+            raise ValueError("4.0's describe answers with a JSON prompt: call describe_json()")
         return DescribeResponse.parse(self._send(params))
 
-    def _send(self, params: GenerateParams) -> Any:
-        wire = encode(params)
+    def describe_json(self, params: GenerateParams) -> JsonPromptResponse:
+        """``POST /v1/ideogram-v4/describe``: the input image as a 4.0 JSON prompt."""
+        if params.operation != "describe" or params.family != "v4":
+            raise ValueError("describe_json() takes a 4.0 describe request")
+        return JsonPromptResponse.parse(self._send(params))
+
+    def magic_prompt(
+        self, text_prompt: str, aspect_ratio: str | None = None
+    ) -> MagicPromptResponse:
+        """``POST /v1/ideogram-v4/magic-prompt`` (JSON only): a text prompt as a JSON prompt."""
+        body: dict[str, Any] = {"text_prompt": text_prompt}
+        if aspect_ratio is not None:
+            body["aspect_ratio"] = aspect_ratio
+        return MagicPromptResponse.parse(self._post(enums.V4_MAGIC_PROMPT_ENDPOINT, 1, json=body))
+
+    def submit_async(self, params: GenerateParams, webhook_url: str) -> str:
+        """``POST /v1/ideogram-v4/async/generate``: start a 4.0 generation; its id comes back.
+
+        The caller must persist the id before anything else (§8): it is the only handle on a
+        generation that runs, and is charged, whether or not anyone collects it.
+        """
+        if params.operation != "generate" or params.family != "v4":
+            raise ValueError("only 4.0 generate has an async route")
+        body = self._send(params, enums.V4_ASYNC_ENDPOINT, query={"webhook_url": webhook_url})
+        gid = body.get("generation_id") if isinstance(body, dict) else None
+        if not isinstance(gid, str) or not gid:
+            raise errors.BadResponse("the async answer has no generation_id")
+        return gid
+
+    def poll(self, generation_id: str) -> PollResult:
+        """``GET /v1/generations/{id}``: where an async generation stands. Safe to repeat."""
+        path = enums.GENERATIONS_PATH + generation_id
+        return PollResult.parse(self._call("GET", path, 0), generation_id)
+
+    def jwks(self) -> dict[str, Any]:
+        """The webhook signing keys (``GET /v1/.well-known/jwks.json``), public: sent keyless."""
+        body = self._call("GET", enums.JWKS_PATH, 0, keyless=True)
+        if not isinstance(body, dict) or not isinstance(body.get("keys"), list):
+            raise errors.BadResponse("the JWKS answer has no list of keys")
+        return body
+
+    def _send(
+        self, params: GenerateParams, path: str | None = None, query: dict[str, str] | None = None
+    ) -> Any:
+        wire = encode(params, path)
+        kwargs: dict[str, Any] = {"params": query} if query else {}
         # The in-flight limit counts images (§7); describe holds one place.
         units = 1 if params.operation == "describe" else params.num_images
         if wire.json is not None:
-            return self._post(wire.path, units, json=wire.json)
-        return self._post(wire.path, units, files=wire.parts)
+            return self._post(wire.path, units, json=wire.json, **kwargs)
+        return self._post(wire.path, units, files=wire.parts, **kwargs)
 
     @contextmanager
     def download(self, url: str) -> Iterator[Download]:
@@ -199,16 +251,28 @@ class IdeogramClient:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
 
     def _post(self, path: str, units: int = 1, **kwargs: Any) -> Any:
-        if not self._api_key:
+        return self._call("POST", path, units, **kwargs)
+
+    def _call(
+        self, method: str, path: str, units: int = 1, *, keyless: bool = False, **kwargs: Any
+    ) -> Any:
+        """One request with the retry rules above. A GET changes nothing at the API, so a GET
+        whose answer was lost is simply asked again; a POST never is. GETs (polls) hold no
+        in-flight place: the limit counts images being made, not questions about them."""
+        if not self._api_key and not keyless:
             raise errors.MissingKey()
-        headers = {"Api-Key": self._api_key}
+        headers = {} if keyless or not self._api_key else {"Api-Key": self._api_key}
+        idempotent = method == "GET"
         for attempt in range(self.max_retries + 1):
             last_try = attempt == self.max_retries
             try:
-                with self.limiter.slot(units):
-                    response = self._http.post(path, headers=headers, **kwargs)
+                if idempotent:
+                    response = self._http.request(method, path, headers=headers, **kwargs)
+                else:
+                    with self.limiter.slot(units):
+                        response = self._http.request(method, path, headers=headers, **kwargs)
             except SAFE_TO_RETRY as exc:
-                log.debug("POST %s attempt %d: %s", path, attempt + 1, type(exc).__name__)
+                log.debug("%s %s attempt %d: %s", method, path, attempt + 1, type(exc).__name__)
                 if last_try:
                     raise errors.ConnectFailed(
                         f"could not connect to {self.base_url} ({type(exc).__name__}); "
@@ -216,18 +280,13 @@ class IdeogramClient:
                     ) from None
                 self._sleep(self._backoff(attempt))
                 continue
-            except httpx.TimeoutException:
-                raise errors.OutcomeUnknown(
-                    f"{path}: no answer within the timeout; the request may have run and been "
-                    "charged, so it was not sent again"
-                ) from None
             except httpx.HTTPError as exc:
-                # The request left; the connection died before a full answer. Never retried.
-                raise errors.OutcomeUnknown(
-                    f"{path}: the connection broke before an answer ({type(exc).__name__}); the "
-                    "request may have run and been charged, so it was not sent again"
-                ) from None
-            log.debug("POST %s attempt %d: HTTP %d", path, attempt + 1, response.status_code)
+                if idempotent and not last_try:
+                    log.debug("%s %s attempt %d: %s", method, path, attempt + 1, type(exc).__name__)
+                    self._sleep(self._backoff(attempt))
+                    continue
+                raise self._lost(path, exc, idempotent) from None
+            log.debug("%s %s attempt %d: HTTP %d", method, path, attempt + 1, response.status_code)
             if response.status_code == 200:
                 try:
                     return response.json()
@@ -242,8 +301,26 @@ class IdeogramClient:
             raise self._error_for(path, response)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _lost(self, path: str, exc: httpx.HTTPError, idempotent: bool) -> errors.ApiError:
+        """The request left and no full answer came back."""
+        what = (
+            "no answer within the timeout"
+            if isinstance(exc, httpx.TimeoutException)
+            else (f"the connection broke before an answer ({type(exc).__name__})")
+        )
+        if idempotent:  # a question, asked max_retries times: nothing ran, nothing charged
+            return errors.ConnectFailed(f"{path}: {what}, every time it was asked")
+        return errors.OutcomeUnknown(
+            f"{path}: {what}; the request may have run and been charged, so it was not sent again"
+        )
+
     def _error_for(self, path: str, response: httpx.Response) -> errors.ApiError:
         status, detail = response.status_code, error_detail(response)
+        if status == 404 and path.startswith(enums.GENERATIONS_PATH):
+            return errors.GenerationNotFound(
+                f"the API does not know generation {path.rsplit('/', 1)[-1]!r}: {detail}",
+                status=status,
+            )
         if status == 401 or (
             status == 403 and path in ("/remix", "/upscale", "/v1/ideogram-v3/remix")
         ):

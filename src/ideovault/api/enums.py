@@ -86,6 +86,8 @@ DESCRIBE_MODEL_VERSIONS = ("V_2", "V_3", "V_4")
 LEGACY_EDIT_MODELS = ("V_2", "V_2_TURBO")  # legacy /edit takes no other model
 UPSCALE_MODEL = "UPSCALE"  # recorded as the model of /upscale outputs (the route has none)
 DESCRIBE_MODEL = "DESCRIBE"
+# Recorded as the model of /v1/ideogram-v4/describe calls: a JSON prompt, not text (§6.3).
+DESCRIBE_V4_MODEL = "DESCRIBE_V4"
 
 # Uploads (§1): JPEG, PNG or WebP, at most 10 MB a file; reference images 10 MB in total per
 # kind; at most one character reference.
@@ -106,14 +108,28 @@ OPERATION_ENDPOINTS: dict[str, dict[str, str]] = {
     "reframe": {"legacy": "/reframe", "v3": "/v1/ideogram-v3/reframe"},
     "replace-background": {"v3": "/v1/ideogram-v3/replace-background"},
     "upscale": {"legacy": "/upscale"},
-    "describe": {"legacy": "/describe"},
+    "describe": {"legacy": "/describe", "v4": "/v1/ideogram-v4/describe"},
 }
 V3_EDIT_ALIAS = "/v1/ideogram-v3/edit"  # the deprecated twin of /inpaint; the fake serves both
 
 
+# The other 4.0 routes (§6.3, §8).
+V4_ASYNC_ENDPOINT = "/v1/ideogram-v4/async/generate"
+V4_MAGIC_PROMPT_ENDPOINT = "/v1/ideogram-v4/magic-prompt"
+GENERATIONS_PATH = "/v1/generations/"  # + the async generation id, to poll
+JWKS_PATH = "/v1/.well-known/jwks.json"  # the webhook signing keys
+MAX_WEBHOOK_URL_CHARS = 2048
+
+# Aspect ratios of 4.0's magic-prompt (default AUTO: the model picks and says which).
+V4_MAGIC_PROMPT_ASPECTS = (
+    "AUTO", "1x4", "1x3", "1x2", "9x16", "10x16", "2x3", "3x4", "4x5", "1x1", "5x4", "4x3",
+    "3x2", "16x10", "16x9", "2x1", "3x1", "4x1",
+)  # fmt: skip
+
+
 def family(model: str) -> str:
     """``legacy``, ``v3`` or ``v4``: which generation of routes a model uses."""
-    if model == V4_MODEL:
+    if model in (V4_MODEL, DESCRIBE_V4_MODEL):
         return "v4"
     return "v3" if model == V3_MODEL else "legacy"
 

@@ -79,3 +79,7 @@ class LinkExpired(ApiError):
 
 class DownloadFailed(ApiError):
     """An image download failed: truncated body, dropped connection, unexpected status."""
+
+
+class GenerationNotFound(ApiError):
+    """404 on a poll: the API does not know this async generation id (or no longer does)."""

@@ -26,16 +26,15 @@ from pydantic import (
 
 from ideovault.api import enums
 from ideovault.api.checks import check_request
+from ideovault.api.text import check_text
 from ideovault.api.uploads import Upload
+from ideovault.api.v4prompt import V4JsonPrompt
 from ideovault.errors import UserError
-
-MAX_PROMPT_CHARS = 10_000
 
 _ASPECT_RE = re.compile(r"^(?:ASPECT_)?(\d{1,2})\s*[x:_X]\s*(\d{1,2})$", re.IGNORECASE)
 _RES_RE = re.compile(r"^(?:RESOLUTION_)?(\d{3,4})\s*[x_X*]\s*(\d{3,4})$", re.IGNORECASE)
 _STYLE_CODE_RE = re.compile(r"^[0-9A-Fa-f]{8}$")
 _HEX_COLOR_RE = re.compile(r"^#([0-9a-fA-F]{3}){1,2}$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalize_aspect(value: str) -> str:
@@ -52,19 +51,6 @@ def normalize_resolution(value: str) -> str:
     if not m:
         raise ValueError(f"resolution {value!r} is not of the form 1024x1024")
     return f"{int(m.group(1))}x{int(m.group(2))}"
-
-
-def check_text(value: str, what: str, max_chars: int = MAX_PROMPT_CHARS) -> str:
-    """Reject text that cannot be stored or sent faithfully (bad UTF-8, NUL, control chars)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"{what} is not valid UTF-8") from None
-    if _CONTROL_RE.search(value):
-        raise ValueError(f"{what} contains control characters")
-    if len(value) > max_chars:
-        raise ValueError(f"{what} is {len(value)} characters; the most accepted is {max_chars}")
-    return value
 
 
 class ColorMember(BaseModel):
@@ -132,6 +118,12 @@ class GenerateParams(BaseModel):
     resemblance: int | None = Field(default=None, ge=1, le=100)
     detail: int | None = Field(default=None, ge=1, le=100)
     describe_model_version: str | None = None
+    # Ideogram 4.0 only: the structured prompt (§6.2), instead of ``prompt``; and what 4.0's
+    # describe should include in the JSON prompt it answers with (§6.3).
+    json_prompt: V4JsonPrompt | None = None
+    include_bbox: bool | None = None
+    include_style_descriptions: bool | None = None
+    include_tags: bool | None = None
     image: InstanceOf[Upload] | None = None
     mask: InstanceOf[Upload] | None = None
     style_reference_images: tuple[InstanceOf[Upload], ...] | None = None
@@ -192,6 +184,9 @@ class GenerateParams(BaseModel):
         """Upscale and describe have no model to choose: record what the route is."""
         if isinstance(data, dict):
             op = str(data.get("operation") or "").strip().lower()
+            model = str(data.get("model") or "").strip().upper()
+            if op == "describe" and model == enums.DESCRIBE_V4_MODEL:
+                return {**data, "model": model}  # 4.0's describe: a JSON prompt, not text
             if op in ROUTE_MODELS:
                 return {**data, "model": ROUTE_MODELS[op]}
         return data
@@ -206,6 +201,13 @@ class GenerateParams(BaseModel):
     @property
     def family(self) -> str:
         return enums.family(self.model)
+
+    @property
+    def display_prompt(self) -> str:
+        """The words a person reads as the prompt: ``prompt``, or a JSON prompt's summary."""
+        if not self.prompt and self.json_prompt is not None:
+            return self.json_prompt.high_level_description
+        return self.prompt
 
     @property
     def endpoint(self) -> str:

@@ -3,6 +3,7 @@ are ignored (and kept in ``raw``)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -93,3 +94,84 @@ class DescribeResponse(BaseModel):
             if isinstance(item, dict) and isinstance(item.get("text"), str) and item["text"]
         ]
         return cls(texts=texts, raw=body)
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadResponse("the API answered with something that is not a JSON object")
+    return body
+
+
+def _json_prompt(body: dict[str, Any]) -> dict[str, Any]:
+    value = body.get("json_prompt")
+    if isinstance(value, str):  # tolerate it arriving as JSON text
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dict):
+        raise BadResponse("the API's answer has no json_prompt object")
+    return value
+
+
+class MagicPromptResponse(BaseModel):
+    """4.0 magic-prompt: the JSON prompt as the API wrote it (kept verbatim: its keys may come
+    in any order and may grow) and the aspect ratio it resolved (§6.3)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    json_prompt: dict[str, Any]
+    aspect_ratio: str | None = None
+
+    @classmethod
+    def parse(cls, body: Any) -> MagicPromptResponse:
+        data = _object(body)
+        ratio = data.get("aspect_ratio")
+        return cls(
+            json_prompt=_json_prompt(data), aspect_ratio=ratio if isinstance(ratio, str) else None
+        )
+
+
+class JsonPromptResponse(BaseModel):
+    """4.0 describe: ``{"json_prompt": ...}`` (§2.2)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    json_prompt: dict[str, Any]
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @classmethod
+    def parse(cls, body: Any) -> JsonPromptResponse:
+        data = _object(body)
+        return cls(json_prompt=_json_prompt(data), raw=data)
+
+
+class PollResult(BaseModel):
+    """``GET /v1/generations/{id}`` (§6.3, §8): pending, then completed (with the images, in
+    ``response``) or failed. An unknown status is kept as it came and treated as pending."""
+
+    model_config = ConfigDict(frozen=True)
+
+    generation_id: str
+    status: str
+    response: GenerateResponse | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "failed")
+
+    @classmethod
+    def parse(cls, body: Any, generation_id: str) -> PollResult:
+        data = _object(body)
+        status = data.get("status")
+        if not isinstance(status, str):
+            raise BadResponse("the poll answer has no status")
+        response = GenerateResponse.parse(data) if status == "completed" else None
+        gid = data.get("generation_id")
+        return cls(
+            generation_id=gid if isinstance(gid, str) else generation_id,
+            status=status,
+            response=response,
+            raw=data,
+        )

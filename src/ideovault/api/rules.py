@@ -24,7 +24,7 @@ _LEGACY_GENERATE = {
 ACCEPTS: dict[tuple[str, str], set[str]] = {
     ("generate", "legacy"): _LEGACY_GENERATE,
     ("generate", "v3"): _V3_GENERATE,
-    ("generate", "v4"): {"prompt", "seed", "resolution", "rendering_speed"},
+    ("generate", "v4"): {"prompt", "json_prompt", "seed", "resolution", "rendering_speed"},
     ("remix", "legacy"): {*_LEGACY_GENERATE, "image_weight"},
     ("remix", "v3"): {*_V3_GENERATE, "image_weight"},
     ("remix", "v4"): {"prompt", "seed", "resolution", "rendering_speed", "image_weight"},
@@ -59,6 +59,7 @@ ACCEPTS: dict[tuple[str, str], set[str]] = {
         "seed",
     },
     ("describe", "legacy"): {"describe_model_version"},
+    ("describe", "v4"): {"include_bbox", "include_style_descriptions", "include_tags"},
 }
 
 REQUIRES: dict[str, tuple[str, ...]] = {
@@ -94,4 +95,8 @@ LABELS = {
     "character_reference_images": "character reference images",
     "character_reference_images_mask": "character reference masks",
     "seed": "a seed",
+    "json_prompt": "a JSON prompt",
+    "include_bbox": "the bounding-box switch (4.0 describe only)",
+    "include_style_descriptions": "the style-description switch (4.0 describe only)",
+    "include_tags": "the tags switch (4.0 describe only)",
 }

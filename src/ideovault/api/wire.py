@@ -99,6 +99,8 @@ def v1_fields(p: GenerateParams) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     if p.prompt:
         fields.append(("text_prompt" if v4 else "prompt", p.prompt))
+    if p.json_prompt is not None:
+        fields.append(("json_prompt", p.json_prompt.wire()))
     for name in (
         "seed", "aspect_ratio", "resolution", "rendering_speed", "magic_prompt",
         "negative_prompt", "style_type", "style_preset", "image_weight",
@@ -115,9 +117,10 @@ def v1_fields(p: GenerateParams) -> list[tuple[str, str]]:
     return fields
 
 
-def encode(p: GenerateParams) -> WireRequest:
-    """The HTTP request for ``p``: the route, and its body in that route's shape."""
-    path = p.endpoint
+def encode(p: GenerateParams, path: str | None = None) -> WireRequest:
+    """The HTTP request for ``p``: the route (``path`` overrides it, e.g. 4.0's async twin of
+    generate, which takes the same body), and its body in that route's shape."""
+    path = path or p.endpoint
     files: list[Any] = []
     if path == "/generate":
         return WireRequest(path, json={"image_request": legacy_image_request(p)})
@@ -127,6 +130,13 @@ def encode(p: GenerateParams) -> WireRequest:
         image_name = "image_file"
     elif p.family == "legacy":
         text = _flat_legacy(p)
+        image_name = "image_file"
+    elif p.operation == "describe":  # 4.0's describe: image_file and three switches (§6.3)
+        text = [
+            (name, "true" if value else "false")
+            for name in ("include_bbox", "include_style_descriptions", "include_tags")
+            if (value := getattr(p, name)) is not None
+        ]
         image_name = "image_file"
     else:
         text = v1_fields(p)

@@ -11,6 +11,7 @@ from ideovault.catalog.records import (
     NewImage,
     StoredInfo,
 )
+from ideovault.catalog.rows import generation_to_row
 from ideovault.catalog.schema import generations, image_tags, images
 from ideovault.catalog.store import Catalog
 
@@ -30,7 +31,7 @@ def import_image(
         starred=False, tags_text=" ".join(image.tags),
     )  # fmt: skip
     with catalog.engine.begin() as conn:
-        conn.execute(insert(generations).values(**generation.model_dump()))
+        conn.execute(insert(generations).values(**generation_to_row(generation)))
         conn.execute(insert(images).values(**values))
         if image.tags:
             conn.execute(insert(image_tags), [{"image_id": image.id, "tag": t} for t in image.tags])

@@ -135,13 +135,15 @@ def insert_restored(catalog: Catalog, generation: GenerationRecord, image: Image
     """Insert one record exactly as a sidecar kept it; False if the image is already there."""
     from sqlalchemy import insert
 
+    from ideovault.catalog.rows import generation_to_row
+
     with catalog.engine.begin() as conn:
         if conn.execute(select(images.c.id).where(images.c.id == image.id)).first():
             return False
         if not conn.execute(
             select(generations.c.id).where(generations.c.id == generation.id)
         ).first():
-            conn.execute(insert(generations).values(**generation.model_dump()))
+            conn.execute(insert(generations).values(**generation_to_row(generation)))
         values = image.model_dump(exclude={"tags", "index", "local_path", "public_url"})
         values["idx"] = image.index
         values["tags_text"] = " ".join(image.tags)

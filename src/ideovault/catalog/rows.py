@@ -32,8 +32,19 @@ def image_from_row(row: Mapping[Any, Any], tags: tuple[str, ...] = ()) -> ImageR
 
 def generation_from_row(row: Mapping[Any, Any]) -> GenerationRecord:
     data = dict(row)
-    data.pop("response", None)
+    response = data.pop("response", None)
+    if isinstance(response, dict) and isinstance(response.get("generation_id"), str):
+        data["remote_id"] = response["generation_id"]  # an async generation (4.0)
     for name in DATE_FIELDS:
         if name in data:
             data[name] = utc(data[name])
     return GenerationRecord(**data)
+
+
+def generation_to_row(generation: GenerationRecord) -> dict[str, Any]:
+    """The columns of a generation row; an async generation's remote id goes into ``response``
+    (where :meth:`Catalog.note_submitted` keeps it), since it has no column of its own."""
+    row = generation.model_dump(exclude={"remote_id"})
+    if generation.remote_id:
+        row["response"] = {"generation_id": generation.remote_id}
+    return row

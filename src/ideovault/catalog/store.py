@@ -117,7 +117,11 @@ class Catalog:
         answered_at: datetime,
         cost_usd: float | None = None,
     ) -> list[ImageRecord]:
-        """The API answered: store the answer and one row per image, in ONE transaction."""
+        """The API answered: store the answer and one row per image, in ONE transaction.
+
+        Only once: if the generation was already answered (two processes collected the same
+        async generation), nothing is written and the rows already there are returned.
+        """
         rows, tag_rows = [], []
         for image in images:
             data = image.model_dump(exclude={"tags", "index"})
@@ -130,9 +134,12 @@ class Catalog:
             rows.append(data)
             tag_rows += [{"image_id": image.id, "tag": t} for t in image.tags]
         with self.engine.begin() as conn:
-            conn.execute(
+            changed = conn.execute(
                 update(generations)
-                .where(generations.c.id == generation_id)
+                .where(
+                    generations.c.id == generation_id,
+                    generations.c.status == GenerationStatus.REQUESTED.value,
+                )
                 .values(
                     status=GenerationStatus.ANSWERED.value,
                     answered_at=answered_at,
@@ -141,11 +148,33 @@ class Catalog:
                     **({"cost_usd": cost_usd} if cost_usd is not None else {}),
                 )
             )
+            if changed.rowcount == 0:
+                rows, tag_rows = [], []  # answered already: keep the first answer's rows
             if rows:
                 conn.execute(insert(schema.images), rows)
             if tag_rows:
                 conn.execute(insert(image_tags), tag_rows)
         return self.images_of_generation(generation_id)
+
+    def note_submitted(
+        self, generation_id: str, remote_id: str, tags: Sequence[str] = ()
+    ) -> GenerationRecord:
+        """An async generation was accepted: keep the API's id and the tags its images get (in
+        ``response``, otherwise empty until the answer) so it can be collected after a crash."""
+        note = {"generation_id": remote_id, "status": "pending", "tags": list(tags)}
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(generations).where(generations.c.id == generation_id).values(response=note)
+            )
+        return self.get_generation(generation_id)
+
+    def submission(self, generation_id: str) -> dict[str, Any]:
+        """What :meth:`note_submitted` kept (empty for a generation that was never async)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(generations.c.response).where(generations.c.id == generation_id)
+            ).scalar_one_or_none()
+        return value if isinstance(value, dict) else {}
 
     def fail_generation(self, generation_id: str, *, status: GenerationStatus, error: str) -> None:
         with self.engine.begin() as conn:

@@ -22,6 +22,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     serve,
     similar,
     storage,
+    v4,
     worker,
 )
 from ideovault.cli.app import app

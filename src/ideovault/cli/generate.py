@@ -8,11 +8,15 @@ import typer
 
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.sending import report_quote, send_and_report
+from ideovault.cli.v4 import read_json_prompt
+from ideovault.errors import UserError
 
 
 @app.command()
 def generate(
-    prompt: str = typer.Argument(..., help="What to draw."),
+    prompt: str | None = typer.Argument(
+        None, help="What to draw (optional with --json-prompt, which replaces it)."
+    ),
     model: str | None = typer.Option(
         None, "--model", "-m", help="V_3 (default), V_4, V_2, V_2_TURBO, …"
     ),
@@ -41,10 +45,27 @@ def generate(
     force: bool = typer.Option(False, "--force", help="Call the API even for a repeat request."),
     dedupe: str | None = typer.Option(None, "--dedupe", help="seeded (default), always, never."),
     budget: float | None = typer.Option(None, "--budget", help="Refuse if this costs more (USD)."),
+    json_prompt: str | None = typer.Option(
+        None, "--json-prompt", help="A V_4 JSON prompt file (- for stdin), e.g. from magic-prompt."
+    ),
+    use_async: bool = typer.Option(
+        False, "--async", help="V_4 only: submit, then poll (retry-safe; `recover` resumes it)."
+    ),
+    webhook_url: str | None = typer.Option(
+        None, "--webhook-url", help="https URL the API requires for --async ($webhook_url)."
+    ),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help="--async: seconds to wait before leaving it to `recover`."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the image records as JSON."),
 ) -> None:
     """Generate images, download them at once, store and catalog them."""
+    if json_prompt is None and not (prompt or "").strip():
+        raise UserError("give a PROMPT, or a V_4 JSON prompt with --json-prompt FILE")
+    if use_async and model is None:
+        model = "V_4"  # the only model with an async route
     params: dict[str, Any] = {
+        "json_prompt": read_json_prompt(json_prompt) if json_prompt is not None else None,
         "model": model, "style_type": style, "aspect_ratio": aspect, "resolution": resolution,
         "seed": seed, "negative_prompt": negative, "num_images": num_images,
         "magic_prompt": magic_prompt, "rendering_speed": speed,
@@ -54,10 +75,22 @@ def generate(
         "character_reference_images": [character_ref] if character_ref else None,
         "character_reference_images_mask": [character_mask] if character_mask else None,
     }  # fmt: skip
+    prompt = prompt or ""
     if dry_run:
         with GLOBALS.open_vault() as vault:
             report_quote(vault.quote(prompt, **params), as_json)
         return
+    if use_async:
+        send_and_report(
+            lambda vault, on_event: vault.generate_async(
+                prompt, webhook_url=webhook_url, timeout=timeout, tags=tag, on_event=on_event,
+                dedupe=dedupe, force=force, max_usd=budget, **params,
+            ),
+            as_json,
+        )  # fmt: skip
+        return
+    if webhook_url is not None or timeout is not None:
+        raise UserError("--webhook-url and --timeout go with --async")
     send_and_report(
         lambda vault, on_event: vault.generate(
             prompt,

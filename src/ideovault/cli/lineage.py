@@ -12,6 +12,7 @@ from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.options import Budget, Force, Json, Source
 from ideovault.cli.output import out, print_json, say
 from ideovault.cli.sending import show_images
+from ideovault.errors import UserError
 
 if TYPE_CHECKING:
     from ideovault.catalog.records import ImageRecord
@@ -26,14 +27,40 @@ def describe(
     version: Annotated[
         str | None, typer.Option("--model-version", help="V_2, V_3 (default) or V_4.")
     ] = None,
+    v4: Annotated[
+        bool,
+        typer.Option(
+            "--v4",
+            help="Ideogram 4.0's describe: a JSON prompt, reusable with "
+            "`generate -m V_4 --json-prompt`.",
+        ),
+    ] = False,
+    bbox: Annotated[
+        bool | None, typer.Option("--bbox/--no-bbox", help="--v4: element boxes (default on).")
+    ] = None,
+    styles: Annotated[
+        bool, typer.Option("--style-descriptions", help="--v4: include a style block.")
+    ] = False,
+    tags: Annotated[bool, typer.Option("--tags", help="--v4: include tags.")] = False,
     budget: Budget = None,
     as_json: Json = False,
 ) -> None:
     """Ask the API to describe an image; the descriptions are kept on its record."""
+    from ideovault.vault.describe import V4Options
+
+    options = None
+    if v4:
+        options = V4Options(bbox, styles or None, tags or None)
+    elif bbox is not None or styles or tags:
+        raise UserError("--bbox, --style-descriptions and --tags go with --v4")
     with GLOBALS.open_vault() as vault:
-        result = vault.describe(source, model_version=version, max_usd=budget)
+        result = vault.describe(source, model_version=version, max_usd=budget, v4=options)
     if as_json:
         print_json(result.to_json())
+        return
+    if result.json_prompt is not None:
+        print_json(result.json_prompt)
+        say(f"kept on image {result.image.id}")
         return
     for text in result.texts:
         out.print(escape(text))

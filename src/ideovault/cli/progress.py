@@ -27,7 +27,9 @@ def generation_progress(enabled: bool) -> Iterator[EventSink | None]:
     task = progress.add_task("asking Ideogram", total=None)
 
     def on_event(event: Event) -> None:
-        if event.kind == "answered":
+        if event.kind == "submitted":
+            progress.update(task, description="waiting for Ideogram (async; safe to interrupt)")
+        elif event.kind == "answered":
             progress.update(task, description="downloading", total=event.total, completed=0)
         elif event.kind == "image":
             progress.advance(task)

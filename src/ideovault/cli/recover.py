@@ -26,9 +26,17 @@ def recover(
             say(f"[yellow]still pending[/] {r.id[:13]}: {escape(r.error or '')}")
         for g in report.unanswered:
             say(f"[yellow]unanswered[/] generation {g.id[:13]}: {escape(g.error or '')}")
+        for gid in report.async_running:
+            say(f"[yellow]still running[/] async generation {gid[:13]} at Ideogram: "
+                "run `ideovault recover` again in a minute")  # fmt: skip
+        for g in report.async_failed:
+            say(f"[red]failed[/] async generation {g.id[:13]}: {escape(g.error or '')}")
         for gid in report.in_flight:
             say(f"in flight: generation {gid[:13]} belongs to a running process; left alone")
-        if not (report.stored or report.expired or report.still_pending or report.unanswered):
+        if not (
+            report.stored or report.expired or report.still_pending or report.unanswered
+            or report.async_running or report.async_failed
+        ):  # fmt: skip
             say("nothing to recover")
     if not report.ok:
         raise typer.Exit(1)

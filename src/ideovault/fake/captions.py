@@ -97,3 +97,42 @@ def describe_text(data: bytes, width: int, height: int, kind: str, version: str)
     if version == "V_4":
         text += f" The background shows {_pick(data, BACKGROUNDS, 'bg')}."
     return text
+
+
+def v4_describe(
+    data: bytes, width: int, height: int, kind: str, *, bbox: bool, style: bool, tags: bool
+) -> dict[str, object]:
+    """4.0 describe (§6.3): the image as a JSON prompt, from its bytes alone.
+
+    ``bbox`` (default on) adds element boxes, ``style`` a style block, ``tags`` a tag list —
+    each switch visibly changes the answer, so a test can tell the client sent it.
+    """
+    subject = _pick(data, SUBJECTS, "subject")
+    medium, lighting, mood = STYLES[hashlib.sha256(data).digest()[0] % len(STYLES)]
+    element: dict[str, object] = {"type": "obj", "desc": subject}
+    if bbox:
+        element["bbox"] = [120, 100, 880, 900]
+    prompt: dict[str, object] = {
+        "high_level_description": f"A {medium} of {subject} ({width}x{height} {kind}).",
+        "compositional_deconstruction": {
+            "background": _pick(data, BACKGROUNDS, "bg"),
+            "elements": [element],
+        },
+    }
+    if style:
+        prompt["style_description"] = {
+            "aesthetics": mood, "art_style": medium, "lighting": lighting, "medium": medium,
+        }  # fmt: skip
+    if tags:
+        prompt["tags"] = sorted({medium, mood.split()[0], subject.split()[-1]})
+    return prompt
+
+
+def v4_magic_prompt(text_prompt: str, aspect_ratio: str) -> dict[str, object]:
+    """4.0 magic-prompt (§6.3): the caption V4 would use, with its keys in another order than
+    the documented one (the real answer's order is not promised) and the ratio it settled on."""
+    caption = json.loads(v4_caption(text_prompt))
+    reordered = {key: caption[key] for key in reversed(list(caption))}
+    if aspect_ratio == "AUTO":
+        aspect_ratio = _pick(text_prompt, ("1x1", "16x9", "9x16", "4x3", "3x4"), "ratio")
+    return {"json_prompt": reordered, "aspect_ratio": aspect_ratio}

@@ -32,6 +32,16 @@ class FakeConfig:
     # Reject fields the route does not know (e.g. ``magic_prompt_option`` sent to V3). The real
     # API probably ignores them silently, which hides client bugs; the fake says so loudly.
     strict_fields: bool = True
+    # 4.0 async generation (§8): seconds from submit until a job completes (the real one takes
+    # 3-25 s); a job stays pollable for the life of the server.
+    async_delay: float = 0.3
+    # The real API refuses webhook URLs on loopback or private hosts. A test that wants the
+    # signed deliveries runs its receiver on loopback, so it must say so here. Deliveries go
+    # ONLY to loopback: a public URL is accepted (as the real API does) but never contacted,
+    # so the fake never sends traffic off the machine.
+    allow_loopback_webhooks: bool = False
+    webhook_attempts: int = 3  # a failed delivery (non-2xx, no answer) is retried, then dropped
+    webhook_retry_delay: float = 0.2  # seconds, times the attempt number
 
     @property
     def download_chunk_size(self) -> int:

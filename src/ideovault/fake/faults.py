@@ -1,7 +1,9 @@
-"""Injectable faults: what the next N generate calls or downloads do instead of succeeding.
+"""Injectable faults: what the next N generate calls, downloads, async jobs or webhook
+deliveries do instead of succeeding.
 
-Faults are queued per target ("generate" or "download") and taken one per request, first in
-first out, so a test can script a sequence: ``inject("rate_limit"); inject("unavailable")``
+Faults are queued per target ("generate", "download", "async" or "webhook") and taken one per
+request, first in first out, so a test can script a sequence:
+``inject("rate_limit"); inject("unavailable")``
 makes the next call 429 and the one after 503. A fault is checked when it is injected (unknown
 kind, unknown option, bad value → ValueError, which the admin route turns into a 400), so a typo
 in a test fails at once instead of silently injecting nothing.
@@ -29,7 +31,20 @@ DOWNLOAD_FAULTS: dict[str, tuple[str, ...]] = {
     "expire": (),  # 403 as if the link had expired
     "corrupt": (),  # 200 image/png, same length, not a decodable PNG
 }
-KINDS = (*GENERATE_FAULTS, *DOWNLOAD_FAULTS)
+ASYNC_FAULTS: dict[str, tuple[str, ...]] = {
+    "async_fail": (),  # the next async job ends "failed" (no images, no webhook)
+    "slow_async": ("seconds",),  # the next async job completes after `seconds`
+}
+WEBHOOK_FAULTS: dict[str, tuple[str, ...]] = {
+    "webhook_drop": (),  # the next delivery is never sent (the poll still completes)
+    "webhook_duplicate": (),  # the next delivery is sent twice
+}
+TARGETS = {
+    **dict.fromkeys(GENERATE_FAULTS, "generate"), **dict.fromkeys(DOWNLOAD_FAULTS, "download"),
+    **dict.fromkeys(ASYNC_FAULTS, "async"), **dict.fromkeys(WEBHOOK_FAULTS, "webhook"),
+}  # fmt: skip
+OPTIONS = {**GENERATE_FAULTS, **DOWNLOAD_FAULTS, **ASYNC_FAULTS, **WEBHOOK_FAULTS}
+KINDS = tuple(OPTIONS)
 MAX_TIMES = 10_000
 MAX_SECONDS = 600.0
 
@@ -58,7 +73,7 @@ def make_fault(kind: Any, options: dict[str, Any]) -> Fault:
     """Check a fault's kind and options; raise ValueError with a readable reason."""
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(KINDS)}")
-    allowed = GENERATE_FAULTS.get(kind, DOWNLOAD_FAULTS.get(kind, ()))
+    allowed = OPTIONS[kind]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         takes = ", ".join(allowed) if allowed else "no options"
@@ -75,13 +90,13 @@ class FaultBook:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queues: dict[str, deque[Fault]] = {"generate": deque(), "download": deque()}
+        self._queues: dict[str, deque[Fault]] = {t: deque() for t in set(TARGETS.values())}
 
     def inject(self, kind: Any, times: Any = 1, **options: Any) -> None:
         fault = make_fault(kind, options)
         if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= MAX_TIMES:
             raise ValueError(f"times must be an integer between 1 and {MAX_TIMES}")
-        target = "generate" if kind in GENERATE_FAULTS else "download"
+        target = TARGETS[kind]
         with self._lock:
             self._queues[target].extend([fault] * times)
 

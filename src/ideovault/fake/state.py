@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
+
 from ideovault.fake.config import FakeConfig
 from ideovault.fake.faults import FaultBook
+from ideovault.fake.jobs import Jobs
 from ideovault.fake.links import ImageLinks
+from ideovault.fake.signing import WebhookKeys
 from ideovault.fake.stats import Stats
 
 
 class FakeState:
-    """Settings, queued faults, counters and issued links of one fake server."""
+    """Settings, queued faults, counters, issued links, async jobs and signing keys."""
 
     def __init__(self, config: FakeConfig) -> None:
         self.config = config
         self.faults = FaultBook()
         self.stats = Stats()
         self.links = ImageLinks(config.image_cache)
+        self.jobs = Jobs(self)  # 4.0 async generations; they outlive reset(), like links
+        self.webhook_keys = WebhookKeys()
+        self.user_id = secrets.token_urlsafe(12)  # the account the webhooks speak for
 
     def reset(self) -> None:
         self.faults.reset()

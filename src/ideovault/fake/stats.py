@@ -21,6 +21,7 @@ class Stats:
         self._by_prompt: Counter[str] = Counter()
         self._downloads: Counter[str] = Counter()
         self._answered_by_prompt: Counter[str] = Counter()  # calls that returned images
+        self._webhooks: Counter[str] = Counter()
         self._issued = 0
         self._in_flight = 0
         self._peak = 0
@@ -35,6 +36,11 @@ class Stats:
     def download(self, image_id: str) -> None:
         with self._lock:
             self._downloads[image_id] += 1
+
+    def webhook(self, outcome: str) -> None:
+        """One webhook delivery attempt: sent, failed (non-2xx or no answer), dropped, skipped."""
+        with self._lock:
+            self._webhooks[outcome] += 1
 
     def issued(self, count: int, prompt: str | None = None) -> None:
         """A call was answered with ``count`` images (what the caller is billed for)."""
@@ -63,6 +69,7 @@ class Stats:
             self._by_prompt.clear()
             self._downloads.clear()
             self._answered_by_prompt.clear()
+            self._webhooks.clear()
             self._issued = 0
             self._peak = self._in_flight
 
@@ -76,6 +83,7 @@ class Stats:
                 "answered_by_prompt": dict(self._answered_by_prompt),
                 "downloads": sum(self._downloads.values()),
                 "downloads_by_image": dict(self._downloads),
+                "webhooks": dict(self._webhooks),
                 "in_flight": self._in_flight,
                 "peak_in_flight": self._peak,
             }

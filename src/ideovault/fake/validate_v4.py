@@ -1,4 +1,5 @@
-"""The Ideogram 4.0 routes: generate (multipart or JSON) and remix (multipart) (§6.1, §6.3).
+"""The Ideogram 4.0 routes: generate (multipart or JSON; its async twin takes the same body),
+remix and describe (multipart), magic-prompt (JSON) (§6.1, §6.3).
 
 What differs from V3, and why the fake is strict about it:
 
@@ -35,8 +36,9 @@ from ideovault.fake.validate import (
     prompt_text,
     shapes,
     string,
+    unknown_fields,
 )
-from ideovault.fake.validate_uploads import read_uploads, single, source_of, unsafe
+from ideovault.fake.validate_uploads import Upload, read_uploads, single, source_of, unsafe
 
 GENERATE = enums.V4_ENDPOINT
 REMIX = enums.OPERATION_ENDPOINTS["remix"]["v4"]
@@ -201,3 +203,44 @@ def nearest_v4_size(width: int, height: int) -> str:
 
     big = [s for s in enums.V4_RESOLUTIONS if math.prod(map(int, s.split("x"))) > _TWO_K_PIXELS]
     return min(big, key=distance)
+
+
+DESCRIBE = enums.OPERATION_ENDPOINTS["describe"]["v4"]
+DESCRIBE_SWITCHES = ("include_bbox", "include_style_descriptions", "include_tags")
+DESCRIBE_FIELDS = frozenset({"image_file", *DESCRIBE_SWITCHES})
+MAGIC_PROMPT_FIELDS = frozenset({"text_prompt", "aspect_ratio"})
+
+
+def describe(
+    fields: Fields, text: bool, config: FakeConfig
+) -> tuple[Upload, dict[str, bool], bool]:
+    """``POST /v1/ideogram-v4/describe``: the image, the three switches (bbox on by default),
+    and whether the upload is unsafe."""
+    fields = clean(fields)
+    shapes(
+        fields, route=DESCRIBE, known=DESCRIBE_FIELDS, files=frozenset({"image_file"}),
+        strict=config.strict_fields, arrays=frozenset(),
+    )  # fmt: skip
+    switches = {name: name == "include_bbox" for name in DESCRIBE_SWITCHES}
+    for name in DESCRIBE_SWITCHES:
+        if one(fields, name) is not None:
+            switches[name] = boolean(one(fields, name), name, text=text)
+    known = {name: values for name, values in fields.items() if name in DESCRIBE_FIELDS}
+    uploads = read_uploads(known, config)
+    return single(uploads, "image_file"), switches, unsafe(uploads, config)
+
+
+def magic_prompt(body: Any, config: FakeConfig) -> tuple[str, str]:
+    """``POST /v1/ideogram-v4/magic-prompt`` (JSON): the text and the ratio (default AUTO)."""
+    if not isinstance(body, dict):
+        raise bad("the JSON body must be an object")
+    body = {k: v for k, v in body.items() if v is not None}
+    if config.strict_fields:
+        unknown_fields(set(body), MAGIC_PROMPT_FIELDS, enums.V4_MAGIC_PROMPT_ENDPOINT)
+    text = body.get("text_prompt")
+    if not isinstance(text, str) or not text.strip():
+        raise bad("text_prompt is required and must be a non-empty string")
+    ratio = enum_value(
+        body.get("aspect_ratio", "AUTO"), "aspect_ratio", enums.V4_MAGIC_PROMPT_ASPECTS
+    )
+    return text, ratio

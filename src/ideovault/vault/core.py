@@ -12,36 +12,33 @@ import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ideovault import ids
-from ideovault.api.errors import ApiError, MissingKey
+from ideovault.api.errors import ApiError
 from ideovault.blobs import BlobStore, open_store
 from ideovault.catalog import Catalog
 from ideovault.catalog.records import (
     GenerationRecord,
-    GenerationStatus,
     ImageRecord,
     ImageStatus,
 )
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.browse import BrowseOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
-from ideovault.vault.ingest import record_response
 from ideovault.vault.operations import LifecycleOps
-from ideovault.vault.owner import current_owner
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
+    from ideovault.vault.flow import Started, Starter
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.semantic import Scored
     from ideovault.vault.similar import BackfillReport, Match
@@ -50,14 +47,13 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
 log = logging.getLogger("ideovault.vault")
 
 # Writes a new generation row (the values of ``generations``) before a call; see Vault.send.
-Starter = Callable[[dict[str, Any]], None]
 
 # `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
 Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps, BatchOps):
+class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -249,7 +245,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, BatchOps):
 
     def generate(
         self,
-        prompt: str,
+        prompt: str = "",
         *,
         tags: Iterable[str] = (),
         on_event: EventSink | None = None,
@@ -281,20 +277,21 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, BatchOps):
         parent_id: str | None = None,
     ) -> Images:
         """Send a validated request to any image route and keep what comes back, unless an
-        identical earlier request answers it (dedupe) or it would pass a budget."""
-        from ideovault.vault import spending
+        identical earlier request answers it (dedupe) or it would pass a budget.
 
-        clean_tags = normalize_tags(tags)
-        emit = on_event or (lambda _e: None)
-        policy = dedupe or str(self.settings.extra.get("dedupe", "seeded"))
-        if not force and (reused := spending.reusable(self, request, policy)) is not None:
-            emit(Event("reused", reused[0].generation_id, total=len(reused)))
-            return [self._present(r) for r in reused]
-        offer = spending.quote(self, request)
-        spending.check_budget(self, offer, max_usd)
-        return self.dispatch(
-            request, offer, tags=clean_tags, on_event=on_event, parent_id=parent_id
-        )
+        Input files are stored in the vault first (as ``upload`` records, or matched to a
+        record with the same bytes), so every output can name its parent: the input image, or
+        ``parent_id`` when given (a reproduction names its original).
+        """
+        from ideovault.vault import flow
+
+        started = flow.start(
+            self, request, tags=tags, on_event=on_event, dedupe=dedupe, force=force,
+            max_usd=max_usd,
+        )  # fmt: skip
+        if isinstance(started, list):
+            return started  # answered from the vault
+        return self._call(started, parent_id)
 
     def dispatch(
         self,
@@ -308,52 +305,24 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, BatchOps):
     ) -> Images:
         """Send one validated, priced request and store its images (no dedupe, no budget).
 
-        Input files are stored in the vault first (as ``upload`` records, or matched to a
-        record with the same bytes), so every output can name its parent: the input image, or
-        ``parent_id`` when given (a reproduction names its original). ``start`` writes the
-        generation row before the call; a batch passes one that also marks its item ``sent``
-        in the same transaction (or raises to stop the send), which is what makes a batch item
-        exactly-once. By default the row is simply created.
+        ``start`` writes the generation row before the call; a batch passes one that also
+        marks its item ``sent`` in the same transaction (or raises to stop the send), which is
+        what makes a batch item exactly-once. By default the row is simply created.
         """
-        from ideovault.vault.inputs import store_inputs
+        from ideovault.vault import flow
 
-        emit = on_event or (lambda _e: None)
-        if self._client is None and not self.settings.api_key:
-            # A missing key is bad usage: fail before writing anything or spending anything.
-            raise MissingKey()
-        client = self.client
-        request = store_inputs(self, request)
-        values: dict[str, Any] = {
-            "id": ids.new_id(),
-            "endpoint": request.endpoint,
-            "operation": request.operation,
-            "model": request.model,
-            "request": request.canonical(),
-            "fingerprint": request.fingerprint(),
-            "owner": current_owner(),
-            "created_at": datetime.now(UTC),
-            "cost_usd": offer.estimated_usd,  # counts towards budgets even if never answered
-        }
-        if start is None:
-            generation = self.catalog.create_generation(**values)
-        else:
-            start({**values, "status": GenerationStatus.REQUESTED.value, "num_images": 0})
-            generation = self.catalog.get_generation(values["id"])
-        emit(Event("sent", generation.id, total=request.num_images))
+        started = flow.begin(self, request, offer, tags=tags, on_event=on_event, starter=start)
+        return self._call(started, parent_id)
+
+    def _call(self, started: Started, parent_id: str | None) -> Images:
+        from ideovault.vault import flow
+
         try:
-            response = client.generate(request)
+            response = self.client.generate(started.request)
         except ApiError as exc:
-            status = (
-                GenerationStatus.UNKNOWN if exc.billed == "unknown" else GenerationStatus.FAILED
-            )
-            self.catalog.fail_generation(generation.id, status=status, error=str(exc))
+            flow.fail(self, started.generation.id, exc)
             raise
-        parent = parent_id or (request.image.image_id if request.image else None)
-        images = record_response(
-            self, generation, request, response, tags, offer.usd_per_image, parent
-        )
-        emit(Event("answered", generation.id, total=len(images)))
-        return self._download_all(images, generation, emit)
+        return flow.finish(self, started, response, parent_id)
 
     def _download_all(
         self,

@@ -16,7 +16,7 @@ from ideovault.catalog.records import ImageRecord
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
     from ideovault.vault.core import Vault
-    from ideovault.vault.describe import Described
+    from ideovault.vault.describe import Described, V4Options
     from ideovault.vault.events import EventSink
     from ideovault.vault.lineage import Lineage
     from ideovault.vault.reproduce import Reproduction
@@ -74,12 +74,27 @@ class EditingOps:
         return self.operate("replace-background", source, prompt, **kw)
 
     def describe(
-        self, source: Source, *, model_version: str | None = None, max_usd: float | None = None
+        self,
+        source: Source,
+        *,
+        model_version: str | None = None,
+        max_usd: float | None = None,
+        v4: V4Options | None = None,
     ) -> Described:
-        """Ask the API to describe an image; the texts are kept on the image's record."""
+        """Ask the API to describe an image; the texts are kept on the image's record.
+
+        With ``v4`` (a :class:`~ideovault.vault.describe.V4Options`), 4.0's describe answers
+        with a JSON prompt, kept whole on the record and returned in ``json_prompt``."""
         from ideovault.vault.describe import describe
 
-        return describe(self._vault(), source, model_version, max_usd)
+        return describe(self._vault(), source, model_version, max_usd, v4)
+
+    def magic_prompt(self, text: str, aspect_ratio: str | None = None) -> dict[str, Any]:
+        """4.0's magic-prompt: ``{"json_prompt", "aspect_ratio"}`` for a text prompt, to edit
+        and send back with ``generate(json_prompt=...)``. Nothing is stored."""
+        from ideovault.vault.prompts import magic_prompt
+
+        return magic_prompt(self._vault(), text, aspect_ratio)
 
     def lineage(self, image_id: str) -> Lineage:
         """Where an image came from (ancestors) and what was made from it (descendants)."""

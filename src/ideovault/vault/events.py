@@ -11,7 +11,9 @@ from ideovault.catalog.records import ImageRecord
 
 @dataclass(frozen=True)
 class Event:
-    kind: Literal["sent", "answered", "image", "reused"]
+    # "submitted": a 4.0 async generation was accepted (its remote id is saved);
+    # "waiting": one poll found it still running.
+    kind: Literal["sent", "submitted", "waiting", "answered", "image", "reused"]
     generation_id: str
     total: int = 0
     image: ImageRecord | None = None

@@ -33,7 +33,9 @@ def record_response(
     parent_id: str | None = None,
 ) -> list[ImageRecord]:
     now = datetime.now(UTC)
-    prompt = request.prompt
+    # A V4 JSON prompt is recorded by its summary; the whole JSON stays in the generation's
+    # request (and the API's echo of it in expanded_prompt), so search finds its words.
+    prompt = request.display_prompt
     if not prompt and parent_id is not None:  # upscale, reframe: the picture's words live on
         prompt = vault.catalog.get_image(parent_id).prompt
     # Generate and remix choose a shape by ratio; other routes keep or set the input's size.

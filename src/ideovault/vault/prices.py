@@ -18,6 +18,7 @@ DEFAULT: dict[str, float | dict[str, float]] = {
     "V_3_CHARACTER": {"FLASH": 0.10, "TURBO": 0.10, "DEFAULT": 0.15, "QUALITY": 0.20},
     "UPSCALE": 0.06,  # per output image (the price page says per input; uncertain)
     "DESCRIBE": 0.01,  # per call
+    "DESCRIBE_V4": 0.01,  # 4.0's describe (JSON prompt): no published price; assumed the same
     "V_2": 0.08,
     "V_2_TURBO": 0.05,
     "V_2A": 0.04,

@@ -3,13 +3,17 @@
 * pending images whose generation's process is gone: download them while the link lives;
   a dead link marks them ``expired``;
 * generations sent but never answered, whose process is gone: marked ``unknown`` and reported,
-  because the API may have run (and charged) them — there is no idempotency key to ask with.
+  because the API may have run (and charged) them — there is no idempotency key to ask with;
+* except 4.0 async generations, which have an id to ask with: polled once; completed ones get
+  their image rows and are downloaded below like any pending image, running ones are reported
+  (recover again later), failed ones are marked failed (not billed).
 
 Work owned by a live process (a ``generate`` still running) is left alone and reported as such.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +22,8 @@ from ideovault.vault.owner import owner_alive
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
+
+log = logging.getLogger("ideovault.vault")
 
 UNANSWERED = (
     "sent to the API but never answered (the process stopped); "
@@ -32,10 +38,12 @@ class RecoverReport:
     still_pending: list[ImageRecord] = field(default_factory=list)
     unanswered: list[GenerationRecord] = field(default_factory=list)
     in_flight: list[str] = field(default_factory=list)  # generation ids owned by live processes
+    async_running: list[str] = field(default_factory=list)  # still running at Ideogram
+    async_failed: list[GenerationRecord] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.still_pending
+        return not (self.still_pending or self.async_running)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +52,8 @@ class RecoverReport:
             "still_pending": [r.to_json() for r in self.still_pending],
             "unanswered": [g.to_json() for g in self.unanswered],
             "in_flight": self.in_flight,
+            "async_running": self.async_running,
+            "async_failed": [g.to_json() for g in self.async_failed],
         }
 
 
@@ -53,6 +63,9 @@ def recover(vault: Vault) -> RecoverReport:
     for gen in catalog.unanswered_generations():
         if owner_alive(gen.owner):
             report.in_flight.append(gen.id)
+            continue
+        if gen.remote_id is not None:
+            _collect(vault, gen, report)
             continue
         catalog.fail_generation(gen.id, status=GenerationStatus.UNKNOWN, error=UNANSWERED)
         report.unanswered.append(catalog.get_generation(gen.id))
@@ -70,3 +83,26 @@ def recover(vault: Vault) -> RecoverReport:
         else:
             report.still_pending.append(result)
     return report
+
+
+def _collect(vault: Vault, gen: GenerationRecord, report: RecoverReport) -> None:
+    """Poll a dead process's async generation once; completed images become pending rows,
+    which the loop over pending images then downloads."""
+    from ideovault.api.errors import ApiError
+    from ideovault.vault.asynchronous import GenerationFailed, poll_once, resume
+
+    try:
+        answered = poll_once(vault, resume(vault, gen, None))
+    except GenerationFailed:
+        report.async_failed.append(vault.catalog.get_generation(gen.id))
+        return
+    except ApiError as exc:  # unknown to the API (marked), or the API unreachable (kept)
+        current = vault.catalog.get_generation(gen.id)
+        if current.status == GenerationStatus.REQUESTED:
+            report.async_running.append(gen.id)
+        else:
+            report.unanswered.append(current)
+        log.warning("could not collect async generation %s: %s", gen.id, exc)
+        return
+    if answered is None:
+        report.async_running.append(gen.id)

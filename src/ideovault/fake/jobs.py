@@ -1,0 +1,141 @@
+"""4.0 async generation (ideogram-api.md §8): a job per ``generation_id``, pending until its
+time comes, then completed with images (or failed), then a signed webhook delivery.
+
+A job completes on whichever comes first: its timer task (which then delivers the webhook) or
+a poll that finds its time has passed — so polling works even when no webhook was asked to be
+delivered, and a poll never sees "pending" after the completion instant. Completing is done
+once, under a lock; links are issued then, so their lifetime starts at completion, as with a
+real job. Jobs live as long as the server (a client that crashed can come back and poll).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ideovault.fake.answers import created_now, image_list
+from ideovault.fake.validate import Request as ImageRequest
+
+if TYPE_CHECKING:
+    from ideovault.fake.state import FakeState
+
+log = logging.getLogger("ideovault.fake")
+
+
+@dataclass
+class Job:
+    id: str
+    request: ImageRequest
+    base_url: str
+    webhook_url: str | None  # None: accepted but not to be contacted (not loopback)
+    complete_at: float
+    fail: bool
+    created: str = field(default_factory=created_now)
+    status: str = "pending"
+    body: dict[str, Any] | None = None  # the completed image list
+
+
+class Jobs:
+    def __init__(self, state: FakeState) -> None:
+        self._state = state
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, request: ImageRequest, base_url: str, webhook_url: str | None) -> str:
+        """Start a job (call from the event loop); returns its generation id."""
+        state = self._state
+        fault = state.faults.take("async")
+        delay = state.config.async_delay
+        if fault is not None and fault.kind == "slow_async":
+            delay = fault.seconds()
+        job = Job(
+            id=secrets.token_urlsafe(16)[:22], request=request, base_url=base_url,
+            webhook_url=webhook_url, complete_at=time.monotonic() + delay,
+            fail=fault is not None and fault.kind == "async_fail",
+        )  # fmt: skip
+        with self._lock:
+            self._jobs[job.id] = job
+        task = asyncio.get_running_loop().create_task(self._run(job, delay))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return job.id
+
+    def poll(self, generation_id: str) -> dict[str, Any] | None:
+        """The poll answer (§6.3), or None for an unknown id."""
+        with self._lock:
+            job = self._jobs.get(generation_id)
+        if job is None:
+            return None
+        if time.monotonic() >= job.complete_at:
+            self._complete(job)
+        answer: dict[str, Any] = {
+            "generation_id": job.id, "status": job.status, "created": job.created,
+        }  # fmt: skip
+        if job.status == "completed" and job.body is not None:
+            answer.update(response_type="url", data=job.body["data"])
+        return answer
+
+    def _complete(self, job: Job) -> None:
+        with self._lock:
+            if job.status != "pending":
+                return
+            if job.fail:
+                job.status = "failed"
+                return
+            config, links = self._state.config, self._state.links
+            job.body = image_list(job.request, links, config, job.base_url)
+            job.status = "completed"
+        self._state.stats.issued(job.request.num_images)
+
+    async def _run(self, job: Job, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._complete(job)
+        if job.status != "completed" or job.body is None:
+            return
+        if job.webhook_url is None:
+            self._state.stats.webhook("skipped")
+            return
+        fault = self._state.faults.take("webhook")
+        if fault is not None and fault.kind == "webhook_drop":
+            self._state.stats.webhook("dropped")
+            return
+        copies = 2 if fault is not None and fault.kind == "webhook_duplicate" else 1
+        for _ in range(copies):
+            await self._deliver(job, job.webhook_url)
+
+    async def _deliver(self, job: Job, url: str) -> None:
+        """POST the signed body; retried a few times on non-2xx or no answer, then dropped."""
+        state = self._state
+        assert job.body is not None
+        raw = json.dumps({"generation_id": job.id, **job.body}).encode()
+        config = state.config
+        for attempt in range(1, max(1, config.webhook_attempts) + 1):
+            stamp = str(int(time.time()))
+            kid, signature = state.webhook_keys.sign(job.id, state.user_id, stamp, raw)
+            headers = {
+                "Content-Type": "application/json",
+                "X-Ideogram-Webhook-Generation-Id": job.id,
+                "X-Ideogram-Webhook-User-Id": state.user_id,
+                "X-Ideogram-Webhook-Timestamp": stamp,
+                "X-Ideogram-Webhook-Key-Id": kid,
+                "X-Ideogram-Webhook-Signature": signature,
+            }
+            try:
+                async with httpx.AsyncClient(timeout=5.0, trust_env=False) as http:
+                    response = await http.post(url, content=raw, headers=headers)
+                if 200 <= response.status_code < 300:
+                    state.stats.webhook("sent")
+                    return
+            except httpx.HTTPError as exc:
+                log.debug("webhook to %s failed: %s", url, type(exc).__name__)
+            state.stats.webhook("failed")
+            await asyncio.sleep(config.webhook_retry_delay * attempt)
