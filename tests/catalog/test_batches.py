@@ -12,8 +12,9 @@ import pytest
 
 from ideovault import ids
 from ideovault.catalog import Catalog
+from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import ItemStatus
-from ideovault.catalog.batches import BatchStore, LeaseLost
+from ideovault.catalog.batches import BatchStore
 from ideovault.catalog.records import GenerationStatus
 
 

@@ -39,8 +39,8 @@ from ideovault.api.errors import (
     RateLimited,
     ServerError,
 )
+from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import BatchItem, ItemStatus
-from ideovault.catalog.batches import LeaseLost
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
 from ideovault.vault.owner import current_owner, owner_alive
 
