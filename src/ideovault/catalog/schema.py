@@ -99,6 +99,16 @@ images = Table(
     Index("ix_images_operation", "operation"),
 )
 
+# PostgreSQL only (migration 0007): the exact orders of sort:-size / sort:size / sort:±seed,
+# NULLs last both ways, so a page of a sorted search is an index walk, not a sort of every row.
+for _name, _cols in {
+    "ix_images_size_desc": (images.c.size_bytes.desc().nulls_last(), images.c.id.desc()),
+    "ix_images_size_asc": (images.c.size_bytes.asc().nulls_last(), images.c.id.asc()),
+    "ix_images_seed_desc": (images.c.seed.desc().nulls_last(), images.c.id.desc()),
+    "ix_images_seed_asc": (images.c.seed.asc().nulls_last(), images.c.id.asc()),
+}.items():
+    Index(_name, *_cols).ddl_if(dialect="postgresql")
+
 image_embeddings = Table(
     "image_embeddings",
     metadata,
