@@ -41,8 +41,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.functions import Function
 
-from ideovault.catalog import search_plan
+from ideovault.catalog import ranking, search_plan
 from ideovault.catalog.query import Query, Term
+from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord
 from ideovault.catalog.rows import image_from_row
 from ideovault.catalog.schema import image_tags, images
@@ -79,14 +80,15 @@ def _tokens(term: Term) -> list[str]:
     return _TOKEN.findall(term.text)
 
 
+def _quoted(term: Term) -> str | None:
+    """A term as an FTS5 phrase of its tokens (user syntax never reaches FTS5)."""
+    tokens = _tokens(term)
+    return '"' + " ".join(tokens) + '"' if tokens else None
+
+
 def fts5_expression(terms: Sequence[Term]) -> str | None:
     """An FTS5 MATCH string where every user word is a quoted phrase of its tokens."""
-
-    def quoted(term: Term) -> str | None:
-        tokens = _tokens(term)
-        return '"' + " ".join(tokens) + '"' if tokens else None
-
-    positive = [q for t in terms if not t.negated and (q := quoted(t))]
+    positive = [q for t in terms if not t.negated and (q := _quoted(t))]
     return " AND ".join(positive) if positive else None
 
 
@@ -175,6 +177,14 @@ def build(
         elif negative:
             where.append(literal_column("images.rowid").not_in(_fts_rowids(negative, "neg")))
         if positive and name == "relevance":
+            phrases = [q for t in query.terms if not t.negated and (q := _quoted(t))]
+            counts = [search_plan.match_count(conn, p) for p in phrases] if conn else []
+            if sum(c >= search_plan.MANY_MATCHES for c in counts) >= 2:
+                # bm25 would first scan each very common word's whole doclist: score here.
+                plan = CommonWordsPlan(
+                    where, positive, phrases, counts, limit, _offset(after), ranking.WINDOW
+                )
+                return plan, sort, "relevance"
             return _sqlite_relevance(where, positive, limit, after), sort, "relevance"
         if positive and name != "created":
             if conn is not None and search_plan.many_matches(conn, positive):
@@ -324,6 +334,13 @@ def _pg_tsquery(terms: Sequence[Term]) -> Any:
             q = Function("tsquery_not", q)
         expr = q if expr is None else Function("tsquery_and", expr, q)
     return expr
+
+
+def fetch(conn: Connection, stmt: Any) -> list[Any]:
+    """Run what :func:`build` returned: a statement, or a plan scored in Python."""
+    if isinstance(stmt, CommonWordsPlan):
+        return ranking.run(conn, stmt)
+    return list(conn.execute(stmt).mappings())
 
 
 def page(rows: list[Any], sort: str, key_name: str, limit: int, offset: int = 0) -> SearchPage:

@@ -26,9 +26,14 @@ MANY_MATCHES = 30_000
 BOUNDED_RANGE = 100_000
 
 
-def many_matches(conn: Connection, expression: str, cap: int | None = None) -> bool:
-    """Whether the FTS5 expression matches at least ``cap`` rows (counting stops there)."""
-    cap = cap or MANY_MATCHES
+def many_matches(conn: Connection, expression: str) -> bool:
+    """Whether the FTS5 expression matches at least ``MANY_MATCHES`` rows."""
+    return match_count(conn, expression) >= MANY_MATCHES
+
+
+def match_count(conn: Connection, expression: str) -> int:
+    """How many rows the FTS5 expression matches, counting no further than ``MANY_MATCHES``."""
+    cap = MANY_MATCHES
     hits = (
         select(literal_column("1"))
         .select_from(text("images_fts"))
@@ -36,7 +41,7 @@ def many_matches(conn: Connection, expression: str, cap: int | None = None) -> b
         .limit(cap)
         .subquery()
     )
-    return int(conn.execute(select(func.count()).select_from(hits)).scalar_one()) >= cap
+    return int(conn.execute(select(func.count()).select_from(hits)).scalar_one())
 
 
 def rowid_bounds(

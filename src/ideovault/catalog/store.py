@@ -311,7 +311,7 @@ class Catalog:
             offset = 0
             if key == "relevance" and cursor:
                 offset = int(search._decode_cursor(cursor, sort)["o"])
-            rows = list(conn.execute(stmt).mappings())
+            rows = search.fetch(conn, stmt)
             result = search.page(rows, sort, key, limit, offset)
             tags = self._tags(conn, [r.id for r in result.records])
         records = [r.model_copy(update={"tags": tags.get(r.id, ())}) for r in result.records]
