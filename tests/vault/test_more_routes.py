@@ -119,3 +119,12 @@ def test_a_402_is_recorded_as_failed_and_not_billed(vault: Vault, fake: FakeServ
         vault.instruct([source], "x")
     (failed,) = [g for g in vault.catalog.list_generations() if g.operation == "instruct"]
     assert failed.status.value == "failed" and "insufficient_funds" in (failed.error or "")
+
+
+def test_the_new_operations_are_search_filters(vault: Vault) -> None:
+    source = _stored(vault)
+    (cut,) = vault.remove_background(source)
+    (clear,) = vault.generate_transparent("a sticker", seed=1)
+    assert [r.id for r in vault.search("op:remove-background").records] == [cut.id]
+    assert [r.id for r in vault.search("op:generate-transparent").records] == [clear.id]
+    assert vault.search("op:instruct").records == vault.search("op:layerize-text").records == []
