@@ -41,6 +41,9 @@ def check_request(p: GenerateParams) -> None:
         if given and name not in accepts and name != "image":
             where = "" if p.operation == "generate" else f" for {p.operation}"
             raise ValueError(f"{p.model} does not take {LABELS[name]}{where}")
+    if p.image is not None and p.operation in ("generate-transparent", "instruct"):
+        where = "takes no input image" if p.operation != "instruct" else "takes images, not image"
+        raise ValueError(f"{p.operation} {where}")
     _check_values(p, family)
     _check_uploads(p)
 
@@ -58,8 +61,11 @@ def _check_json_prompt(p: GenerateParams, family: str) -> None:
 
 
 def _check_model(p: GenerateParams) -> None:
-    if p.operation in ("upscale", "describe"):
-        routes = (enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL, enums.DESCRIBE_V4_MODEL)
+    if p.operation in ("upscale", "describe", "remove-background", "instruct"):
+        routes = (
+            enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL, enums.DESCRIBE_V4_MODEL,
+            enums.REMOVE_BACKGROUND_MODEL, enums.INSTRUCT_MODEL,
+        )  # fmt: skip
         if p.model not in routes:
             raise ValueError(f"unknown model {p.model!r}")
         return
@@ -105,6 +111,11 @@ def _check_values(p: GenerateParams, family: str) -> None:
     if p.style_preset and p.style_preset not in enums.STYLE_PRESETS:
         raise ValueError(f"unknown style preset {p.style_preset!r}")
     if p.rendering_speed:
+        if p.operation == "generate-transparent" and p.rendering_speed == "FLASH":
+            raise ValueError(
+                "generate-transparent does not take FLASH (the API refuses it); "
+                "use TURBO, DEFAULT or QUALITY"
+            )
         if legacy:
             raise ValueError(f"{m} takes no rendering speed (only V_3 and V_4 do)")
         speeds = enums.V4_RENDERING_SPEEDS if family == "v4" else enums.RENDERING_SPEEDS
@@ -142,6 +153,11 @@ def _check_uploads(p: GenerateParams) -> None:
     if len(chars) > enums.MAX_CHARACTER_REFERENCES:
         raise ValueError(f"at most {enums.MAX_CHARACTER_REFERENCES} character reference image")
     check_total(chars, "the character reference images", enums.MAX_REFERENCE_BYTES_TOTAL)
+    inputs = p.images or ()
+    if len(inputs) > enums.MAX_INSTRUCT_IMAGES:
+        raise ValueError(
+            f"instruct takes at most {enums.MAX_INSTRUCT_IMAGES} input images, not {len(inputs)}"
+        )
     masks = p.character_reference_images_mask or ()
     if masks:
         if len(masks) != len(chars):

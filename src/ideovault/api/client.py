@@ -34,6 +34,7 @@ from ideovault.api.responses import (
     DescribeResponse,
     GenerateResponse,
     JsonPromptResponse,
+    LayerizeResponse,
     MagicPromptResponse,
     PollResult,
 )
@@ -110,6 +111,10 @@ class Download:
             raise errors.DownloadFailed(f"truncated: got {received} of {expected} bytes")
 
 
+def _input_size(params: GenerateParams) -> str:
+    return params.image.size if params.image is not None else "0x0"
+
+
 class IdeogramClient:
     """Talks to Ideogram (or anything at ``base_url`` that speaks its API)."""
 
@@ -161,10 +166,29 @@ class IdeogramClient:
 
     def generate(self, params: GenerateParams) -> GenerateResponse:
         """Any route that answers with images: generate, remix, edit, upscale, reframe,
-        replace-background, on the legacy, 3.0 or 4.0 routes (``params`` chooses)."""
+        replace-background, generate-transparent, remove-background, layerize-text and
+        instruct, on the legacy, 3.0 or 4.0 routes (``params`` chooses).
+
+        Two routes answer in other shapes (§2.2) and are read into the image list here, so the
+        vault records them like every other output: remove-background's one item has no
+        prompt, seed or resolution (its size is the input's), and layerize-text's base image
+        becomes the one item (its text blocks stay in ``raw``)."""
         if params.operation == "describe":
             raise ValueError("describe answers with text: call describe()")
-        return GenerateResponse.parse(self._send(params))
+        if params.operation == "layerize-text":
+            return self.layerize_text(params).as_images(params.prompt, _input_size(params))
+        body = self._send(params)
+        if params.operation == "remove-background":
+            fill = {"prompt": "", "seed": None, "resolution": _input_size(params)}
+            return GenerateResponse.parse(body, fill)
+        return GenerateResponse.parse(body)
+
+    def layerize_text(self, params: GenerateParams) -> LayerizeResponse:
+        """``POST /v1/ideogram-v3/layerize-text``: the image without its text, and the text
+        as blocks (position, font, colour)."""
+        if params.operation != "layerize-text":
+            raise ValueError("layerize_text() takes a layerize-text request")
+        return LayerizeResponse.parse(self._send(params))
 
     def describe(self, params: GenerateParams) -> DescribeResponse:
         """``POST /describe``: descriptions of the input image."""

@@ -88,6 +88,13 @@ UPSCALE_MODEL = "UPSCALE"  # recorded as the model of /upscale outputs (the rout
 DESCRIBE_MODEL = "DESCRIBE"
 # Recorded as the model of /v1/ideogram-v4/describe calls: a JSON prompt, not text (§6.3).
 DESCRIBE_V4_MODEL = "DESCRIBE_V4"
+# Recorded as the model of the two /v1 routes that have none to choose (§5): remove-background
+# and edit by instruction (``/v1/edit``). Both are flat /v1 multipart routes, so their family is
+# "v3" (the V3 lists of sizes and ratios apply to /v1/edit).
+REMOVE_BACKGROUND_MODEL = "REMOVE_BACKGROUND"
+INSTRUCT_MODEL = "EDIT_INSTRUCT"
+UPSCALE_FACTORS = ("X1", "X2", "X4")  # generate-transparent; X1 is the API's default
+MAX_INSTRUCT_IMAGES = 10  # /v1/edit takes up to 10 input images
 
 # Uploads (§1): JPEG, PNG or WebP, at most 10 MB a file; reference images 10 MB in total per
 # kind; at most one character reference.
@@ -109,6 +116,10 @@ OPERATION_ENDPOINTS: dict[str, dict[str, str]] = {
     "replace-background": {"v3": "/v1/ideogram-v3/replace-background"},
     "upscale": {"legacy": "/upscale"},
     "describe": {"legacy": "/describe", "v4": "/v1/ideogram-v4/describe"},
+    "generate-transparent": {"v3": "/v1/ideogram-v3/generate-transparent"},
+    "remove-background": {"v3": "/v1/remove-background"},
+    "layerize-text": {"v3": "/v1/ideogram-v3/layerize-text"},
+    "instruct": {"v3": "/v1/edit"},
 }
 V3_EDIT_ALIAS = "/v1/ideogram-v3/edit"  # the deprecated twin of /inpaint; the fake serves both
 
@@ -131,7 +142,7 @@ def family(model: str) -> str:
     """``legacy``, ``v3`` or ``v4``: which generation of routes a model uses."""
     if model in (V4_MODEL, DESCRIBE_V4_MODEL):
         return "v4"
-    return "v3" if model == V3_MODEL else "legacy"
+    return "v3" if model in (V3_MODEL, REMOVE_BACKGROUND_MODEL, INSTRUCT_MODEL) else "legacy"
 
 
 def is_legacy(model: str) -> bool:

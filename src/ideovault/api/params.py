@@ -1,5 +1,6 @@
 """Typed, validated requests to every image route (generate, remix, edit, upscale, reframe,
-replace-background, describe).
+replace-background, describe, generate-transparent, remove-background, layerize-text and
+instruct — edit by instruction).
 
 Everything a user can get wrong is caught here, before a request leaves the machine: a bad enum,
 a ``num_images`` of 99, a mask of the wrong size or a GIF never cost a call. The model also owns
@@ -124,11 +125,19 @@ class GenerateParams(BaseModel):
     include_bbox: bool | None = None
     include_style_descriptions: bool | None = None
     include_tags: bool | None = None
+    # generate-transparent: X1 (the API's default), X2 or X4 — the output's size multiplier.
+    upscale_factor: Literal["X1", "X2", "X4"] | None = None
+    # instruct (/v1/edit): whether the result should have a transparent background.
+    transparent_background: bool | None = None
     image: InstanceOf[Upload] | None = None
     mask: InstanceOf[Upload] | None = None
     style_reference_images: tuple[InstanceOf[Upload], ...] | None = None
     character_reference_images: tuple[InstanceOf[Upload], ...] | None = None
     character_reference_images_mask: tuple[InstanceOf[Upload], ...] | None = None
+    # instruct (/v1/edit): up to 10 input files; the first is the parent of the outputs.
+    # ``image_urls`` is not offered: Ideogram's links expire within the hour, so a recorded
+    # request that names them could never be sent again — the vault uploads the bytes instead.
+    images: tuple[InstanceOf[Upload], ...] | None = None
 
     @field_validator("prompt")
     @classmethod
@@ -142,7 +151,7 @@ class GenerateParams(BaseModel):
 
     @field_validator(
         "model", "style_type", "style_preset", "rendering_speed", "magic_prompt",
-        "describe_model_version", "operation", mode="before",
+        "describe_model_version", "operation", "upscale_factor", mode="before",
     )  # fmt: skip
     @classmethod
     def _upper(cls, v: Any, info: ValidationInfo) -> Any:
@@ -172,7 +181,7 @@ class GenerateParams(BaseModel):
 
     @field_validator(
         "style_reference_images", "character_reference_images",
-        "character_reference_images_mask", mode="before",
+        "character_reference_images_mask", "images", mode="before",
     )  # fmt: skip
     @classmethod
     def _no_empty_lists(cls, v: Any) -> Any:
@@ -181,7 +190,8 @@ class GenerateParams(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _route_model(cls, data: Any) -> Any:
-        """Upscale and describe have no model to choose: record what the route is."""
+        """Upscale, describe, remove-background and instruct have no model to choose: record
+        what the route is."""
         if isinstance(data, dict):
             op = str(data.get("operation") or "").strip().lower()
             model = str(data.get("model") or "").strip().upper()
@@ -232,8 +242,15 @@ class GenerateParams(BaseModel):
         """The size the API renders (an estimate where the API chooses, §9)."""
         if self.operation == "upscale" and self.image is not None:
             return f"{self.image.width * 2}x{self.image.height * 2}"
-        if self.operation in ("edit", "replace-background") and self.image is not None:
+        keeps_size = ("edit", "replace-background", "remove-background", "layerize-text")
+        if self.operation in keeps_size and self.image is not None:
             return self.image.size
+        if self.operation == "generate-transparent":
+            factor = int((self.upscale_factor or "X1")[1:])
+            w, h = enums.ASPECT_TO_RESOLUTION[self.aspect_ratio or "1x1"].split("x")
+            return f"{int(w) * factor}x{int(h) * factor}"
+        if self.operation == "instruct" and self.images and not self.aspect_ratio:
+            return self.resolution or self.images[0].size
         if self.resolution:
             return self.resolution
         if self.family == "v4":
@@ -252,9 +269,12 @@ class GenerateParams(BaseModel):
         if not data.get("prompt"):
             data.pop("prompt", None)
         data["endpoint"] = self.endpoint
-        implicit_ratio = self.operation in ("generate", "remix") and self.family != "v4"
+        shaped = ("generate", "remix", "generate-transparent")
+        implicit_ratio = self.operation in shaped and self.family != "v4"
         if implicit_ratio and not self.resolution:
             data.setdefault("aspect_ratio", "1x1")
+        if self.operation == "generate-transparent":
+            data.setdefault("upscale_factor", "X1")  # the API's default: same request, same hash
         for name, files in self.inputs.items():
             described = [f.describe() for f in files]
             if not with_ids:
@@ -281,10 +301,13 @@ class GenerateParams(BaseModel):
 
 UPLOAD_FIELDS = (
     "image", "mask", "style_reference_images", "character_reference_images",
-    "character_reference_images_mask",
+    "character_reference_images_mask", "images",
 )  # fmt: skip
 SINGLE_UPLOADS = ("image", "mask")
-ROUTE_MODELS = {"upscale": enums.UPSCALE_MODEL, "describe": enums.DESCRIBE_MODEL}
+ROUTE_MODELS = {
+    "upscale": enums.UPSCALE_MODEL, "describe": enums.DESCRIBE_MODEL,
+    "remove-background": enums.REMOVE_BACKGROUND_MODEL, "instruct": enums.INSTRUCT_MODEL,
+}  # fmt: skip
 
 
 def parse_params(**values: Any) -> GenerateParams:

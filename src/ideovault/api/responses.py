@@ -34,7 +34,7 @@ class ResponseImage(BaseModel):
     resolution: str
     upscaled_resolution: str | None = None
     is_image_safe: bool
-    seed: int = Field(ge=0)
+    seed: int | None = Field(ge=0)  # None only where the route reports none (remove-background)
     style_type: str | None = None
 
     @field_validator("url", mode="before")
@@ -60,11 +60,16 @@ class GenerateResponse(BaseModel):
         return v.replace(tzinfo=UTC) if v.tzinfo is None else v
 
     @classmethod
-    def parse(cls, body: Any) -> GenerateResponse:
+    def parse(cls, body: Any, fill: dict[str, Any] | None = None) -> GenerateResponse:
+        """``fill``: values for item keys a route leaves out (remove-background answers only
+        ``url`` and ``is_image_safe``, §2.2); keys the API did send always win."""
         if not isinstance(body, dict):
             raise BadResponse("the API answered with something that is not a JSON object")
+        data = body.get("data")
+        if fill and isinstance(data, list):
+            data = [{**fill, **item} if isinstance(item, dict) else item for item in data]
         try:
-            return cls.model_validate({**body, "raw": body})
+            return cls.model_validate({**body, "data": data, "raw": body})
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -175,3 +180,52 @@ class PollResult(BaseModel):
             response=response,
             raw=data,
         )
+
+
+class LayerizeResponse(BaseModel):
+    """``/v1/ideogram-v3/layerize-text`` (§2.2): the picture without its text
+    (``base_image_url``), the seed, and the text as editable blocks. ``text_blocks`` is in the
+    examples and the server spec but not the public schema, so it may be missing: then empty.
+    Blocks are kept as the API sent them (their keys may grow)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_image_url: str
+    original_image_url: str | None = None
+    seed: int | None = None
+    text_blocks: list[dict[str, Any]] = Field(default_factory=list)
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @property
+    def text(self) -> str:
+        """Every block's text, in order, one per line: what search should find."""
+        return "\n".join(str(b["text"]) for b in self.text_blocks if b.get("text"))
+
+    @classmethod
+    def parse(cls, body: Any) -> LayerizeResponse:
+        data = _object(body)
+        url = data.get("base_image_url")
+        if not isinstance(url, str) or not url:
+            raise BadResponse("the layerize answer has no base_image_url")
+        original = data.get("original_image_url")
+        seed = data.get("seed")
+        blocks = data.get("text_blocks")
+        return cls(
+            base_image_url=url,
+            original_image_url=original if isinstance(original, str) else None,
+            seed=seed
+            if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0
+            else None,
+            text_blocks=[b for b in blocks if isinstance(b, dict)]
+            if isinstance(blocks, list)
+            else [],
+            raw=data,
+        )
+
+    def as_images(self, prompt: str, resolution: str) -> GenerateResponse:
+        """The base image as a one-item image list, so it is recorded and downloaded like any
+        output (the whole answer, text blocks included, stays in ``raw``)."""
+        created = datetime.now(UTC).isoformat()
+        item = {"url": self.base_image_url, "prompt": prompt, "resolution": resolution,
+                "is_image_safe": True, "seed": self.seed}  # fmt: skip
+        return GenerateResponse.parse({**self.raw, "created": created, "data": [item]})

@@ -7,7 +7,10 @@ API silently ignores while the catalog records it as used).
 
 from __future__ import annotations
 
-OPERATIONS = ("generate", "remix", "edit", "upscale", "reframe", "replace-background", "describe")
+OPERATIONS = (
+    "generate", "remix", "edit", "upscale", "reframe", "replace-background", "describe",
+    "generate-transparent", "remove-background", "layerize-text", "instruct",
+)  # fmt: skip
 
 _STYLE = {"color_palette", "style_codes", "style_preset", "style_reference_images"}
 _CHARACTER = {"character_reference_images", "character_reference_images_mask"}
@@ -60,6 +63,30 @@ ACCEPTS: dict[tuple[str, str], set[str]] = {
     },
     ("describe", "legacy"): {"describe_model_version"},
     ("describe", "v4"): {"include_bbox", "include_style_descriptions", "include_tags"},
+    # No resolution (it renders the largest size for the ratio), no style fields (§5).
+    ("generate-transparent", "v3"): {
+        "prompt",
+        "seed",
+        "upscale_factor",
+        "aspect_ratio",
+        "rendering_speed",
+        "magic_prompt",
+        "negative_prompt",
+        "num_images",
+    },
+    ("remove-background", "v3"): set(),  # the image and nothing else
+    ("layerize-text", "v3"): {"prompt", "seed"},
+    # /v1/edit: its inputs are ``images`` (up to 10), never ``image``.
+    ("instruct", "v3"): {
+        "prompt",
+        "images",
+        "num_images",
+        "seed",
+        "magic_prompt",
+        "resolution",
+        "aspect_ratio",
+        "transparent_background",
+    },
 }
 
 REQUIRES: dict[str, tuple[str, ...]] = {
@@ -70,6 +97,10 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "reframe": ("image", "resolution"),
     "replace-background": ("image", "prompt"),
     "describe": ("image",),
+    "generate-transparent": ("prompt",),
+    "remove-background": ("image",),
+    "layerize-text": ("image",),
+    "instruct": ("prompt", "images"),
 }
 
 # Human names for messages.
@@ -99,4 +130,7 @@ LABELS = {
     "include_bbox": "the bounding-box switch (4.0 describe only)",
     "include_style_descriptions": "the style-description switch (4.0 describe only)",
     "include_tags": "the tags switch (4.0 describe only)",
+    "upscale_factor": "an upscale factor (generate-transparent only)",
+    "transparent_background": "the transparent-background switch (instruct only)",
+    "images": "input images (instruct takes --image, up to 10)",
 }

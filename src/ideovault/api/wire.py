@@ -93,6 +93,10 @@ def _flat_legacy(p: GenerateParams) -> list[tuple[str, str]]:
     return fields
 
 
+# /v1 routes with no ``num_images`` field: they answer with exactly one image (§2.2).
+ONE_OUTPUT = ("remove-background", "layerize-text")
+
+
 def v1_fields(p: GenerateParams) -> list[tuple[str, str]]:
     """Text fields of a ``/v1`` route; arrays repeat, objects are JSON text."""
     v4 = p.family == "v4"
@@ -103,12 +107,14 @@ def v1_fields(p: GenerateParams) -> list[tuple[str, str]]:
         fields.append(("json_prompt", p.json_prompt.wire()))
     for name in (
         "seed", "aspect_ratio", "resolution", "rendering_speed", "magic_prompt",
-        "negative_prompt", "style_type", "style_preset", "image_weight",
+        "negative_prompt", "style_type", "style_preset", "image_weight", "upscale_factor",
     ):  # fmt: skip
         value = getattr(p, name)
         if value is not None:
             fields.append((name, str(value)))
-    if not v4:
+    if p.transparent_background is not None:
+        fields.append(("transparent_background", "true" if p.transparent_background else "false"))
+    if not v4 and p.operation not in ONE_OUTPUT:
         fields.append(("num_images", str(p.num_images)))
     if p.color_palette:
         fields.append(("color_palette", _compact(p.color_palette.wire())))
@@ -147,6 +153,7 @@ def encode(p: GenerateParams, path: str | None = None) -> WireRequest:
         files.append(p.mask.part("mask"))
     for name in (
         "style_reference_images", "character_reference_images", "character_reference_images_mask",
+        "images",
     ):  # fmt: skip
         for upload in getattr(p, name) or ():
             files.append(upload.part(name))

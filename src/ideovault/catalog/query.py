@@ -29,6 +29,7 @@ FILTER_KEYS = (
 NEGATABLE = ("tag", "is", "model", "style", "status", "op")
 OPERATIONS = (
     "generate", "remix", "edit", "upscale", "reframe", "replace-background", "upload", "import",
+    "generate-transparent", "remove-background", "layerize-text", "instruct",
 )  # fmt: skip
 
 _WORD_CHARS = re.compile(r'[^\s"]+')

@@ -11,6 +11,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     cleanup,
     demo,
     editing,
+    editing_more,
     generate,
     lifecycle,
     lineage,

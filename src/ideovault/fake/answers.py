@@ -39,7 +39,7 @@ def image_list(
         unsafe = unsafe_last and index == req.num_images - 1
         url = None
         if not unsafe:
-            item = IssuedImage(req.prompt, seed, index, width, height, req.source)
+            item = IssuedImage(req.prompt, seed, index, width, height, req.source, req.alpha)
             url = links.issue(item, base_url, config.link_ttl)
         entry: dict[str, Any] = {
             "url": url,

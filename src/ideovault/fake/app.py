@@ -3,7 +3,8 @@
 It answers like the real API (ideogram-api.md §12): ``Api-Key`` checked, wrong input → 400,
 unsafe prompt → 422, an in-flight cap → 429, expiring signed image links, deterministic PNGs.
 The two generate routes live here; every image-input route (legacy, V3, V4) is registered by
-``fake.routes_ops`` and goes through the same ``fake.pipeline``; 4.0's magic-prompt, describe,
+``fake.routes_ops`` (the four newest /v1 routes by ``fake.routes_more``) and goes through the
+same ``fake.pipeline``; 4.0's magic-prompt, describe,
 async generate, polling and JWKS are in ``fake.routes_v4``. Admin routes under
 ``/_fake`` (no key) let a test in another process inject faults and read counts. Waiting is
 done with ``asyncio.sleep``, never in threads, so a slow fake can hold hundreds of calls open
@@ -27,6 +28,7 @@ from ideovault.fake.forms import first_text, json_body, media_type, read_fields,
 from ideovault.fake.images import corrupt_png
 from ideovault.fake.links import LINK_PREFIX, LinkCheck
 from ideovault.fake.pipeline import UNSAFE_PROMPT_ERROR, run_images
+from ideovault.fake.routes_more import add_more_routes
 from ideovault.fake.routes_ops import add_operation_routes
 from ideovault.fake.routes_v4 import add_v4_routes
 from ideovault.fake.state import FakeState
@@ -74,6 +76,7 @@ def create_app(config: FakeConfig) -> KeepRawSend:
         return await run_images(state, request, dataclasses.replace(req, unsafe_upload=unsafe))
 
     add_operation_routes(app, state)
+    add_more_routes(app, state)
     add_v4_routes(app, state)
 
     @app.get(LINK_PREFIX + "{name}")

@@ -21,6 +21,7 @@ from typing import Any
 GENERATE_FAULTS: dict[str, tuple[str, ...]] = {
     "rate_limit": ("retry_after",),  # 429 with the inflight_limit body
     "unavailable": (),  # 503
+    "payment_required": (),  # 402 insufficient_funds (listed for /v1/edit, §7)
     "server_error": (),  # 500
     "drop": (),  # request read and counted, connection closed, no response
     "slow_generate": ("seconds",),  # sleep before answering

@@ -34,6 +34,7 @@ class IssuedImage:
     width: int
     height: int
     source: str = ""  # digest of the uploaded input of an image operation ("" for generate)
+    alpha: bool = False  # an RGBA PNG (transparent outputs)
 
 
 class LinkCheck:
@@ -88,7 +89,9 @@ class ImageLinks:
             if cached is not None:
                 self._cache.move_to_end(item)
                 return cached
-        data = render_png(item.prompt, item.seed, item.index, item.width, item.height, item.source)
+        data = render_png(
+            item.prompt, item.seed, item.index, item.width, item.height, item.source, item.alpha
+        )
         with self._lock:
             self._cache[item] = data
             while len(self._cache) > self._cache_size:

@@ -61,6 +61,9 @@ async def run(
             retry_after = fault.options.get("retry_after", default)
             headers = {} if retry_after is None else {"Retry-After": seconds_text(retry_after)}
             return JSONResponse(too_many(config), status_code=429, headers=headers)
+        if fault.kind == "payment_required":
+            body = {"error": "Insufficient credits.", "reject_reason": "insufficient_funds"}
+            return JSONResponse(body, status_code=402)
         if fault.kind == "unavailable":
             return JSONResponse({"error": "Service temporarily unavailable."}, status_code=503)
         if fault.kind == "server_error":

@@ -63,23 +63,25 @@ def prompt_for_stats(fields: Fields | None, name: str) -> str | None:
     return prompt if isinstance(prompt, str) else None
 
 
+async def intake(
+    state: FakeState, request: Request, path: str, json_ok: bool, prompt_field: str
+) -> tuple[Fields, bool]:
+    """Key, then the call is counted under ``path`` (valid or not), then the body is read."""
+    check_key(state.config, request, 403 if path in FORBIDDEN_ON_BAD_KEY else 401)
+    parsed = await read_fields(request, json_ok=json_ok)
+    state.stats.generate_call(path, prompt_for_stats(parsed and parsed[0], prompt_field))
+    if parsed is None:
+        raise wrong_media(json_ok)
+    return parsed
+
+
 def add_operation_routes(app: FastAPI, state: FakeState) -> None:
     """Register every image-input route on ``app``."""
     config = state.config
 
-    async def intake(
-        request: Request, path: str, json_ok: bool, prompt_field: str
-    ) -> tuple[Fields, bool]:
-        check_key(config, request, 403 if path in FORBIDDEN_ON_BAD_KEY else 401)
-        parsed = await read_fields(request, json_ok=json_ok)
-        state.stats.generate_call(path, prompt_for_stats(parsed and parsed[0], prompt_field))
-        if parsed is None:
-            raise wrong_media(json_ok)
-        return parsed
-
     def image_route(path: str, validator: Validator, json_ok: bool, prompt_field: str) -> None:
         async def handler(request: Request) -> Response:
-            fields, text = await intake(request, path, json_ok, prompt_field)
+            fields, text = await intake(state, request, path, json_ok, prompt_field)
             req = await run_in_threadpool(validator, fields, text, config)
             return await run_images(state, request, req)
 
@@ -90,7 +92,7 @@ def add_operation_routes(app: FastAPI, state: FakeState) -> None:
 
     @app.post(legacy_ops.DESCRIBE)
     async def describe_image(request: Request) -> Response:
-        fields, text = await intake(request, legacy_ops.DESCRIBE, False, "")
+        fields, text = await intake(state, request, legacy_ops.DESCRIBE, False, "")
         image, version, unsafe = await run_in_threadpool(legacy_ops.describe, fields, text, config)
         return await run(
             state, prompt="", unsafe_upload=unsafe, places=1, issues=0,

@@ -43,7 +43,7 @@ class Request:
     ``style_type`` None leaves it out of the items (V4, upscale, reframe), ``caption`` replaces
     the Magic Prompt echo (V4's JSON caption, or "" for a route without a prompt), ``source``
     makes the pixels depend on the uploaded image, ``unsafe_upload`` answers 422 like the real
-    safety check on input images.
+    safety check on input images, ``alpha`` makes the PNGs RGBA.
     """
 
     route: str
@@ -59,6 +59,7 @@ class Request:
     source: str = ""
     response_type: str | None = None
     unsafe_upload: bool = False
+    alpha: bool = False  # RGBA PNGs: generate-transparent, /v1/edit's transparent background
 
 
 Fields = dict[str, list[Any]]  # a request's fields, each as a list (multipart repeats arrays)

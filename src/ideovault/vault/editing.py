@@ -1,5 +1,6 @@
 """The operations on an existing image — remix, edit, upscale, reframe, replace-background,
-describe — plus lineage and reproduction, as a mixin of :class:`ideovault.vault.core.Vault`.
+describe, remove-background, layerize-text, instruct — and generate-transparent, plus lineage
+and reproduction, as a mixin of :class:`ideovault.vault.core.Vault`.
 
 Every image operation is a request like generate (``GenerateParams`` with an ``operation``),
 sent by ``Vault.send``: the same validation, dedupe, budget, recording and downloads.
@@ -7,7 +8,7 @@ sent by ``Vault.send``: the same validation, dedupe, budget, recording and downl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,45 @@ class EditingOps:
 
     def replace_background(self, source: Source, prompt: str, **kw: Any) -> Images:
         return self.operate("replace-background", source, prompt, **kw)
+
+    def generate_transparent(self, prompt: str, **kw: Any) -> Images:
+        """RGBA PNGs from ``prompt`` (V_3); ``upscale_factor`` X1 (default), X2 or X4 sets the
+        final size (the record's ``resolution`` is that final size)."""
+        return self._vault().generate(prompt, operation="generate-transparent", **kw)
+
+    def remove_background(self, source: Source, **kw: Any) -> Images:
+        """The subject of ``source`` on a transparent background (one image, no seed)."""
+        return self.operate("remove-background", source, **kw)
+
+    def layerize_text(self, source: Source, prompt: str = "", **kw: Any) -> Images:
+        """``source`` without its text, stored as a child image whose ``descriptions`` keep the
+        text as blocks (position, font, colour) — and searchable by those words."""
+        return self.operate("layerize-text", source, prompt, **kw)
+
+    def instruct(
+        self,
+        sources: Sequence[Source],
+        prompt: str,
+        *,
+        tags: Iterable[str] = (),
+        on_event: EventSink | None = None,
+        dedupe: str | None = None,
+        force: bool = False,
+        max_usd: float | None = None,
+        **params: Any,
+    ) -> Images:
+        """Edit by instruction (``/v1/edit``): ``prompt`` says what to change in up to 10
+        input images (ids or files); the first is the parent of the outputs."""
+        request = self.prepare_instruct(sources, prompt, **params)
+        return self._vault().send(
+            request, tags=tags, on_event=on_event, dedupe=dedupe, force=force, max_usd=max_usd
+        )
+
+    def prepare_instruct(
+        self, sources: Sequence[Source], prompt: str, **params: Any
+    ) -> GenerateParams:
+        """Validate an edit by instruction without sending it (for ``--dry-run``)."""
+        return self._vault().prepare(prompt, operation="instruct", images=list(sources), **params)
 
     def describe(
         self,

@@ -116,11 +116,14 @@ def record(
 ) -> list[ImageRecord]:
     """The answer's image rows, pending, in one transaction (nothing downloaded yet)."""
     request = started.request
-    parent = parent_id or (request.image.image_id if request.image else None)
+    first = request.image or (request.images[0] if request.images else None)
+    parent = parent_id or (first.image_id if first else None)
     images = record_response(
         vault, started.generation, request, response, started.tags,
         started.offer.usd_per_image, parent,
     )  # fmt: skip
+    if request.operation == "layerize-text":
+        images = keep_text_blocks(vault, started.generation.id, images, response)
     started.emit(Event("answered", started.generation.id, total=len(images)))
     return images
 
@@ -131,3 +134,23 @@ def finish(
     """Record the answer, then download every image into the blob store."""
     images = record(vault, started, response, parent_id)
     return vault._download_all(images, started.generation, started.emit)
+
+
+def keep_text_blocks(
+    vault: Vault, generation_id: str, images: list[ImageRecord], response: GenerateResponse
+) -> list[ImageRecord]:
+    """Layerize-text's blocks go on its base image's record, before the download writes the
+    sidecar: one description ``{"text_blocks", "text", "format": "layerize"}`` whose ``text``
+    (every block's words) is what search finds."""
+    from ideovault.api.responses import LayerizeResponse
+    from ideovault.catalog import lineage as queries
+
+    answer = LayerizeResponse.parse(response.raw)
+    when = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    entry = {
+        "text_blocks": answer.text_blocks, "text": answer.text, "format": "layerize",
+        "generation_id": generation_id, "created_at": when,
+    }  # fmt: skip
+    for image in images:
+        queries.add_descriptions(vault.catalog, image.id, [entry])
+    return [vault.catalog.get_image(image.id) for image in images]

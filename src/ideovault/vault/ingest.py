@@ -36,7 +36,8 @@ def record_response(
     # A V4 JSON prompt is recorded by its summary; the whole JSON stays in the generation's
     # request (and the API's echo of it in expanded_prompt), so search finds its words.
     prompt = request.display_prompt
-    if not prompt and parent_id is not None:  # upscale, reframe: the picture's words live on
+    # upscale, reframe, remove-background, layerize-text: the picture's words live on
+    if not prompt and parent_id is not None:
         prompt = vault.catalog.get_image(parent_id).prompt
     # Generate and remix choose a shape by ratio; other routes keep or set the input's size.
     shaped = request.operation in ("generate", "remix") and request.family != "v4"
@@ -45,7 +46,8 @@ def record_response(
             id=ids.new_id(),
             index=i,
             prompt=prompt,
-            expanded_prompt=item.prompt if item.prompt != prompt else None,
+            # Routes that echo no prompt (remove-background) leave it empty: nothing expanded.
+            expanded_prompt=item.prompt if item.prompt and item.prompt != prompt else None,
             negative_prompt=request.negative_prompt,
             model=request.model,
             style_type=item.style_type or request.style_type,

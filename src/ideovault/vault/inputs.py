@@ -1,4 +1,5 @@
-"""Input images of remix, edit, upscale, reframe, replace-background, describe and references.
+"""Input images of remix, edit, upscale, reframe, replace-background, describe,
+remove-background, layerize-text and instruct (its ``images``), and references.
 
 An input is given as a vault id (or unique prefix) or as a file path. Files are checked when
 the request is prepared (format, size, decodable: ``api.uploads``) and stored in the vault only
@@ -39,6 +40,7 @@ LABELS = {
     "style_reference_images": "a style reference image",
     "character_reference_images": "a character reference image",
     "character_reference_images_mask": "a character reference mask",
+    "images": "an input image",
 }
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ideovault.vault.events import EventSink
 
 NOT_REPRODUCIBLE = {"upload", "import", "describe"}
+# Routes that take no seed: the same input is the whole request (remove-background).
+SEEDLESS = {"remove-background"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
             f"image {record.id} was made by {generation.operation}, not by the API; "
             "there is nothing to reproduce"
         )
-    if record.seed is None:
+    if record.seed is None and generation.operation not in SEEDLESS:
         raise UserError(
             f"image {record.id} has no recorded seed, so it cannot be reproduced "
             "(the API chose one and did not say which)"
@@ -86,7 +88,9 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
                 ) from None
             uploads.append(load(vault, source, LABELS[name]))
         saved[name] = tuple(uploads) if isinstance(value, list) else uploads[0]
-    saved.update(seed=record.seed, num_images=1)
+    saved.update(num_images=1)
+    if generation.operation not in SEEDLESS:
+        saved.update(seed=record.seed)
     return parse_params(**saved)
 
 

@@ -44,6 +44,10 @@ def quote(vault: Vault, request: GenerateParams) -> Quote:
     model = request.model
     if request.character_reference_images:
         model = "V_3_CHARACTER"  # billed at the character-reference rates (§5, §10)
+    elif request.operation == "generate-transparent":
+        model = f"V_3_TRANSPARENT_{request.upscale_factor or 'X1'}"  # by factor and speed
+    elif request.operation == "layerize-text":
+        model = "LAYERIZE_TEXT"  # its own rate; the route answers with one image per call
     rate = price_per_image(price_table(vault.settings.extra), model, request.rendering_speed)
     return Quote(
         endpoint=request.endpoint,

@@ -1,0 +1,148 @@
+"""`generate-transparent`, `remove-background`, `layerize-text` and `instruct`: the four newer
+/v1 routes, with the same `--dry-run`, `--budget`, `--force`, `--dedupe` and `--json` as the
+other operations.
+
+`generate-transparent` is its own command rather than `generate --transparent`: the route takes
+a different set of options (an upscale factor; no resolution, style, palette or references), and
+a separate command lists exactly those in its help instead of refusing half of generate's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.editing import _run
+from ideovault.cli.options import (
+    Budget,
+    Dedupe,
+    DryRun,
+    Force,
+    Json,
+    Magic,
+    NumImages,
+    Seed,
+    Source,
+    Speed,
+    Tags,
+)  # fmt: skip
+from ideovault.cli.output import say
+from ideovault.cli.sending import report_quote, send_and_report
+
+Prompt = Annotated[str, typer.Argument(help="What the image should show.")]
+Aspect = Annotated[str | None, typer.Option("--aspect", "-a", help="16x9, 1x1, …")]
+
+
+@app.command("generate-transparent")
+def generate_transparent(
+    prompt: Prompt,
+    upscale: Annotated[
+        str | None, typer.Option("--upscale", help="X1 (default), X2 or X4: the output size.")
+    ] = None,
+    aspect: Aspect = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
+    magic_prompt: Magic = None,
+    negative: Annotated[str | None, typer.Option("--negative", help="What to keep out.")] = None,
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """PNG images with a transparent background from PROMPT (V_3; not --speed FLASH)."""
+    params = {
+        "upscale_factor": upscale, "aspect_ratio": aspect, "seed": seed,
+        "num_images": num_images, "rendering_speed": speed, "magic_prompt": magic_prompt,
+        "negative_prompt": negative,
+    }  # fmt: skip
+    params = {k: v for k, v in params.items() if v is not None}
+    if dry_run:
+        with GLOBALS.open_vault() as vault:
+            report_quote(vault.quote(prompt, operation="generate-transparent", **params), as_json)
+        return
+    send_and_report(
+        lambda vault, on_event: vault.generate_transparent(
+            prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force, max_usd=budget,
+            **params,
+        ),
+        as_json,
+    )  # fmt: skip
+
+
+@app.command("remove-background")
+def remove_background(
+    source: Source,
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """The subject of SOURCE on a transparent background (one image)."""
+    _run("remove-background", source, "", {}, tags=tag, dry_run=dry_run, force=force,
+         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+
+
+@app.command("layerize-text")
+def layerize_text(
+    source: Source,
+    prompt: Annotated[str, typer.Option("--prompt", help="Optional: the text it shows.")] = "",
+    seed: Seed = None,
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """SOURCE without its text, stored as a new image; the text is kept as blocks (position,
+    font, colour) in the new image's descriptions, where search finds it."""
+    if dry_run:
+        _run("layerize-text", source, prompt, {"seed": seed}, tags=tag, dry_run=True,
+             force=force, dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+        return
+    records = send_and_report(
+        lambda vault, on_event: vault.layerize_text(
+            source, prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force,
+            max_usd=budget, **({"seed": seed} if seed is not None else {}),
+        ),
+        as_json,
+    )  # fmt: skip
+    if not as_json:
+        for record in records:
+            for entry in record.descriptions or []:
+                if entry.get("format") == "layerize":
+                    blocks = entry.get("text_blocks") or []
+                    say(f"{len(blocks)} text block(s): " + " | ".join(
+                        str(b.get("text", "")) for b in blocks
+                    ))  # fmt: skip
+
+
+@app.command()
+def instruct(
+    prompt: Annotated[str, typer.Argument(help="What to change, in words.")],
+    image: Annotated[
+        list[str],
+        typer.Option("--image", "-i", help="An input: file or vault id (repeat, up to 10)."),
+    ],
+    aspect: Aspect = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", help="WxH (V_3 list).")] = None,
+    transparent: Annotated[
+        bool, typer.Option("--transparent", help="Ask for a transparent background.")
+    ] = False,
+    seed: Seed = None, num_images: NumImages = 1, magic_prompt: Magic = None,
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
+) -> None:  # fmt: skip
+    """Edit images by instruction (/v1/edit): PROMPT says what to change; the first --image is
+    the parent of the results. Links to images are not taken (they expire): give files or ids."""
+    params: dict[str, Any] = {
+        "aspect_ratio": aspect, "resolution": resolution, "seed": seed,
+        "num_images": num_images, "magic_prompt": magic_prompt,
+        "transparent_background": True if transparent else None,
+    }  # fmt: skip
+    params = {k: v for k, v in params.items() if v is not None}
+    if dry_run:
+        with GLOBALS.open_vault() as vault:
+            from ideovault.vault.spending import quote
+
+            report_quote(quote(vault, vault.prepare_instruct(image, prompt, **params)), as_json)
+        return
+    send_and_report(
+        lambda vault, on_event: vault.instruct(
+            image, prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force,
+            max_usd=budget, **params,
+        ),
+        as_json,
+    )  # fmt: skip
