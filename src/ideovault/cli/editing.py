@@ -37,7 +37,7 @@ from ideovault.cli.sending import report_quote, send_and_report
 Prompt = Annotated[str, typer.Argument(help="What the new image should show.")]
 
 
-def _run(
+def run_operation(
     operation: str,
     source: str,
     prompt: str,
@@ -95,8 +95,18 @@ def remix(
         "rendering_speed": speed, "magic_prompt": magic_prompt,
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    _run("remix", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "remix",
+        source,
+        prompt,
+        params,
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -116,8 +126,18 @@ def edit(
         "rendering_speed": speed, "magic_prompt": magic_prompt,
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    _run("edit", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "edit",
+        source,
+        prompt,
+        params,
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -135,8 +155,18 @@ def upscale(
         "resemblance": resemblance, "detail": detail, "seed": seed, "num_images": num_images,
         "magic_prompt": magic_prompt,
     }  # fmt: skip
-    _run("upscale", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "upscale",
+        source,
+        prompt,
+        params,
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -154,8 +184,18 @@ def reframe(
         "model": model, "resolution": resolution, "seed": seed, "num_images": num_images,
         "rendering_speed": speed, **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    _run("reframe", source, "", params, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "reframe",
+        source,
+        "",
+        params,
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )
 
 
 @app.command("replace-background")
@@ -172,5 +212,15 @@ def replace_background(
         "seed": seed, "num_images": num_images, "rendering_speed": speed,
         "magic_prompt": magic_prompt, **style_params(None, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    _run("replace-background", source, prompt, params, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "replace-background",
+        source,
+        prompt,
+        params,
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )

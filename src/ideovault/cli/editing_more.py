@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from ideovault.cli.app import GLOBALS, app
-from ideovault.cli.editing import _run
+from ideovault.cli.editing import run_operation
 from ideovault.cli.options import (
     Budget,
     Dedupe,
@@ -74,8 +74,18 @@ def remove_background(
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """The subject of SOURCE on a transparent background (one image)."""
-    _run("remove-background", source, "", {}, tags=tag, dry_run=dry_run, force=force,
-         dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+    run_operation(
+        "remove-background",
+        source,
+        "",
+        {},
+        tags=tag,
+        dry_run=dry_run,
+        force=force,
+        dedupe=dedupe,
+        budget=budget,
+        as_json=as_json,
+    )
 
 
 @app.command("layerize-text")
@@ -89,8 +99,18 @@ def layerize_text(
     """SOURCE without its text, stored as a new image; the text is kept as blocks (position,
     font, colour) in the new image's descriptions, where search finds it."""
     if dry_run:
-        _run("layerize-text", source, prompt, {"seed": seed}, tags=tag, dry_run=True,
-             force=force, dedupe=dedupe, budget=budget, as_json=as_json)  # fmt: skip
+        run_operation(
+            "layerize-text",
+            source,
+            prompt,
+            {"seed": seed},
+            tags=tag,
+            dry_run=True,
+            force=force,
+            dedupe=dedupe,
+            budget=budget,
+            as_json=as_json,
+        )
         return
     records = send_and_report(
         lambda vault, on_event: vault.layerize_text(
