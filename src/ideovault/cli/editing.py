@@ -7,11 +7,11 @@ image) so every output names its parent. Each command takes `--dry-run`, `--budg
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.app import app
 from ideovault.cli.options import (
     Budget,
     Dedupe,
@@ -32,47 +32,9 @@ from ideovault.cli.options import (
     Tags,
     style_params,
 )  # fmt: skip
-from ideovault.cli.sending import report_quote, send_and_report
+from ideovault.cli.sending import Delivery, deliver
 
 Prompt = Annotated[str, typer.Argument(help="What the new image should show.")]
-
-
-def run_operation(
-    operation: str,
-    source: str,
-    prompt: str,
-    params: dict[str, Any],
-    *,
-    tags: list[str],
-    dry_run: bool,
-    force: bool,
-    dedupe: str | None,
-    budget: float | None,
-    as_json: bool,
-) -> None:
-    params = {k: v for k, v in params.items() if v is not None}
-    if dry_run:
-        with GLOBALS.open_vault() as vault:
-            from ideovault.vault.spending import quote
-
-            report_quote(
-                quote(vault, vault.prepare_operation(operation, source, prompt, **params)), as_json
-            )
-        return
-    send_and_report(
-        lambda vault, on_event: vault.operate(
-            operation,
-            source,
-            prompt,
-            tags=tags,
-            on_event=on_event,
-            dedupe=dedupe,
-            force=force,
-            max_usd=budget,
-            **params,
-        ),
-        as_json,
-    )
 
 
 @app.command()
@@ -95,18 +57,8 @@ def remix(
         "rendering_speed": speed, "magic_prompt": magic_prompt,
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    run_operation(
-        "remix",
-        source,
-        prompt,
-        params,
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("remix", source, prompt, **params))
 
 
 @app.command()
@@ -126,18 +78,8 @@ def edit(
         "rendering_speed": speed, "magic_prompt": magic_prompt,
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    run_operation(
-        "edit",
-        source,
-        prompt,
-        params,
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("edit", source, prompt, **params))
 
 
 @app.command()
@@ -155,18 +97,8 @@ def upscale(
         "resemblance": resemblance, "detail": detail, "seed": seed, "num_images": num_images,
         "magic_prompt": magic_prompt,
     }  # fmt: skip
-    run_operation(
-        "upscale",
-        source,
-        prompt,
-        params,
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("upscale", source, prompt, **params))
 
 
 @app.command()
@@ -184,18 +116,8 @@ def reframe(
         "model": model, "resolution": resolution, "seed": seed, "num_images": num_images,
         "rendering_speed": speed, **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    run_operation(
-        "reframe",
-        source,
-        "",
-        params,
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("reframe", source, "", **params))
 
 
 @app.command("replace-background")
@@ -212,15 +134,5 @@ def replace_background(
         "seed": seed, "num_images": num_images, "rendering_speed": speed,
         "magic_prompt": magic_prompt, **style_params(None, preset, palette, style_code, style_ref),
     }  # fmt: skip
-    run_operation(
-        "replace-background",
-        source,
-        prompt,
-        params,
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("replace-background", source, prompt, **params))

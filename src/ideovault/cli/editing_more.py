@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ideovault.cli.app import GLOBALS, app
-from ideovault.cli.editing import run_operation
+from ideovault.cli.app import app
 from ideovault.cli.options import (
     Budget,
     Dedupe,
@@ -29,7 +28,7 @@ from ideovault.cli.options import (
     Tags,
 )  # fmt: skip
 from ideovault.cli.output import say
-from ideovault.cli.sending import report_quote, send_and_report
+from ideovault.cli.sending import Delivery, deliver
 
 Prompt = Annotated[str, typer.Argument(help="What the image should show.")]
 Aspect = Annotated[str | None, typer.Option("--aspect", "-a", help="16x9, 1x1, …")]
@@ -53,18 +52,8 @@ def generate_transparent(
         "num_images": num_images, "rendering_speed": speed, "magic_prompt": magic_prompt,
         "negative_prompt": negative,
     }  # fmt: skip
-    params = {k: v for k, v in params.items() if v is not None}
-    if dry_run:
-        with GLOBALS.open_vault() as vault:
-            report_quote(vault.quote(prompt, operation="generate-transparent", **params), as_json)
-        return
-    send_and_report(
-        lambda vault, on_event: vault.generate_transparent(
-            prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force, max_usd=budget,
-            **params,
-        ),
-        as_json,
-    )  # fmt: skip
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare(prompt, operation="generate-transparent", **params))
 
 
 @app.command("remove-background")
@@ -74,18 +63,8 @@ def remove_background(
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """The subject of SOURCE on a transparent background (one image)."""
-    run_operation(
-        "remove-background",
-        source,
-        "",
-        {},
-        tags=tag,
-        dry_run=dry_run,
-        force=force,
-        dedupe=dedupe,
-        budget=budget,
-        as_json=as_json,
-    )
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_operation("remove-background", source))
 
 
 @app.command("layerize-text")
@@ -98,27 +77,10 @@ def layerize_text(
 ) -> None:  # fmt: skip
     """SOURCE without its text, stored as a new image; the text is kept as blocks (position,
     font, colour) in the new image's descriptions, where search finds it."""
-    if dry_run:
-        run_operation(
-            "layerize-text",
-            source,
-            prompt,
-            {"seed": seed},
-            tags=tag,
-            dry_run=True,
-            force=force,
-            dedupe=dedupe,
-            budget=budget,
-            as_json=as_json,
-        )
-        return
-    records = send_and_report(
-        lambda vault, on_event: vault.layerize_text(
-            source, prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force,
-            max_usd=budget, **({"seed": seed} if seed is not None else {}),
-        ),
-        as_json,
-    )  # fmt: skip
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    records = deliver(
+        how, lambda v: v.prepare_operation("layerize-text", source, prompt, seed=seed)
+    )
     if not as_json:
         for record in records:
             for entry in record.descriptions or []:
@@ -152,17 +114,5 @@ def instruct(
         "num_images": num_images, "magic_prompt": magic_prompt,
         "transparent_background": True if transparent else None,
     }  # fmt: skip
-    params = {k: v for k, v in params.items() if v is not None}
-    if dry_run:
-        with GLOBALS.open_vault() as vault:
-            from ideovault.vault.spending import quote
-
-            report_quote(quote(vault, vault.prepare_instruct(image, prompt, **params)), as_json)
-        return
-    send_and_report(
-        lambda vault, on_event: vault.instruct(
-            image, prompt, tags=tag, on_event=on_event, dedupe=dedupe, force=force,
-            max_usd=budget, **params,
-        ),
-        as_json,
-    )  # fmt: skip
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    deliver(how, lambda v: v.prepare_instruct(image, prompt, **params))

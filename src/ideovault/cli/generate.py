@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
-from ideovault.cli.app import GLOBALS, app
-from ideovault.cli.sending import report_quote, send_and_report
+from ideovault.cli.app import app
+from ideovault.cli.sending import Delivery, deliver, send_and_report
 from ideovault.cli.v4 import read_json_prompt
 from ideovault.errors import UserError
 
@@ -75,31 +75,17 @@ def generate(
         "character_reference_images": [character_ref] if character_ref else None,
         "character_reference_images_mask": [character_mask] if character_mask else None,
     }  # fmt: skip
-    prompt = prompt or ""
-    if dry_run:
-        with GLOBALS.open_vault() as vault:
-            report_quote(vault.quote(prompt, **params), as_json)
-        return
-    if use_async:
+    text = prompt or ""
+    how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
+    if use_async and not dry_run:
         send_and_report(
             lambda vault, on_event: vault.generate_async(
-                prompt, webhook_url=webhook_url, timeout=timeout, tags=tag, on_event=on_event,
+                text, webhook_url=webhook_url, timeout=timeout, tags=tag, on_event=on_event,
                 dedupe=dedupe, force=force, max_usd=budget, **params,
             ),
             as_json,
         )  # fmt: skip
         return
-    if webhook_url is not None or timeout is not None:
+    if not use_async and (webhook_url is not None or timeout is not None):
         raise UserError("--webhook-url and --timeout go with --async")
-    send_and_report(
-        lambda vault, on_event: vault.generate(
-            prompt,
-            tags=tag,
-            on_event=on_event,
-            dedupe=dedupe,
-            force=force,
-            max_usd=budget,
-            **params,
-        ),
-        as_json,
-    )
+    deliver(how, lambda v: v.prepare(text, **params))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
@@ -16,10 +17,41 @@ from ideovault.cli.progress import generation_progress
 from ideovault.vault.events import Event, EventSink
 
 if TYPE_CHECKING:
+    from ideovault.api.params import GenerateParams
     from ideovault.vault import Vault
     from ideovault.vault.spending import Quote
 
 Send = Callable[["Vault", EventSink], list[ImageRecord]]
+Prepare = Callable[["Vault"], "GenerateParams"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The options every sending command shares: tags, and whether and how to send."""
+
+    tags: list[str]
+    dry_run: bool
+    force: bool
+    dedupe: str | None
+    budget: float | None
+    as_json: bool
+
+
+def deliver(how: Delivery, prepare: Prepare) -> list[ImageRecord]:
+    """Price the request ``prepare`` builds (``--dry-run``), or send it and report."""
+    if how.dry_run:
+        from ideovault.vault.spending import quote
+
+        with GLOBALS.open_vault() as vault:
+            report_quote(quote(vault, prepare(vault)), how.as_json)
+        return []
+    return send_and_report(
+        lambda vault, on_event: vault.send(
+            prepare(vault), tags=how.tags, on_event=on_event, dedupe=how.dedupe,
+            force=how.force, max_usd=how.budget,
+        ),
+        how.as_json,
+    )  # fmt: skip
 
 
 def report_quote(offer: Quote, as_json: bool) -> None:
