@@ -91,11 +91,18 @@ class Staged:
 
 
 class BlobStore(ABC):
-    """A place for image bytes. Implementations: ``blobs/local.py`` (later S3, GCS)."""
+    """A place for image bytes. Implementations: ``blobs/local.py``, ``s3.py``, ``gcs.py``."""
 
     url: str
     staging_dir: Path  # where staged bytes wait: inside a local root, or a temp folder
     durable_staging: bool = True  # fsync staged files (local stores); object stores need not
+
+    def stage_in_temp(self) -> None:
+        """Object stores stage in the machine's temp folder, without fsync: the checksummed
+        upload, not the local file, is what makes the bytes durable."""
+        self.staging_dir = Path(tempfile.gettempdir()) / "ideovault-staging"
+        self.staging_dir.mkdir(exist_ok=True)
+        self.durable_staging = False
 
     @contextlib.contextmanager
     def stage(self) -> Iterator[Staged]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -44,9 +43,7 @@ class GCSBlobStore(BlobStore):
                 client = storage.Client()
             self.client: Any = client
             self.bucket: Any = client.bucket(bucket)
-        self.staging_dir = Path(tempfile.gettempdir()) / "ideovault-staging"
-        self.staging_dir.mkdir(exist_ok=True)
-        self.durable_staging = False  # the PUT is what makes the bytes durable
+        self.stage_in_temp()
 
     @contextlib.contextmanager
     def _errors(self, what: str) -> Iterator[None]:

@@ -17,7 +17,6 @@ import base64
 import contextlib
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -66,9 +65,7 @@ class S3BlobStore(BlobStore):
             "s3", config=Config(retries={"max_attempts": 5, "mode": "standard"})
         )
         self.transfer = TransferConfig(multipart_threshold=multipart_threshold)
-        self.staging_dir = Path(tempfile.gettempdir()) / "ideovault-staging"
-        self.staging_dir.mkdir(exist_ok=True)
-        self.durable_staging = False  # the PUT is what makes the bytes durable
+        self.stage_in_temp()
 
     # -- errors ------------------------------------------------------------------------------
 
