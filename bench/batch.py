@@ -23,14 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import httpx
 
 from ideovault.config import load_settings
 from ideovault.vault import Vault
-from ingest import KEY, run_seed, start_fake
+from ingest import KEY, run_raw, run_seed, start_fake
 
 MAX_IN_FLIGHT = 10  # the fake's (and Ideogram's default) images in progress per organisation
 
@@ -73,15 +70,6 @@ def run_batch(
         assert stats.images_stored == count, stats.to_json()
         urls = [] if on_tenth is not None else [r.original_url or "" for r in vault.list(count)]
     return elapsed, urls
-
-
-def run_raw(urls: list[str], workers: int) -> float:
-    with httpx.Client(timeout=60) as client, ThreadPoolExecutor(workers) as pool:
-        start = time.perf_counter()
-        sizes = list(pool.map(lambda u: len(client.get(u).content), urls))
-        elapsed = time.perf_counter() - start
-    assert all(sizes)
-    return elapsed
 
 
 def memory_child(base: str, count: int, concurrency: int) -> None:
