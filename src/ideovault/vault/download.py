@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ideovault.api.client import IdeogramClient
 from ideovault.api.errors import DownloadFailed, LinkExpired
+from ideovault.api.uploads import sniff as sniff_mime
 from ideovault.blobs import EXTENSIONS, BlobRef, BlobStore, Staged
 
 log = logging.getLogger("ideovault.download")
@@ -28,16 +29,6 @@ CHUNK = 64 * 1024
 
 class CorruptImage(DownloadFailed):
     """The bytes arrived whole but are not an image we can decode."""
-
-
-def sniff_mime(head: bytes) -> str | None:
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 @dataclass(frozen=True)
