@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from rich.progress import (
     BarColumn,
@@ -25,7 +26,9 @@ from rich.progress import (
 )
 
 from ideovault.cli.output import err
-from ideovault.vault.worker import ItemOutcome
+
+if TYPE_CHECKING:  # the worker pulls in SQLAlchemy: load it when a batch runs, not at start-up
+    from ideovault.vault.worker import ItemOutcome
 
 
 @contextmanager
