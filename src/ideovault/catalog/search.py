@@ -178,7 +178,9 @@ def build(
             where.append(literal_column("images.rowid").not_in(_fts_rowids(negative, "neg")))
         if positive and name == "relevance":
             phrases = [q for t in query.terms if not t.negated and (q := _quoted(t))]
-            counts = [search_plan.match_count(conn, p) for p in phrases] if conn else []
+            counts = []
+            if conn is not None and len(phrases) >= 2:
+                counts = [search_plan.match_count(conn, p) for p in phrases]
             if sum(c >= search_plan.MANY_MATCHES for c in counts) >= 2:
                 # bm25 would first scan each very common word's whole doclist: score here.
                 plan = CommonWordsPlan(
@@ -208,7 +210,9 @@ def build(
             source = fts.join(images, literal_column("images.rowid") == fts.c.rowid)
             where.append(literal_column("images_fts").op("MATCH")(bindparam("fts", positive)))
             bounds = None
-            if conn is not None:
+            if conn is not None and query.before is not None:
+                # Only a range that ends in the past keeps the walk from the newest match
+                # away from its rows; an open one (`after:` alone) starts there anyway.
                 bounds = search_plan.rowid_bounds(conn, query.after, query.before)
             if bounds is not None:  # a date range: walk only the rowids it can contain
                 where.append(fts.c.rowid.between(*bounds))
