@@ -13,17 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ideovault import ids
 from ideovault.api.enums import DESCRIBE_V4_MODEL
-from ideovault.api.errors import ApiError, MissingKey
+from ideovault.api.errors import ApiError
 from ideovault.api.responses import JsonPromptResponse
 from ideovault.api.v4prompt import flatten
 from ideovault.catalog import lineage as queries
-from ideovault.catalog.records import GenerationStatus, ImageRecord
+from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
-from ideovault.vault import spending
-from ideovault.vault.inputs import store_inputs
-from ideovault.vault.owner import current_owner
+from ideovault.vault import flow, spending
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
@@ -77,22 +74,15 @@ def describe(
     request = vault.prepare("", operation="describe", image=source, **route)
     offer = spending.quote(vault, request)
     spending.check_budget(vault, offer, max_usd)
-    if not vault.settings.api_key and vault._client is None:
-        raise MissingKey()
-    client = vault.client
-    request = store_inputs(vault, request)
+    # Every call is paid for and says something new: never answered from the vault (no dedupe).
+    started = flow.begin(vault, request, offer)
+    request, generation = started.request, started.generation
     assert request.image is not None and request.image.image_id is not None
-    now = datetime.now(UTC)
-    generation = vault.catalog.create_generation(
-        id=ids.new_id(), endpoint=request.endpoint, operation="describe", model=request.model,
-        request=request.canonical(), fingerprint=request.fingerprint(), owner=current_owner(),
-        created_at=now, cost_usd=offer.estimated_usd,
-    )  # fmt: skip
+    client = vault.client
     try:
         response = client.describe_json(request) if v4 is not None else client.describe(request)
     except ApiError as exc:
-        status = GenerationStatus.UNKNOWN if exc.billed == "unknown" else GenerationStatus.FAILED
-        vault.catalog.fail_generation(generation.id, status=status, error=str(exc))
+        flow.fail(vault, generation.id, exc)
         raise
     answered = datetime.now(UTC)
     vault.catalog.record_response(
