@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ideovault.api.params import parse_params
+from ideovault.api.wire import encode, v1_fields
 from ideovault.errors import UserError
 
 
@@ -19,7 +20,7 @@ def test_legacy_wire_format() -> None:
         negative_prompt="blur", num_images=2, color_palette={"name": "pastel"},
     )  # fmt: skip
     assert p.endpoint == "/generate"
-    assert p.wire_legacy_json() == {
+    assert encode(p).json == {
         "image_request": {
             "prompt": "fox", "model": "V_2", "resolution": "RESOLUTION_1024_640",
             "magic_prompt_option": "OFF", "seed": 3, "negative_prompt": "blur", "num_images": 2,
@@ -33,7 +34,7 @@ def test_v3_wire_format_repeats_arrays_and_encodes_objects() -> None:
         prompt="fox", rendering_speed="turbo", style_codes=["aaff5733", "00112233"],
         color_palette={"members": [{"color_hex": "#ff0000", "color_weight": 0.5}]},
     )  # fmt: skip
-    fields = p.wire_v3_multipart()
+    fields = v1_fields(p)
     assert ("rendering_speed", "TURBO") in fields
     assert [v for k, v in fields if k == "style_codes"] == ["AAFF5733", "00112233"]
     assert ("color_palette", '{"members":[{"color_hex":"#FF0000","color_weight":0.5}]}') in fields

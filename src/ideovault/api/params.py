@@ -286,18 +286,6 @@ class GenerateParams(BaseModel):
         blob = json.dumps(self.canonical(with_ids=False), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def wire_legacy_json(self) -> dict[str, Any]:
-        """Body of ``POST /generate``: ``{"image_request": {...}}``."""
-        from ideovault.api.wire import legacy_image_request
-
-        return {"image_request": legacy_image_request(self)}
-
-    def wire_v3_multipart(self) -> list[tuple[str, str]]:
-        """Text form fields of a ``/v1`` route; arrays repeat, objects are JSON."""
-        from ideovault.api.wire import v1_fields
-
-        return v1_fields(self)
-
 
 UPLOAD_FIELDS = (
     "image", "mask", "style_reference_images", "character_reference_images",
