@@ -16,6 +16,7 @@ import pytest
 
 from ideovault.catalog import Catalog
 from ideovault.catalog.records import ImageStatus
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +46,8 @@ def test_sigkill_during_downloads_then_recover(run, cli_env, fake) -> None:
     )
     try:
         ids = wait_for_pending(cli_env["IDEOVAULT_DATABASE_URL"], 3, proc)
-        time.sleep(0.3)  # let the downloads start streaming
+        # Kill while the three (20 s) downloads are streaming, not before they began.
+        wait_for(lambda: fake.stats()["downloads"] >= 3, what="the downloads")
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:

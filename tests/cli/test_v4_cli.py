@@ -123,11 +123,11 @@ def test_async_needs_a_webhook_url_and_v4(run) -> None:
 
 
 def test_async_timeout_then_recover(run, run_process, fast_async, fake) -> None:
-    fake.inject("slow_async", seconds=1.0)
+    fake.inject("slow_async", seconds=600)  # held until the test releases it
     res = run_process("generate", "slow fox", "--async", "--timeout", "0.2")
     assert res.code == 1 and "ideovault recover" in res.err
     clean(res)
-    time.sleep(1.1)
+    assert fake.finish_async_jobs() == 1
     report = run("recover", "--json")
     assert report.code == 0, report.err
     (stored,) = json.loads(report.out)["stored"]
@@ -136,7 +136,7 @@ def test_async_timeout_then_recover(run, run_process, fast_async, fake) -> None:
 
 @pytest.mark.slow
 def test_sigkill_after_submit_then_recover_collects(run, cli_env, fast_async, fake) -> None:
-    fake.inject("slow_async", seconds=3)
+    fake.inject("slow_async", seconds=600)
     proc = subprocess.Popen(
         [sys.executable, "-m", "ideovault", "generate", "killed fox", "--async", "--json"],
         env={**os.environ, **cli_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -161,13 +161,9 @@ def test_sigkill_after_submit_then_recover_collects(run, cli_env, fast_async, fa
             proc.kill()
     early = run("recover", "--json")
     assert early.code == 1 and json.loads(early.out)["async_running"]
-    deadline = time.monotonic() + 20
-    while True:
-        res = run("recover", "--json")
-        report = json.loads(res.out)
-        if report["stored"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
+    assert fake.finish_async_jobs() == 1
+    res = run("recover", "--json")
+    report = json.loads(res.out)
     assert res.code == 0, res.err
     (stored,) = report["stored"]
     assert stored["prompt"] == "killed fox" and Path(stored["local_path"]).is_file()

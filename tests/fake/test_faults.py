@@ -13,6 +13,7 @@ from PIL import Image
 
 from ideovault.fake import FakeServer
 from tests.fake.conftest import V3, H, one_url, own_server, png_size, v3
+from tests.waiting import wait_for
 
 
 def test_rate_limit_fault_with_decimal_retry_after(fake: FakeServer) -> None:
@@ -61,18 +62,15 @@ def test_drop_closes_the_connection_without_a_response(fake: FakeServer) -> None
 def test_slow_generate_holds_its_places_in_flight() -> None:
     # Its own server: the shared one may still be serving another test's slow call.
     with own_server() as server:
-        server.inject("slow_generate", seconds=0.4)
+        server.inject("slow_generate", seconds=1.0)
         seen: list[int] = []
 
         def watch() -> None:
-            time.sleep(0.2)
-            seen.append(server.stats()["in_flight"])
+            seen.append(wait_for(lambda: server.stats()["in_flight"], what="a call in flight"))
 
         watcher = threading.Thread(target=watch)
         watcher.start()
-        start = time.monotonic()
         assert v3(server, prompt="x", num_images=3).status_code == 200
-        assert time.monotonic() - start >= 0.4
         watcher.join()
         assert seen == [3] and server.stats()["in_flight"] == 0
 

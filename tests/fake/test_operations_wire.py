@@ -4,7 +4,6 @@ counting images, peak gauge, expiring links (§7, §9, §12)."""
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from ideovault.fake import FakeServer
 from tests.fake.conftest import H, image_bytes, link_exp, own_server, post, wait_until
+from tests.waiting import wait_for
 
 SQUARE = image_bytes(48, 48)
 INPAINT = "/v1/ideogram-v3/inpaint"
@@ -44,10 +44,10 @@ def test_in_flight_cap_counts_images_across_routes() -> None:
 
 
 def test_describe_holds_one_place_and_issues_no_image() -> None:
-    with own_server(max_in_flight=1, latency=0.4) as capped:
+    with own_server(max_in_flight=1, latency=2.0) as capped:
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(post, capped, "/describe", {"image_file": SQUARE})
-            time.sleep(0.15)
+            wait_for(lambda: capped.stats()["in_flight"] == 1, what="the describe call")
             second = pool.submit(inpaint, capped)
             codes = sorted([first.result().status_code, second.result().status_code])
         assert codes == [200, 429]
@@ -87,11 +87,10 @@ def test_validation_comes_before_faults(fake: FakeServer) -> None:
 
 def test_slow_operation_holds_its_places() -> None:
     with own_server() as server:
-        server.inject("slow_generate", seconds=0.4)
+        server.inject("slow_generate", seconds=1.0)
         with ThreadPoolExecutor(1) as pool:
             running = pool.submit(inpaint, server, 3)
-            time.sleep(0.2)
-            assert server.stats()["in_flight"] == 3
+            wait_for(lambda: server.stats()["in_flight"] == 3, what="three places held")
             assert running.result().status_code == 200
         assert server.stats()["in_flight"] == 0 and server.stats()["peak_in_flight"] == 3
 

@@ -13,6 +13,7 @@ import pytest
 from ideovault.fake import FakeServer
 from tests.fake.conftest import H, image_bytes, own_server, post
 from tests.receiver import receiver
+from tests.waiting import wait_for
 
 MAGIC = "/v1/ideogram-v4/magic-prompt"
 DESCRIBE = "/v1/ideogram-v4/describe"
@@ -112,14 +113,15 @@ def test_describe_key_and_unsafe_upload(fake: FakeServer) -> None:
 
 
 def test_async_job_goes_pending_then_completed(fake: FakeServer) -> None:
-    fake.inject("slow_async", seconds=0.5)
+    fake.inject("slow_async", seconds=600)  # pending until the test releases it
     res = submit(fake, resolution="1280x720", seed=3)
     assert res.status_code == 200, res.text
     gid = res.json()["generation_id"]
     assert set(res.json()) == {"generation_id"}
     first = poll(fake, gid).json()
     assert first["status"] == "pending" and "data" not in first and first["created"]
-    done = poll_until_done(fake, gid)
+    assert httpx.post(f"{fake.base_url}/_fake/finish-async").json() == {"finished": 1}
+    done = poll(fake, gid).json()
     assert done["status"] == "completed" and done["response_type"] == "url"
     (item,) = done["data"]
     assert item["seed"] == 3 and item["resolution"] == "1280x720" and item["url"]
@@ -179,13 +181,15 @@ def test_signed_webhooks_are_delivered_to_loopback_when_allowed() -> None:
         fake.inject("webhook_drop")
         dropped = submit(fake, hook.url).json()["generation_id"]
         assert poll_until_done(fake, dropped)["status"] == "completed"
-        time.sleep(0.3)
+        wait_for(lambda: fake.stats()["webhooks"].get("dropped") == 1, what="the dropped webhook")
         assert len(hook.deliveries) == 3
         # A receiver that fails is retried.
         hook.statuses = [500]
         submit(fake, hook.url)
         assert len(hook.wait_for(4)) == 4
-        assert fake.stats()["webhooks"] == {"sent": 4, "dropped": 1, "failed": 1}
+        # The fake counts a delivery once the receiver's answer is back: poll for the count.
+        expected = {"sent": 4, "dropped": 1, "failed": 1}
+        wait_for(lambda: fake.stats()["webhooks"] == expected, what="the webhook counts")
 
 
 def test_jwks_is_public_and_rotates(fake: FakeServer) -> None:

@@ -132,7 +132,7 @@ def test_work_of_a_dead_process_is_taken_over(
     assert plan.batch is not None
     store = vault.catalog.batches
     dead = f"{socket.gethostname()}:999999:1"  # this machine, a pid that is not running
-    _claimed, sent, answered = store.claim(dead, 3, lease_seconds=3600)
+    _claimed, sent, answered = store.claim(dead, 3, lease_seconds=600)
     for item in (sent, answered):
         gid = ids.new_id()
         store.start(item.id, dead, {
@@ -148,7 +148,7 @@ def test_work_of_a_dead_process_is_taken_over(
     record_response(vault, vault.catalog.get_generation(answered_gen), request, response, ())
     calls = fake.stats()["generate_calls"]
 
-    stats = vault.run_batches(plan.batch.id, lease_seconds=3600)
+    stats = vault.run_batches(plan.batch.id, lease_seconds=600)
     assert stats.items == {"done": 2}  # the unanswered one is settled while claiming
     assert fake.stats()["generate_calls"] == calls + 1  # only the never-sent claim
     by_line = {i.line_no: i for i in store.items(plan.batch.id)}

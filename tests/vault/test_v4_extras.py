@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +47,14 @@ def kill_owner(vault: Vault, generation_id: str) -> None:
 def test_async_generate_saves_the_id_before_waiting_then_stores(
     vault: Vault, fake: FakeServer
 ) -> None:
-    fake.inject("slow_async", seconds=0.4)
+    fake.inject("slow_async", seconds=600)  # held until the vault says it is waiting
     seen: list[tuple[str, Any]] = []
 
     def watch(event: Event) -> None:
         gen = vault.catalog.get_generation(event.generation_id)
         seen.append((event.kind, (gen.status.value, gen.remote_id)))
+        if event.kind == "waiting":
+            fake.finish_async_jobs()
 
     images = vault.generate_async(
         "a fox in snow", seed=5, resolution="1280x720", tags=["async"], on_event=watch, **FAST
@@ -84,13 +85,14 @@ def test_a_failed_async_generation_is_recorded_not_billed(vault: Vault, fake: Fa
 
 
 def test_a_timeout_leaves_it_collectable(vault: Vault, fake: FakeServer) -> None:
-    fake.inject("slow_async", seconds=1.0)
+    fake.inject("slow_async", seconds=600)  # never done before the test releases it
     with pytest.raises(StillRunning, match="ideovault recover"):
         vault.generate_async("slow fox", webhook_url=HOOK, poll_interval=0.05, timeout=0.2)
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.REQUESTED and gen.remote_id
     # In this (live) process, recover leaves it to its owner; collect finishes it.
     assert vault.recover().in_flight == [gen.id]
+    fake.finish_async_jobs()
     (image,) = vault.collect(gen.id[:12], poll_interval=0.05)
     assert image.status == ImageStatus.STORED and image.prompt == "slow fox"
     assert vault.collect(gen.id) == [image]  # collecting again changes nothing
@@ -98,7 +100,7 @@ def test_a_timeout_leaves_it_collectable(vault: Vault, fake: FakeServer) -> None
 
 
 def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: FakeServer) -> None:
-    fake.inject("slow_async", seconds=0.8)
+    fake.inject("slow_async", seconds=600)
     with pytest.raises(StillRunning):
         vault.generate_async("crash fox", tags=["t1"], webhook_url=HOOK, timeout=0.05,
                              poll_interval=0.05)  # fmt: skip
@@ -107,7 +109,7 @@ def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: F
     early = vault.recover()  # still running at the API: reported, nothing marked
     assert early.async_running == [gen.id] and not early.ok and early.unanswered == []
     assert vault.catalog.get_generation(gen.id).status == GenerationStatus.REQUESTED
-    time.sleep(0.9)
+    assert fake.finish_async_jobs() == 1
     report = vault.recover()
     (stored,) = report.stored
     assert report.ok and stored.generation_id == gen.id and stored.tags == ("t1",)
@@ -117,8 +119,8 @@ def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: F
 
 
 def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: FakeServer) -> None:
-    fake.inject("slow_async", seconds=0.3)
-    fake.inject("slow_async", seconds=0.3)
+    fake.inject("slow_async", seconds=600)
+    fake.inject("slow_async", seconds=600)
     for prompt in ("one", "two"):
         with pytest.raises(StillRunning):
             vault.generate_async(prompt, webhook_url=HOOK, timeout=0.01, poll_interval=0.01)
@@ -126,7 +128,7 @@ def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: 
     vault.catalog.note_submitted(second.id, "NoSuchGeneration123")  # the API forgot it
     for gen in (first, second):
         kill_owner(vault, gen.id)
-    time.sleep(0.4)
+    fake.finish_async_jobs()
     report = vault.recover()
     assert [g.id for g in report.unanswered] == [second.id]
     assert report.unanswered[0].status == GenerationStatus.UNKNOWN
@@ -198,7 +200,6 @@ def test_describe_v4_keeps_the_json_prompt_searchable(vault: Vault, tmp_path: Pa
 def test_the_key_is_nowhere_in_the_catalog_or_the_blobs(
     vault: Vault, fake: FakeServer, vault_home: Path
 ) -> None:
-    fake.inject("slow_async", seconds=0.1)
     vault.generate_async("secret check", **FAST)
     vault.generate(model="V_4", json_prompt=JSON_PROMPT)
     vault.magic_prompt("x")

@@ -123,6 +123,10 @@ def create_app(config: FakeConfig) -> KeepRawSend:
         state.reset()
         return JSONResponse({"ok": True})
 
+    @app.post("/_fake/finish-async")
+    async def finish_async() -> JSONResponse:
+        return JSONResponse({"finished": state.jobs.finish_all()})
+
     @app.get("/_fake/stats")
     async def stats() -> JSONResponse:
         return JSONResponse(state.stats.snapshot())

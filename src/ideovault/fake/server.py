@@ -80,6 +80,10 @@ class FakeServer:
     def stats(self) -> dict[str, Any]:
         return self.state.stats.snapshot()
 
+    def finish_async_jobs(self) -> int:
+        """Complete every pending 4.0 async job now (tests hold jobs with a long ``slow_async``)."""
+        return self.state.jobs.finish_all()
+
     def reset(self) -> None:
         """Clear queued faults and zero the counters (links already issued stay valid)."""
         self.state.reset()
