@@ -13,6 +13,7 @@ import os
 # send traffic off this machine, and the flag is read when google-auth is first imported.
 os.environ["NO_GCE_CHECK"] = "true"
 import secrets
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,28 @@ def bucket(s3_env: str) -> str:
 @pytest.fixture
 def s3_store(bucket: str) -> S3BlobStore:
     return S3BlobStore(bucket, "team/a", multipart_threshold=5 * 1024 * 1024)
+
+
+@pytest.fixture(scope="session")
+def gcs_endpoint() -> Iterator[str]:
+    """gcp-storage-emulator serving the GCS JSON API on loopback, in memory, for the session."""
+    from gcp_storage_emulator.server import create_server
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = create_server("127.0.0.1", port, in_memory=True)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def gcs_bucket(gcs_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh bucket; STORAGE_EMULATOR_HOST sends Google's own client to the emulator."""
+    from google.cloud import storage
+
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_endpoint)
+    name = f"vault-{secrets.token_hex(4)}"
+    storage.Client().create_bucket(name)
+    return name

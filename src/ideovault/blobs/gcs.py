@@ -32,7 +32,14 @@ MIME = {ext: mime for mime, ext in EXTENSIONS.items()}
 
 
 class GCSBlobStore(BlobStore):
-    def __init__(self, bucket: str, prefix: str = "", *, client: Any = None) -> None:
+    def __init__(
+        self, bucket: str, prefix: str = "", *, client: Any = None, retry_seconds: float = 120.0
+    ) -> None:
+        """``retry_seconds``: how long Google's client keeps retrying a call that failed on the
+        way (connection refused, 5xx, 429) before the store reports it; its default is 120 s."""
+        from google.cloud.storage.retry import DEFAULT_RETRY
+
+        self.retry: Any = DEFAULT_RETRY.with_timeout(retry_seconds)
         self.bucket_name = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.url = f"gs://{bucket}/{self.prefix}".rstrip("/")
@@ -67,6 +74,10 @@ class GCSBlobStore(BlobStore):
             ) from None
         except RequestsConnectionError:
             raise IdeovaultError(f"cannot reach Google Cloud Storage while {what}") from None
+        except gexc.RetryError as exc:  # retried until the deadline: say what kept failing
+            if isinstance(exc.cause, RequestsConnectionError):
+                raise IdeovaultError(f"cannot reach Google Cloud Storage while {what}") from None
+            raise IdeovaultError(f"Google Cloud Storage kept failing while {what}") from None
         except gexc.GoogleAPIError as exc:
             raise IdeovaultError(f"Google Cloud Storage error while {what}: {exc}") from None
 
@@ -85,26 +96,28 @@ class GCSBlobStore(BlobStore):
         with self._errors(f"uploading {key}"):
             try:  # if_generation_match=0: create only; identical bytes already there win
                 blob.upload_from_filename(
-                    str(staged.path), content_type=MIME[ext], checksum="md5", if_generation_match=0
-                )
+                    str(staged.path), content_type=MIME[ext], checksum="md5", if_generation_match=0,
+                    retry=self.retry,
+                )  # fmt: skip
             except PreconditionFailed:
                 return BlobRef(key, self.uri(key), None, staged.size, existed=True)
         return BlobRef(key, self.uri(key), None, staged.size, existed=False)
 
     def exists(self, key: str) -> bool:
         with self._errors(f"checking {key}"):
-            return bool(self._blob(key).exists())
+            return bool(self._blob(key).exists(retry=self.retry))
 
     def open(self, key: str) -> BinaryIO:
         with self._errors(f"reading {key}"):
-            return cast(BinaryIO, self._blob(key).open("rb"))
+            return cast(BinaryIO, self._blob(key).open("rb", retry=self.retry))
 
     def delete(self, key: str) -> None:
         from google.api_core.exceptions import NotFound
 
         for name in (key, sidecar_key(key)):
-            with contextlib.suppress(NotFound), self._errors(f"deleting {name}"):
-                self._blob(name).delete()
+            # suppress inside _errors: a missing object is fine, not "not found" as a UserError
+            with self._errors(f"deleting {name}"), contextlib.suppress(NotFound):
+                self._blob(name).delete(retry=self.retry)
 
     def uri(self, key: str) -> str:
         return f"gs://{self.bucket_name}/{self.prefix}{key}"
@@ -114,14 +127,24 @@ class GCSBlobStore(BlobStore):
 
     def signed_url(self, key: str, expires_seconds: int) -> str | None:
         with self._errors(f"signing {key}"):
-            return cast(str, self._blob(key).generate_signed_url(
-                version="v4", expiration=timedelta(seconds=expires_seconds), method="GET"
-            ))  # fmt: skip
+            try:
+                return cast(str, self._blob(key).generate_signed_url(
+                    version="v4", expiration=timedelta(seconds=expires_seconds), method="GET"
+                ))  # fmt: skip
+            except AttributeError:  # google-auth's way of saying the credentials cannot sign
+                raise UserError(
+                    f"signing URLs for {self.url} needs a service account key "
+                    "(GOOGLE_APPLICATION_CREDENTIALS naming its JSON file); the credentials in "
+                    "use hold only a token"
+                ) from None
 
     def iter_keys(self) -> Iterator[str]:
         suffixes = tuple("." + e for e in EXTENSIONS.values())
         with self._errors("listing blobs"):
-            for item in self.client.list_blobs(self.bucket_name, prefix=self.prefix + "images/"):
+            listing = self.client.list_blobs(
+                self.bucket_name, prefix=self.prefix + "images/", retry=self.retry
+            )
+            for item in listing:
                 if item.name.endswith(suffixes):
                     yield item.name[len(self.prefix) :]
 
@@ -129,19 +152,28 @@ class GCSBlobStore(BlobStore):
         return self._read(key)[0]
 
     def _read(self, key: str) -> tuple[dict[str, Any] | None, int]:
-        from google.api_core.exceptions import NotFound
+        """The sidecar and the generation it was read at (0: absent). The generation comes from
+        the object's metadata and the download is pinned to it, so the pair always belongs
+        together, whether or not the server reports the generation on downloads."""
+        from google.api_core.exceptions import NotFound, PreconditionFailed
 
-        blob = self._blob(sidecar_key(key))
-        with self._errors(f"reading the sidecar of {key}"):
+        name = self._blob(sidecar_key(key)).name
+        for _ in range(20):
+            with self._errors(f"reading the sidecar of {key}"):
+                blob = self.bucket.get_blob(name, retry=self.retry)
+                if blob is None:
+                    return None, 0
+                generation = int(blob.generation or 0)
+                try:
+                    data = blob.download_as_bytes(if_generation_match=generation, retry=self.retry)
+                except (NotFound, PreconditionFailed):
+                    continue  # replaced or removed between the two calls: look again
             try:
-                data = blob.download_as_bytes()
-            except NotFound:
-                return None, 0
-        try:
-            doc = json.loads(data)
-        except ValueError:
-            return None, int(blob.generation or 0)
-        return (doc if isinstance(doc, dict) else None), int(blob.generation or 0)
+                doc = json.loads(data)
+            except ValueError:
+                return None, generation
+            return (doc if isinstance(doc, dict) else None), generation
+        raise IdeovaultError(f"the sidecar of {key} kept changing under us; try again")
 
     def _update(self, key: str, change: Any) -> int:
         from google.api_core.exceptions import PreconditionFailed
@@ -154,8 +186,9 @@ class GCSBlobStore(BlobStore):
             with self._errors(f"updating the sidecar of {key}"):
                 try:  # only if nobody changed it since we read it (0: only if still absent)
                     self._blob(sidecar_key(key)).upload_from_string(
-                        body, content_type="application/json", if_generation_match=generation
-                    )
+                        body, content_type="application/json", if_generation_match=generation,
+                        retry=self.retry,
+                    )  # fmt: skip
                     return len(records)
                 except PreconditionFailed:
                     continue
