@@ -249,7 +249,8 @@ def _convert(name: str, value: Any, from_text: bool) -> Any:
     if name in STRING_FIELDS:
         if not isinstance(value, str):
             raise ValueError(f"must be text, not {_kind(value)}")
-        return _utf8(value)
+        # a line break inside a quoted CSV cell comes with the file's own line ending
+        return _utf8(value.replace("\r\n", "\n") if from_text else value)
     if name in INT_FIELDS:
         if from_text and isinstance(value, str):
             try:
