@@ -13,12 +13,12 @@ MAX_PROMPT_CHARS = 10_000
 # Every control character (C0, DEL, C1 — U+0085 among them — and CR) but newline and tab, and
 # the Unicode line and paragraph separators: they cannot be shown faithfully, and a terminal
 # may act on them (escape sequences) when the text is printed back.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def has_control(value: str) -> bool:
     """Whether ``value`` holds a character that stored text may not hold (see above)."""
-    return _CONTROL_RE.search(value) is not None
+    return CONTROL_RE.search(value) is not None
 
 
 def check_text(value: str, what: str, max_chars: int = MAX_PROMPT_CHARS) -> str:
