@@ -16,7 +16,9 @@ def import_(
     path: Path = typer.Argument(..., help="generations.json, or a folder of images."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Import images with what is known about them; running it twice adds nothing."""
+    """Import images with what is known about them; running it twice adds nothing.
+
+    Exits 1 when nothing was imported and something was refused (not merely already there)."""
     with GLOBALS.open_vault() as vault:
         report = vault.import_path(path)
     if as_json:
@@ -25,6 +27,10 @@ def import_(
         say(f"imported {len(report.imported)} image(s), skipped {len(report.skipped)}")
         for line in report.skipped:
             say(f"[yellow]skipped[/] {escape(line)}")
+    if report.failed:
+        if not as_json:
+            say("[red]nothing was imported[/]: fix the records above and run it again")
+        raise typer.Exit(1)
 
 
 @app.command()
