@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Overwrite
 from ideovault.cli.output import human_size, print_json, say
 
 
@@ -36,13 +37,14 @@ def import_(
 @app.command()
 def export(
     query: str = typer.Argument("", help="A search query; empty exports everything."),
-    to: Path = typer.Option(..., "--to", help="A folder, or a file ending in .zip."),
+    to: str = typer.Option(..., "--to", help="A folder, or a file ending in .zip."),
     embed_metadata: bool = typer.Option(False, "--embed-metadata", help="Record in each file."),
+    force: Overwrite = False,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Export originals and a manifest (manifest.jsonl, manifest.csv)."""
     with GLOBALS.open_vault() as vault:
-        report = vault.export(query, to, embed_metadata=embed_metadata)
+        report = vault.export(query, to, embed_metadata=embed_metadata, overwrite=force)
     if as_json:
         print_json(report.to_json())
     else:

@@ -105,7 +105,7 @@ def load_json(data: bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     except RecursionError:
         raise ValueError(f"{what} nests deeper than {max_depth} levels") from None
     except UnicodeDecodeError:
-        raise ValueError(f"{what} is not UTF-8 text") from None
+        raise ValueError(f"{what} is not valid JSON (not UTF-8 text)") from None
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON ({exc})") from None
     if json_depth(value) > max_depth:
