@@ -155,10 +155,13 @@ def test_deep_sidecar_refuses_its_image_only(vault: Vault, tmp_path: Path) -> No
     (folder / "fine.png").write_bytes(png(2))
     (folder / "odd.png").write_bytes(png(3))
     (folder / "odd.json").write_text(json.dumps({"records": {"x": {"image": {"seed": 10**30}}}}))
+    (folder / "int.png").write_bytes(png(4))
+    (folder / "int.json").write_text(json.dumps({"records": {"x": {"image": 5}}}))
     report = vault.import_path(folder)
     assert len(report.imported) == 1
-    deep, odd = report.skipped
+    deep, integer, odd = report.skipped
     assert deep.startswith("deep.png: its sidecar deep.json nests deeper")
+    assert integer == "int.png: its sidecar int.json holds no ideovault record"
     assert odd.startswith("odd.png: refused: seed: must be between")
     assert len(blob_files(vault)) == 1
 
