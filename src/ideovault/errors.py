@@ -6,6 +6,9 @@ contains the API key: messages are built from our own words and the server's ``e
 text, never from request headers.
 """
 
+import contextlib
+from collections.abc import Iterator
+
 
 class IdeovaultError(Exception):
     """An operation failed; the message is meant for a person."""
@@ -25,3 +28,30 @@ class NotFound(UserError):
 
 class AmbiguousId(UserError):
     """An id prefix matches more than one record."""
+
+
+class MissingExtra(UserError):
+    """A feature needs an optional extra that is not installed (``pip install 'ideovault[s3]'``).
+
+    A :class:`UserError` (exit 2): the setup, not the operation, is what needs changing. Catch
+    it to fall back, e.g. to a local store, or read :attr:`extra` to tell the user what to add.
+    """
+
+    def __init__(self, extra: str, feature: str, module: str | None = None) -> None:
+        self.extra = extra
+        self.feature = feature
+        self.module = module
+        missing = f" (the module {module!r} is missing)" if module else ""
+        super().__init__(
+            f"{feature} needs the optional extra {extra!r}{missing}: "
+            f"pip install 'ideovault[{extra}]'"
+        )
+
+
+@contextlib.contextmanager
+def needs_extra(extra: str, feature: str) -> Iterator[None]:
+    """Turn an import that fails inside the block into :class:`MissingExtra` for ``extra``."""
+    try:
+        yield
+    except ImportError as exc:
+        raise MissingExtra(extra, feature, exc.name) from None

@@ -104,3 +104,31 @@ def test_export_and_import_cli(run, tmp_path: Path) -> None:
     assert run("export", "tag:go", "--to", str(tmp_path / "dir"), "--embed-metadata").code == 0
     again = json.loads(run("import", str(tmp_path / "dir"), "--json").out)
     assert again["imported"] == [] and "already in the vault" in again["skipped"][0]
+
+
+def test_cleanup_older_than_zero_is_a_rule_and_reasons_repeat_it(run) -> None:
+    for seed in ("1", "2"):
+        run("generate", f"zero-day candidate {seed}", "--seed", seed)
+    run("generate", "a keeper", "--tag", "final")
+    plan = json.loads(run("cleanup", "--older-than", "0d", "--keep-tag", "final", "--dry-run",
+                          "--json").out)  # fmt: skip
+    assert plan["images"] == 2 and plan["kept_protected"] == 1  # like cleanupOldAssets(0)
+    assert {tuple(r["reasons"]) for r in plan["removals"]} == {("older than 0d",)}
+    one_second = run("cleanup", "--older-than", "1s", "--dry-run", "--json")
+    for removal in json.loads(one_second.out)["removals"]:
+        assert removal["reasons"] == ["older than 1s"]  # the rule as given, not "0 days"
+    done = run("cleanup", "--older-than", "0d", "--keep-tag", "final")
+    assert done.code == 0 and "moved 2 image(s)" in done.err
+    assert len(json.loads(run("list", "--json").out)) == 1
+
+
+def test_restore_of_an_image_not_in_the_trash_says_so(run) -> None:
+    (live,) = json.loads(run("generate", "never trashed", "--seed", "5", "--json").out)
+    (gone,) = json.loads(run("generate", "trashed", "--seed", "6", "--json").out)
+    run("rm", gone["id"])
+    res = run("restore", live["id"])
+    assert res.code == 2 and "not in the trash" in res.err and "restored 1" not in res.err
+    both = run("restore", gone["id"], live["id"])
+    assert both.code == 2 and "nothing was restored" in both.err
+    assert [r["id"] for r in json.loads(run("trash", "--json").out)] == [gone["id"]]
+    assert run("restore", gone["id"]).code == 0

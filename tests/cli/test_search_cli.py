@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 
@@ -90,7 +91,7 @@ def test_semantic_search_cli(run, monkeypatch) -> None:
         results = json.loads(res.out)["results"]
         assert results[0]["prompt"] == "cozy autumn cafe interior"
         assert results[0]["score"] > results[1]["score"]
-    monkeypatch.setattr(semantic, "available", lambda: False)
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
     semantic._model.cache_clear()
     res = run("search", "--semantic", "anything")
     assert res.code == 2 and "ideovault[semantic]" in res.err

@@ -116,8 +116,8 @@ def test_import_seed_generations_json(vault: Vault, other_vault: Vault, tmp_path
     assert len(report.imported) == 2
     reasons = " | ".join(report.skipped)
     assert "outside the folder" in reasons and "missing" in reasons
-    assert "already in the vault" in reasons  # gen-5 reuses gen-1's bytes
-    assert "entry 6" in reasons
+    assert "record 5 (id gen-5): refused: prompt: must be text" in reasons  # before any read
+    assert "record 6: a record must be a JSON object" in reasons
     first = other_vault.get(report.imported[0])
     assert first.model == "V_2" and first.style_type == "DESIGN" and first.seed == 6
     assert first.created_at.year == 2025 and set(first.tags) == {"old", "imported"}
@@ -136,7 +136,8 @@ def test_import_plain_images_and_sidecar_folders(
     (plain / "notes.txt").write_text("not an image")
     (plain / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     report = other_vault.import_path(plain)
-    assert len(report.imported) == 1 and len(report.skipped) == 1
+    assert len(report.imported) == 1 and len(report.skipped) == 2  # every skip is reported
+    assert "notes.txt: not an image file (.txt)" in report.skipped
     record = other_vault.get(report.imported[0])
     assert record.tags == ("imported",) and record.model == "unknown" and record.width == 64
     # A copy of another vault's blob store: sidecars carry the records.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
-from ideovault.errors import UserError
+from ideovault.errors import MissingExtra, UserError
 from ideovault.vault import Vault, semantic
 
 
@@ -48,9 +49,9 @@ def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
 
 
 def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> None:
-    monkeypatch.setattr(semantic, "available", lambda: False)
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails: not installed
     semantic._model.cache_clear()
     vault.generate("anything", magic_prompt="OFF")
-    with pytest.raises(UserError, match=r"pip install 'ideovault\[semantic\]'"):
+    with pytest.raises(MissingExtra, match=r"pip install 'ideovault\[semantic\]'"):
         vault.semantic_search("anything")
     semantic._model.cache_clear()

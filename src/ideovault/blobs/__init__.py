@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlparse
 
 from ideovault.blobs.base import EXTENSIONS, BlobRef, BlobStore, Staged, key_for, sidecar_key
 from ideovault.blobs.local import LocalBlobStore
-from ideovault.errors import UserError
+from ideovault.errors import UserError, needs_extra
 
 __all__ = [
     "EXTENSIONS",
@@ -28,17 +28,19 @@ def open_store(url: str | Path) -> BlobStore:
     if parsed.scheme == "file":
         return LocalBlobStore(unquote(parsed.path))
     if parsed.scheme == "s3":
-        from ideovault.blobs.s3 import S3BlobStore  # boto3 loads only for S3 vaults
-
         if not parsed.netloc:
             raise UserError(f"{text!r}: an S3 URL names a bucket: s3://bucket/prefix")
+        with needs_extra("s3", "an s3:// storage URL"):  # boto3 loads only for S3 vaults
+            from ideovault.blobs.s3 import S3BlobStore
         return S3BlobStore(parsed.netloc, parsed.path)
     if parsed.scheme == "gs":
-        from ideovault.blobs.gcs import GCSBlobStore  # google-cloud-storage loads only here
+        from ideovault.blobs.gcs import GCSBlobStore
 
         if not parsed.netloc:
             raise UserError(f"{text!r}: a GCS URL names a bucket: gs://bucket/prefix")
-        return GCSBlobStore(parsed.netloc, parsed.path)
+        # google-cloud-storage loads only here, when the store connects
+        with needs_extra("gcs", "a gs:// storage URL"):
+            return GCSBlobStore(parsed.netloc, parsed.path)
     if parsed.scheme in ("", "local") or (len(parsed.scheme) == 1 and text[1:3] == ":\\"):
         return LocalBlobStore(text)
     raise UserError(

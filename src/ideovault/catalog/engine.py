@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from ideovault.errors import IdeovaultError, UserError
+from ideovault.errors import IdeovaultError, MissingExtra, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Kept as a constant so that opening an up-to-date catalog costs one
@@ -80,9 +80,11 @@ def create(url: str) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except ImportError as exc:
+        if parsed.get_backend_name() == "postgresql":
+            raise MissingExtra("postgres", "a PostgreSQL database URL", exc.name) from None
         raise UserError(
             f"the database driver for {parsed.get_backend_name()} is not installed ({exc}); "
-            "for PostgreSQL: pip install 'ideovault[postgres]'"
+            "ideovault supports SQLite and PostgreSQL"
         ) from None
 
 

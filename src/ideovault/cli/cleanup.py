@@ -31,7 +31,8 @@ def cleanup(
             rules = Policy.from_config(policy, vault.settings.extra)
         else:
             rules = Policy(
-                older_than=parse_duration(older_than) if older_than else None,
+                older_than=parse_duration(older_than) if older_than is not None else None,
+                older_than_text=older_than.strip() if older_than is not None else None,
                 max_total_bytes=parse_size(max_total) if max_total else None,
                 max_count=max_count,
                 statuses=tuple(s.lower() for s in status),

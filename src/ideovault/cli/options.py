@@ -22,6 +22,7 @@ StyleRefs = Annotated[
 Tags = Annotated[list[str], typer.Option("--tag", "-t", help="Tag the images (repeatable).")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the request and its cost only.")]
 Force = Annotated[bool, typer.Option("--force", help="Call the API even for a repeat request.")]
+Overwrite = Annotated[bool, typer.Option("--force", help="Replace an existing file at --to.")]
 Dedupe = Annotated[str | None, typer.Option("--dedupe", help="seeded (default), always, never.")]
 Budget = Annotated[float | None, typer.Option("--budget", help="Refuse if this costs more (USD).")]
 Json = Annotated[bool, typer.Option("--json", help="Print the records as JSON.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -12,17 +13,46 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from ideovault.api.text import CONTROL_RE
 from ideovault.catalog.records import ImageRecord
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# Stored text is checked on the way in (api.text), but file names, older catalogs and server
+# messages are not, so what a terminal may act on never reaches it raw: shown as \x1b, \u2028.
+# The same characters that JSON may leave unescaped (json escapes C0 itself, not DEL and above).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal could act on written as an escape."""
+    return CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class _SafeConsole(Console):
+    """A console that shows control characters in the text it is given instead of sending them:
+    every str printed, table cells included, passes ``render_str`` (Rich's own styling, added
+    later as escape sequences, is untouched)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
+err = _SafeConsole(stderr=True, highlight=False)
+out = _SafeConsole(highlight=False)
 if not out.is_terminal and "COLUMNS" not in os.environ:
     out.width = 200  # piped or captured: keep every column readable rather than 80 wide
 
 
+def dumps(data: Any, indent: int | None = None) -> str:
+    """JSON for stdout: still UTF-8, but with C1 controls and line separators escaped (\\u0085),
+    which JSON allows and terminals cannot misread."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(dumps(data, indent=2) + "\n")
     sys.stdout.flush()
 
 

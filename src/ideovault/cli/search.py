@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 
 import typer
 
 from ideovault.cli.app import GLOBALS, app
-from ideovault.cli.output import images_table, out, print_json, say
+from ideovault.cli.output import dumps, images_table, out, print_json, say
 from ideovault.errors import UserError
 
 
@@ -43,7 +42,7 @@ def search(
         print_json({"results": [r.to_json() for r in page.records], "next": page.next_cursor})
     elif fmt == Format.jsonl:
         for r in page.records:
-            sys.stdout.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(dumps(r.to_json()) + "\n")
     elif fmt == Format.paths:
         for r in page.records:
             if r.local_path:
@@ -114,7 +113,7 @@ def _semantic(text: str, limit: int, fmt: Format) -> None:
             print_json({"results": rows, "next": None})
         else:
             for row in rows:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps(row) + "\n")
     elif fmt == Format.paths:
         for m in matches:
             if m.record.local_path:

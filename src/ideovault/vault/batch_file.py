@@ -19,7 +19,9 @@ from __future__ import annotations
 import csv
 import difflib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,12 +86,7 @@ def read_rows(path: str | Path, fmt: str | None = None) -> Iterator[Row | RowErr
     path = Path(path)
     if fmt is not None and fmt not in ("jsonl", "csv"):
         raise UserError(f"--format must be jsonl or csv, not {fmt!r}")
-    try:
-        fh = path.open("rb")
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder; give a .jsonl or .csv file") from None
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    fh = _open(path)
     with fh:
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -97,6 +94,23 @@ def read_rows(path: str | Path, fmt: str | None = None) -> Iterator[Row | RowErr
         kind = fmt or detect_format(path, first)
         lines = _lines(fh)
         yield from (_jsonl(lines) if kind == "jsonl" else _csv(lines, path))
+
+
+def _open(path: Path) -> IO[bytes]:
+    """Open a batch file without blocking: a FIFO (or ``<(command)``) is read as it comes and
+    ends when its writer closes — one nobody writes to is empty, not a hang — and devices and
+    sockets, which never end, are refused."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise UserError(f"{path} is a folder; give a .jsonl or .csv file")
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise UserError(f"{path} is a device or socket, not a file; give a .jsonl or .csv file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        os.set_blocking(fd, True)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return os.fdopen(fd, "rb")
 
 
 def _lines(fh: IO[bytes]) -> Iterator[tuple[int, str | None]]:
@@ -249,7 +263,8 @@ def _convert(name: str, value: Any, from_text: bool) -> Any:
     if name in STRING_FIELDS:
         if not isinstance(value, str):
             raise ValueError(f"must be text, not {_kind(value)}")
-        return _utf8(value)
+        # a line break inside a quoted CSV cell comes with the file's own line ending
+        return _utf8(value.replace("\r\n", "\n") if from_text else value)
     if name in INT_FIELDS:
         if from_text and isinstance(value, str):
             try:

@@ -33,14 +33,20 @@ class Policy:
     statuses: tuple[str, ...] = ()
     keep_tags: tuple[str, ...] = ()
     keep_starred: bool = True
+    # how ``older_than`` was written (``30d``, ``1s``), so the reasons repeat the rule as given
+    older_than_text: str | None = None
 
     def __post_init__(self) -> None:
-        if not (self.older_than or self.max_total_bytes is not None or self.max_count is not None
-                or self.statuses):  # fmt: skip
+        # zero is a rule ("--older-than 0d": everything not protected, like the seed's
+        # cleanupOldAssets(0)), so every test here is "is not None", never truthiness
+        if not (self.older_than is not None or self.max_total_bytes is not None
+                or self.max_count is not None or self.statuses):  # fmt: skip
             raise UserError(
                 "a cleanup needs at least one rule: --older-than, --max-total, --max-count "
                 "or --status"
             )
+        if self.older_than is not None and self.older_than < timedelta(0):
+            raise UserError("--older-than must be 0 or more")
         if self.max_count is not None and self.max_count < 0:
             raise UserError("--max-count must be 0 or more")
         valid = {s.value for s in ImageStatus}
@@ -64,6 +70,7 @@ class Policy:
         try:
             return cls(
                 older_than=parse_duration(table["older_than"]) if "older_than" in table else None,
+                older_than_text=str(table.get("older_than", "")).strip() or None,
                 max_total_bytes=parse_size(table["max_total"]) if "max_total" in table else None,
                 max_count=int(table["max_count"]) if "max_count" in table else None,
                 statuses=tuple(table.get("status", ())),
@@ -109,7 +116,11 @@ def plan(vault: Vault, policy: Policy, now: datetime | None = None) -> CleanupPl
     def choose(record: Candidate, reason: str) -> None:
         chosen.setdefault(record.id, PlannedRemoval(record)).reasons.append(reason)
 
-    rules = policy.older_than or policy.max_total_bytes is not None or policy.max_count is not None
+    rules = (
+        policy.older_than is not None
+        or policy.max_total_bytes is not None
+        or policy.max_count is not None
+    )
     total = 0  # bytes of the newest images so far, protected ones included: they take space too
     rank = 0
     for record in maintenance.iter_candidates(vault.catalog):  # newest first
@@ -122,14 +133,25 @@ def plan(vault: Vault, policy: Policy, now: datetime | None = None) -> CleanupPl
         rank += 1
         if not rules:
             choose(record, f"status is {record.status}")
-        if policy.older_than and record.created_at < now - policy.older_than:
-            choose(record, f"older than {policy.older_than.days} days")
+        if policy.older_than is not None and record.created_at < now - policy.older_than:
+            choose(record, f"older than {policy.older_than_text or _spoken(policy.older_than)}")
         if policy.max_count is not None and rank > policy.max_count:
             choose(record, f"beyond the newest {policy.max_count}")
         if policy.max_total_bytes is not None and total > policy.max_total_bytes:
             choose(record, f"beyond the {policy.max_total_bytes:,}-byte budget")
     removals = sorted(chosen.values(), key=lambda p: p.record.id)
     return CleanupPlan(removals, protected)
+
+
+def _spoken(age: timedelta) -> str:
+    """A duration in the largest whole unit that says it exactly: 30 days, 90 minutes, 1 second."""
+    seconds = int(age.total_seconds())
+    amount, unit = seconds, "second"
+    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds and seconds % size == 0:
+            amount, unit = seconds // size, name
+            break
+    return f"{amount} {unit}" + ("" if amount == 1 else "s")
 
 
 def run(vault: Vault, cleanup: CleanupPlan) -> None:

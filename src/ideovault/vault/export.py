@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ideovault.blobs import EXTENSIONS
+from ideovault.blobs import EXTENSIONS, LocalBlobStore
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import embed
@@ -100,15 +100,42 @@ class _Zip:
             self.tmp.unlink(missing_ok=True)
 
 
-def export(
-    vault: Vault, query: str, to: str | Path, *, embed_metadata: bool = False
-) -> ExportReport:
+def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) -> Path:
+    """Where an export may go: never "" (the current folder by accident), never inside the
+    vault's own blob store (``verify`` would then find files no record names), never over an
+    existing file unless asked, and never onto something that is not a file or a folder."""
+    if not str(to).strip():
+        raise UserError("--to is empty; name a folder or a file ending in .zip")
     target = Path(to).expanduser()
     as_zip = target.suffix.lower() == ".zip"
+    store_root = vault.store.root if isinstance(vault.store, LocalBlobStore) else None
+    if store_root is not None and target.resolve().is_relative_to(store_root):
+        raise UserError(
+            f"{target} is inside the vault's own blob store ({store_root}); export elsewhere"
+        )
     if as_zip and not target.parent.is_dir():
         raise UserError(f"{target.parent} does not exist")
-    if not as_zip and target.exists() and not target.is_dir():
+    if target.is_symlink() or (target.exists() and not (target.is_dir() or target.is_file())):
+        raise UserError(f"{target} exists and is not a plain file or folder; export elsewhere")
+    if target.is_dir() and as_zip:
+        raise UserError(f"{target} is a folder; name the .zip file to write")
+    if target.is_file() and not as_zip:
         raise UserError(f"{target} exists and is not a folder")
+    if target.is_file() and not overwrite:
+        raise UserError(f"{target} already exists; pass --force to replace it")
+    return target
+
+
+def export(
+    vault: Vault,
+    query: str,
+    to: str | Path,
+    *,
+    embed_metadata: bool = False,
+    overwrite: bool = False,
+) -> ExportReport:
+    target = check_destination(vault, to, overwrite=overwrite)
+    as_zip = target.suffix.lower() == ".zip"
     sink: _Folder | _Zip = _Zip(target) if as_zip else _Folder(target)
     report = ExportReport()
     lines: list[str] = []

@@ -35,7 +35,15 @@ def trash(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
 
 
 def restore(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
+    """Take images out of the trash; naming one that is not in it changes nothing and says so
+    (a count of "restored" images that were never gone would be a wrong answer)."""
     records = _resolve(vault, ids)
+    absent = [r.id for r in records if r.trashed_at is None]
+    if absent:
+        shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+        raise UserError(
+            f"not in the trash: {shown}; nothing was restored (`ideovault trash` lists it)"
+        )
     maintenance.set_trashed(vault.catalog, [r.id for r in records], None)
     return [vault.get(r.id) for r in records]
 

@@ -99,11 +99,14 @@ class LifecycleOps:
 
         return import_path(self._vault(), path)
 
-    def export(self, query: str, to: str | Path, *, embed_metadata: bool = False) -> ExportReport:
-        """Copy the originals a query finds, plus manifests, to a folder or a .zip."""
+    def export(
+        self, query: str, to: str | Path, *, embed_metadata: bool = False, overwrite: bool = False
+    ) -> ExportReport:
+        """Copy the originals a query finds, plus manifests, to a folder or a .zip (an existing
+        .zip is replaced only with ``overwrite``)."""
         from ideovault.vault.export import export
 
-        return export(self._vault(), query, to, embed_metadata=embed_metadata)
+        return export(self._vault(), query, to, embed_metadata=embed_metadata, overwrite=overwrite)
 
     def migrate_storage(self, to: str) -> MigrateReport:
         """Copy every blob and sidecar to another store, verify each, then switch to it."""

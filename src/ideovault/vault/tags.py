@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from ideovault.api.text import has_control
 from ideovault.errors import UserError
 
 MAX_TAG_CHARS = 64
-_BAD = re.compile(r"[\x00-\x1f\x7f,]")
 
 
 def normalize_tag(raw: str) -> str:
@@ -19,7 +18,7 @@ def normalize_tag(raw: str) -> str:
         tag.encode("utf-8")
     except UnicodeEncodeError:
         raise UserError("a tag is not valid UTF-8") from None
-    if _BAD.search(tag):
+    if has_control(tag) or "," in tag:
         raise UserError(f"tag {tag[:40]!r} contains control characters or a comma")
     if len(tag) > MAX_TAG_CHARS:
         raise UserError(f"tag {tag[:40]!r}… is longer than {MAX_TAG_CHARS} characters")

@@ -1,8 +1,9 @@
 """Failures become clear HTTP answers: the vault's errors keep their meaning, bugs say little.
 
 A :class:`UserError` is the caller's mistake (400; 404 for an unknown id, 409 for an ambiguous
-prefix); any other :class:`IdeovaultError` is an operation that failed further along — the
-Ideogram API, the blob store — so 502. Anything else is a bug: 500 with a fixed message and the
+prefix; 501 for a feature whose optional extra the server lacks); any other
+:class:`IdeovaultError` is an operation that failed further along — the Ideogram API, the blob
+store — so 502. Anything else is a bug: 500 with a fixed message and the
 traceback in the server log only, never in the response.
 """
 
@@ -13,12 +14,14 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ideovault.errors import AmbiguousId, IdeovaultError, NotFound, UserError
+from ideovault.errors import AmbiguousId, IdeovaultError, MissingExtra, NotFound, UserError
 
 log = logging.getLogger("ideovault.web")
 
 
 def status_for(exc: IdeovaultError) -> int:
+    if isinstance(exc, MissingExtra):  # the server's setup lacks a feature, not the client
+        return 501
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, AmbiguousId):
