@@ -141,6 +141,38 @@ class ClaimProtocol:
         )
         return False
 
+    def settle_orphans(self, batch_id: str, dead: Sequence[str] = ()) -> int:
+        """Settle, now, the sent items of one batch that nobody is working on any more — held
+        by a dead process or an expired lease, or left unheld — and that were never answered
+        (unanswered, or failed when the API refused them). Answered ones are left for a run to
+        finish. ``resume --retry-unanswered`` calls this before re-queuing, so that the items
+        the last crash had in flight are re-sent by this resume, not reported by it."""
+        now = utc_now()
+        gone = or_(
+            batch_items.c.claimed_by.is_(None),
+            batch_items.c.lease_expires_at < now,
+            batch_items.c.claimed_by.in_(list(dead)) if dead else false(),
+        )
+        query = (
+            select(batch_items, generations.c.status.label("generation_status"))
+            .outerjoin(generations, generations.c.id == batch_items.c.generation_id)
+            .where(
+                batch_items.c.batch_id == batch_id,
+                batch_items.c.status == ItemStatus.SENT.value,
+                gone,
+                or_(
+                    generations.c.status.is_(None),
+                    generations.c.status != GenerationStatus.ANSWERED.value,
+                ),
+            )
+            .with_for_update(skip_locked=True, of=batch_items)
+        )
+        with self.engine.begin() as conn:
+            rows = list(conn.execute(query).mappings())
+            for row in rows:
+                self._settle_orphan(conn, row, now)
+        return len(rows)
+
     def start(self, item_id: str, owner: str, generation: dict[str, Any]) -> None:
         """Write the generation row and mark the item sent, in ONE transaction, only while the
         item is still claimed by ``owner``; raises :class:`LeaseLost` (nothing written) if not."""
