@@ -2,10 +2,13 @@
 
 One loop serves both ``ideovault batch`` (one batch, in this process, until it is done) and
 ``ideovault worker`` (any open batch, alongside other worker processes on a shared PostgreSQL
-catalog). A bounded thread pool (``concurrency``) keeps that many requests in flight; the
-Ideogram client's own retries handle 429s. A heartbeat thread renews this process's leases,
-so a long call keeps its items, and a dead process's items are freed when their lease runs out
-(or at once, when the holder is a dead process on this machine).
+catalog). A bounded thread pool (``concurrency``) keeps that many requests in flight — by
+default as many as the process's limiter has places (``api/limits.py``: the in-flight cap,
+10 images unless ``[limits] max_in_flight`` says otherwise), and never more items claimed than
+the limiter's current window, which shrinks on 429s and grows back as calls are answered.
+A heartbeat thread renews this process's leases, so a long call keeps its items, and a dead
+process's items are freed when their lease runs out (or at once, when the holder is a dead
+process on this machine).
 
 Per item (see ``catalog/batches.py`` for why this is exactly-once):
 
@@ -39,6 +42,7 @@ from ideovault.api.errors import (
     RateLimited,
     ServerError,
 )
+from ideovault.api.limits import DEFAULT_MAX_IN_FLIGHT
 from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import BatchItem, ItemStatus
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
@@ -96,7 +100,7 @@ class Runner:
         vault: Vault,
         *,
         batch_id: str | None = None,
-        concurrency: int = 4,
+        concurrency: int | None = None,
         lease_seconds: float = 60.0,
         until_idle: bool = True,
         poll_seconds: float = 0.5,
@@ -108,7 +112,9 @@ class Runner:
         self.vault = vault
         self.store = vault.catalog.batches
         self.batch_id = batch_id
-        self.concurrency = max(1, concurrency)
+        self.limiter = vault.client.limiter
+        cap = self.limiter.max_in_flight or DEFAULT_MAX_IN_FLIGHT
+        self.concurrency = max(1, concurrency if concurrency is not None else cap)
         self.lease = lease_seconds
         self.until_idle = until_idle
         self.poll = poll_seconds
@@ -129,14 +135,14 @@ class Runner:
         self.store.adopt_unheld(self.owner, self.lease, self.batch_id)
         beat = threading.Thread(target=self._heartbeat, name="lease-heartbeat", daemon=True)
         beat.start()
-        inflight: set[Future[None]] = set()
+        inflight: dict[Future[None], int] = {}  # → images the item asks for
         dead: list[str] = []
         dead_checked = 0.0
         try:
             with ThreadPoolExecutor(self.concurrency, thread_name_prefix="batch") as pool:
                 while not self.stop.is_set():
                     claimed: list[BatchItem] = []
-                    free = self.concurrency - len(inflight)
+                    free = self._room(inflight)
                     if free > 0:
                         if time.monotonic() - dead_checked > 2 * self.poll:
                             dead = [h for h in self.store.holders() if not owner_alive(h)]
@@ -144,16 +150,19 @@ class Runner:
                         claimed = self.store.claim(
                             self.owner, free, self.lease, batch_id=self.batch_id, dead=dead
                         )
-                        inflight |= {pool.submit(self._process, item) for item in claimed}
+                        inflight.update(
+                            (pool.submit(self._process, item), item.num_images) for item in claimed
+                        )
                     if not inflight:
                         if self.until_idle and not self.store.has_open_work(self.batch_id):
                             break
                         self.stop.wait(self.poll)
                         continue
-                    if claimed and len(inflight) < self.concurrency:
+                    if claimed and self._room(inflight) > 0:
                         continue  # there may be more to claim at once
-                    done, inflight = wait(inflight, timeout=self.poll, return_when=FIRST_COMPLETED)
+                    done, _ = wait(inflight, timeout=self.poll, return_when=FIRST_COMPLETED)
                     for future in done:
+                        del inflight[future]
                         future.result()
                 self.stats.stopped = self.stop.is_set() and self.stats.fatal is None
                 for future in inflight:  # finish what is in flight
@@ -163,6 +172,16 @@ class Runner:
             beat.join(timeout=5)
             self.stats.elapsed = time.perf_counter() - started
         return self.stats
+
+    def _room(self, inflight: dict[Future[None], int]) -> int:
+        """How many more items to claim now: up to the pool's size, and no more images in
+        flight than the limiter's window (less than the cap after 429s), so claimed items do
+        not queue for a place while their leases age. Always one when nothing is in flight."""
+        free = self.concurrency - len(inflight)
+        window = self.limiter.window
+        if window:
+            free = min(free, window - sum(inflight.values()))
+        return free if inflight else max(1, free)
 
     def _heartbeat(self) -> None:
         interval = max(0.05, self.lease / 3)
