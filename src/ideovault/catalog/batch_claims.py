@@ -1,15 +1,20 @@
 """The claim/lease protocol of batch items, the half of ``catalog/batches.py`` that workers
-race on (see that module's docstring for the two rules that make an item exactly-once)."""
+race on (see that module's docstring for the two rules that make an item exactly-once).
+
+Every lease time — written or compared — is the database's (``db_clock.db_time``), never the
+worker's: machines whose clocks disagree by minutes still agree on which leases are live.
+``utc_now`` only stamps ``updated_at``, a record for people, which nothing compares."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, false, insert, or_, select, update
 
 from ideovault.catalog.batch_records import BatchItem, BatchStatus, ItemStatus
+from ideovault.catalog.db_clock import db_time
 from ideovault.catalog.records import GenerationStatus
 from ideovault.catalog.schema import batch_items, batches, generations
 
@@ -49,7 +54,7 @@ class ClaimProtocol:
         their downloads). Sent items with no answer are settled as ``unanswered`` on the way."""
         now = utc_now()
         stale = or_(
-            batch_items.c.lease_expires_at < now,
+            batch_items.c.lease_expires_at < db_time(),
             batch_items.c.claimed_by.in_(list(dead)) if dead else false(),
         )
         scope = [batches.c.status == BatchStatus.OPEN.value]
@@ -72,7 +77,7 @@ class ClaimProtocol:
             batch_items.c.claimed_by.is_not(None),
             stale,
         )
-        lease = now + timedelta(seconds=lease_seconds)
+        lease = db_time(lease_seconds)
         taken: list[str] = []
         with self.engine.begin() as conn:
             for query in (orphans, fresh):
@@ -150,7 +155,7 @@ class ClaimProtocol:
         now = utc_now()
         gone = or_(
             batch_items.c.claimed_by.is_(None),
-            batch_items.c.lease_expires_at < now,
+            batch_items.c.lease_expires_at < db_time(),
             batch_items.c.claimed_by.in_(list(dead)) if dead else false(),
         )
         query = (
@@ -219,7 +224,6 @@ class ClaimProtocol:
 
     def renew(self, owner: str, lease_seconds: float) -> int:
         """Extend every lease ``owner`` holds (the heartbeat); returns how many."""
-        now = utc_now()
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(batch_items)
@@ -227,7 +231,7 @@ class ClaimProtocol:
                     batch_items.c.claimed_by == owner,
                     batch_items.c.status.in_([ItemStatus.CLAIMED.value, ItemStatus.SENT.value]),
                 )
-                .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+                .values(lease_expires_at=db_time(lease_seconds))
             )
         return int(result.rowcount)
 
@@ -244,7 +248,7 @@ class ClaimProtocol:
             result = conn.execute(
                 query.values(
                     claimed_by=owner,
-                    lease_expires_at=now - timedelta(seconds=1),  # claimable by the next claim
+                    lease_expires_at=db_time(-1),  # claimable by the next claim
                     updated_at=now,
                 )
             )
