@@ -25,7 +25,9 @@ queue, requests in flight are answered and their downloads finished.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -94,6 +96,28 @@ class RunStats:
         }
 
 
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+
+
+def limit_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas before the pool's threads start.
+
+    glibc gives each new thread its own arena (up to 8 per core) and keeps what each arena
+    freed: ten batch threads that each briefly hold a decoded image (~4 MB) left the process
+    ~65 MB bigger for good (200 MB instead of 135 MB over a long batch). Two arenas keep the
+    threads from contending much while the memory stays flat. Elsewhere (musl, macOS) this
+    does nothing; ``MALLOC_ARENA_MAX`` in the environment, when set, wins.
+    """
+    import ctypes
+    import os
+
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
 class Runner:
     def __init__(
         self,
@@ -131,6 +155,7 @@ class Runner:
 
     def run(self) -> RunStats:
         started = time.perf_counter()
+        limit_malloc_arenas()
         _ = self.vault.client  # built once here, shared by every thread
         self.store.adopt_unheld(self.owner, self.lease, self.batch_id)
         beat = threading.Thread(target=self._heartbeat, name="lease-heartbeat", daemon=True)
@@ -238,8 +263,7 @@ class Runner:
             if not started:
                 raise
             return self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
-        generation = self.vault.catalog.get_generation(started[0])
-        return self._complete(item, records, generation)
+        return self._complete(item, records, started[0])
 
     def _after_refusal(self, item: BatchItem, exc: ApiError) -> ItemStatus:
         if exc.billed == "unknown":
@@ -256,24 +280,25 @@ class Runner:
     def _finish(self, item: BatchItem) -> ItemOutcome:
         """A sent item whose generation was answered: download what is still missing."""
         assert item.generation_id is not None
-        generation = self.vault.catalog.get_generation(item.generation_id)
-        records = self.vault.catalog.images_of_generation(generation.id)
-        return self._complete(item, records, generation, retry_first=True)
+        records = self.vault.catalog.images_of_generation(item.generation_id)
+        return self._complete(item, records, item.generation_id, retry_first=True)
 
     def _complete(
         self,
         item: BatchItem,
         records: list[ImageRecord],
-        generation: GenerationRecord,
+        generation_id: str,
         *,
         retry_first: bool = False,
     ) -> ItemOutcome:
+        generation: GenerationRecord | None = None  # read only when a download is retried
         for attempt in range(self.download_retries + (1 if retry_first else 0)):
             pending = [r for r in records if r.status == ImageStatus.PENDING]
             if not pending:
                 break
             if attempt:
                 time.sleep(min(2.0, 0.1 * 2**attempt))
+            generation = generation or self.vault.catalog.get_generation(generation_id)
             again = {r.id: self.vault.store_image(r, generation) for r in pending}
             records = [again.get(r.id, r) for r in records]
         stored = sum(r.status == ImageStatus.STORED for r in records)
