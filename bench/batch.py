@@ -1,17 +1,20 @@
 """Batch benchmark: images/s of ``ideovault batch`` against baselines measured in the same run.
 
-* ideovault batch — a batch file of N one-image requests through the whole pipeline (claims,
-  generation rows, parallel calls within the in-flight cap, downloads, sha256, decode check,
-  blob commit, sidecar, catalog), ``--concurrency`` requests in flight.
+* ideovault batch, default — a batch file of N one-image requests through the whole pipeline
+  (claims, generation rows, parallel calls within the in-flight cap, downloads, sha256, decode
+  check, blob commit, sidecar, catalog) with no ``--concurrency``: the limiter's cap (10).
+* ideovault batch, ``--concurrency 10`` (and any ``--concurrency`` given: the old default, 4).
+* bare thread pool — 10 threads doing the same calls and downloads and writing each image to a
+  file, nothing else: what one process can get out of the API with no bookkeeping at all.
 * seed loop — the seed's way: one request, then its image downloaded and a JSON file rewritten,
   one after the other (timed on a sample, ``--seed-sample``, as its rate is steady).
-* raw download limit — the batch's own image URLs fetched again by a thread pool, bytes thrown
-  away: what HTTP and the fake CDN alone allow.
 * API cap — the in-flight limit divided by the per-call delay: no client can beat it.
 
 Then a separate process runs a 10,000-image batch with no delay and samples its resident
-memory as it goes: the figure to watch is the growth from the first tenth to the end.
-The fake API runs in its own process, as the real API would. Only ratios are meaningful.
+memory as it goes: the figure to watch is the peak, and the growth from the first tenth to
+the end. The fake API runs in its own process, as the real API would. Only ratios are
+meaningful; every rate is measured in the same run, with fresh prompts (so the fake renders
+a new full-size image, ~1 MP, for every call in every mode).
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import httpx
 
 from ideovault.config import load_settings
 from ideovault.vault import Vault
-from ingest import KEY, run_raw, run_seed, start_fake
+from ingest import KEY, run_seed, start_fake
 
 MAX_IN_FLIGHT = 10  # the fake's (and Ideogram's default) images in progress per organisation
 
@@ -47,10 +53,13 @@ def write_batch(path: Path, count: int, tag: str) -> None:
 
 
 def run_batch(
-    base: str, home: Path, count: int, concurrency: int, on_tenth: list[float] | None = None
-) -> tuple[float, list[str]]:
-    """The batch's time, and its image URLs — unless RSS is sampled: loading 10,000 records
-    afterwards would be the benchmark's memory, not the batch's."""
+    base: str,
+    home: Path,
+    count: int,
+    concurrency: int | None,
+    on_tenth: list[float] | None = None,
+) -> float:
+    """The batch's time (``concurrency`` None: the default width)."""
     settings = load_settings(home=home, env={}).with_overrides(api_key=KEY, base_url=base)
     path = home.parent / f"{home.name}.jsonl"
     write_batch(path, count, home.name)
@@ -68,28 +77,27 @@ def run_batch(
         stats = vault.run_batches(plan.batch.id, concurrency=concurrency, on_item=on_item)
         elapsed = time.perf_counter() - start
         assert stats.images_stored == count, stats.to_json()
-        urls = [] if on_tenth is not None else [r.original_url or "" for r in vault.list(count)]
-    return elapsed, urls
+    return elapsed
 
 
-def memory_child(base: str, count: int, concurrency: int) -> None:
+def memory_child(base: str, count: int, concurrency: int | None) -> None:
     """Run in a fresh process: a ``count``-image batch, RSS sampled every tenth."""
     samples: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        elapsed, _ = run_batch(base, Path(tmp) / "memory", count, concurrency, samples)
+        elapsed = run_batch(base, Path(tmp) / "memory", count, concurrency, samples)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"samples": samples, "peak": peak, "elapsed": elapsed}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--generations", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--generations", type=int, default=300)
     parser.add_argument(
-        "--latency", type=float, default=0.3, help="fake API seconds per call (~3 s scaled /10)"
+        "--concurrency", type=int, default=None, help="also a batch at this width (e.g. 4)"
     )
+    parser.add_argument("--latency", type=float, default=1.0, help="fake API seconds per call")
     parser.add_argument("--download-delay", type=float, default=0.02, help="fake CDN s/image")
-    parser.add_argument("--seed-sample", type=int, default=50)
+    parser.add_argument("--seed-sample", type=int, default=20)
     parser.add_argument("--memory-images", type=int, default=10_000)
     parser.add_argument("--memory-only", action="store_true", help="only the RSS run")
     parser.add_argument("--memory-child", metavar="BASE_URL", help=argparse.SUPPRESS)
@@ -103,7 +111,34 @@ def main() -> None:
     memory(args)
 
 
+def run_pool(base: str, folder: Path, prompts: list[str], workers: int) -> float:
+    """The bare baseline: the same call and download per prompt, the bytes written to a file."""
+    folder.mkdir()
+
+    def one(args: tuple[int, str]) -> int:
+        i, prompt = args
+        body = client.post(
+            "/v1/ideogram-v3/generate",
+            files=[("prompt", (None, prompt)), ("num_images", (None, "1"))],
+        ).json()
+        data = client.get(body["data"][0]["url"]).content
+        (folder / f"{i}.png").write_bytes(data)
+        return len(data)
+
+    limits = httpx.Limits(max_connections=workers * 2)
+    with (
+        httpx.Client(base_url=base, headers={"Api-Key": KEY}, timeout=60, limits=limits) as client,
+        ThreadPoolExecutor(workers) as pool,
+    ):
+        start = time.perf_counter()
+        sizes = list(pool.map(one, enumerate(prompts)))
+        elapsed = time.perf_counter() - start
+    assert all(sizes)
+    return elapsed
+
+
 def throughput(args: argparse.Namespace) -> None:
+    n = args.generations
     proc, base = start_fake(args.latency, args.download_delay)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -111,28 +146,41 @@ def throughput(args: argparse.Namespace) -> None:
             prompts = [f"seed loop product shot number {i}" for i in range(args.seed_sample)]
             (root / "seed").mkdir()
             t_seed = run_seed(base, root / "seed", prompts, 1)
-            t_batch, urls = run_batch(base, root / "batch", args.generations, args.concurrency)
-            t_raw = run_raw(urls, workers=args.concurrency)
+            t_default = run_batch(base, root / "default", n, None)
+            t_ten = run_batch(base, root / "ten", n, MAX_IN_FLIGHT)
+            given = args.concurrency not in (None, MAX_IN_FLIGHT)
+            t_given = run_batch(base, root / "given", n, args.concurrency) if given else None
+            pool_prompts = [f"pool product shot number {i}" for i in range(n)]
+            t_pool = run_pool(base, root / "pool", pool_prompts, MAX_IN_FLIGHT)
     finally:
         proc.terminate()
         proc.wait(10)
     rate = {
-        "batch": args.generations / t_batch,
+        "default": n / t_default,
+        "ten": n / t_ten,
         "seed": args.seed_sample / t_seed,
-        "raw": len(urls) / t_raw,
-        "cap": MAX_IN_FLIGHT / args.latency,
+        "pool": n / t_pool,
+        "cap": MAX_IN_FLIGHT / args.latency if args.latency else float("inf"),
     }
     print(
-        f"{args.generations} one-image generations, concurrency {args.concurrency}; fake API "
-        f"{args.latency} s/call, {args.download_delay} s/download, {MAX_IN_FLIGHT} in flight"
+        f"{n} one-image generations per mode; fake API {args.latency} s/call, "
+        f"{args.download_delay} s/download, {MAX_IN_FLIGHT} images in flight"
     )
-    print(f"  ideovault batch        {rate['batch']:8.1f} images/s ({t_batch:.1f} s)")
-    print(f"  seed sequential loop   {rate['seed']:8.1f} images/s ({args.seed_sample} sampled)")
-    print(f"  raw download limit     {rate['raw']:8.1f} images/s (no API call, no storage)")
-    print(f"  API in-flight cap      {rate['cap']:8.1f} images/s ({MAX_IN_FLIGHT} / latency)")
-    print(f"ratio batch / seed loop:          {rate['batch'] / rate['seed']:.2f}x")
-    print(f"ratio batch / raw download limit: {rate['batch'] / rate['raw']:.2f}x")
-    print(f"ratio batch / API in-flight cap:  {rate['batch'] / rate['cap']:.2f}x")
+    print(f"  batch, default          {rate['default']:8.2f} images/s ({t_default:.1f} s)")
+    print(f"  batch, --concurrency 10 {rate['ten']:8.2f} images/s ({t_ten:.1f} s)")
+    if t_given is not None:
+        rate["given"] = n / t_given
+        print(f"  batch, --concurrency {args.concurrency:<2} {rate['given']:8.2f} images/s")
+    print(f"  bare thread pool (10)   {rate['pool']:8.2f} images/s (calls + downloads + files)")
+    print(f"  seed sequential loop    {rate['seed']:8.2f} images/s ({args.seed_sample} sampled)")
+    print(f"  API in-flight cap       {rate['cap']:8.2f} images/s ({MAX_IN_FLIGHT} / latency)")
+    for name, label in (("default", "default"), ("ten", "--concurrency 10"), ("given", "given")):
+        if name in rate:
+            print(
+                f"ratio batch {label:<16} / seed loop {rate[name] / rate['seed']:5.2f}x, "
+                f"/ bare pool {rate[name] / rate['pool']:4.2f}x, "
+                f"/ API cap {rate[name] / rate['cap']:4.2f}x"
+            )
 
 
 def memory(args: argparse.Namespace) -> None:
@@ -141,7 +189,8 @@ def memory(args: argparse.Namespace) -> None:
     try:
         child = subprocess.run(
             [sys.executable, __file__, "--memory-child", base, "--memory-images",
-             str(args.memory_images), "--concurrency", str(args.concurrency)],
+             str(args.memory_images),
+             *(["--concurrency", str(args.concurrency)] if args.concurrency else [])],
             capture_output=True, check=False, text=True,
         )  # fmt: skip
     finally:

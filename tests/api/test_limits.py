@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import httpx
 
@@ -102,3 +103,68 @@ def test_a_slot_is_released_when_the_call_fails() -> None:
     except RuntimeError:
         pass
     assert limiter.in_flight == 0
+
+
+def test_429s_halve_the_window_and_answers_grow_it_back_to_the_cap(fake: FakeServer) -> None:
+    """AIMD driven by the fake's 429s, counted call by call (no clock involved)."""
+    limiter = RateLimiter(max_in_flight=10)
+    client = IdeogramClient(
+        TEST_API_KEY, fake.base_url, limiter=limiter, max_retries=5, sleep=lambda _s: None
+    )
+    assert limiter.window == 10
+    fake.inject("rate_limit", times=3, retry_after=0)
+    client.generate(parse_params(prompt="crowded hour"))  # three 429s, then answered
+    assert fake.stats()["generate_calls"] == 4
+    assert limiter.backoffs == 3
+    assert limiter.window == 2  # 10 → 5 → 2.5 → 1.25, then one answer: + 1/1.25
+    windows = [limiter.window]
+    while limiter.window < 10 and len(windows) < 200:
+        client.generate(parse_params(prompt=f"quiet hour {len(windows)}"))
+        windows.append(limiter.window)
+    assert windows == sorted(windows)  # it only grows while the API answers
+    assert all(b - a <= 1 for a, b in pairwise(windows))  # additively
+    assert windows[-1] == 10
+    assert 30 <= len(windows) <= 60  # about one place per window's worth of answers
+    client.generate(parse_params(prompt="calm"))
+    assert limiter.window == 10  # never above the cap
+
+
+def test_a_burst_of_429s_from_one_window_halves_it_once() -> None:
+    limiter = RateLimiter(max_in_flight=8)
+    with limiter.slot(2) as a, limiter.slot(2) as b, limiter.slot(2) as c:
+        for ticket in (a, b, c):  # all sent into the same window: one congestion signal
+            limiter.rate_limited(ticket)
+    assert limiter.window == 4 and limiter.backoffs == 1
+    with limiter.slot(1) as late:
+        limiter.rate_limited(late)  # sent after the halving: a new signal
+    assert limiter.window == 2 and limiter.backoffs == 2
+    with limiter.slot(4) as big:  # a request larger than the window runs alone
+        assert limiter.in_flight == 2 and big.units == 2
+    limiter.configure(8, 0)  # new limits start from the cap again
+    assert limiter.window == 8
+
+
+def test_the_window_bounds_the_places_threads_can_take() -> None:
+    limiter = RateLimiter(max_in_flight=6)
+    with limiter.slot(1) as ticket:
+        limiter.rate_limited(ticket)  # window 3
+    held: list[int] = []
+    release = threading.Event()
+    entered = threading.Semaphore(0)
+
+    def hold() -> None:
+        with limiter.slot(1):
+            held.append(limiter.in_flight)
+            entered.release()
+            release.wait(30)
+
+    threads = [threading.Thread(target=hold) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for _ in range(3):
+        assert entered.acquire(timeout=30)
+    assert limiter.in_flight == 3  # two threads wait for a place
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert limiter.in_flight == 0 and len(held) == 5 and max(held) <= 3

@@ -6,12 +6,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ideovault import ids
-from ideovault.catalog import Catalog
+from ideovault.catalog import Catalog, batch_claims
+from ideovault.catalog import batches as batches_module
 from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import ItemStatus
 from ideovault.catalog.batches import BatchStore
@@ -106,3 +109,65 @@ def test_cancel_and_reopen(catalog_url: str) -> None:
             store.start(store.items(batch_id)[0].id, "w1", generation(ids.new_id()))
         assert store.reopen(batch_id, unanswered=False, failed=False) == {"cancelled": 5}
         assert len(store.claim("w1", 10, 60)) == 5
+
+
+class SkewedClock:
+    """A worker's time source, off by some minutes (the lease protocol must not read it)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    @contextmanager
+    def off_by(self, minutes: float) -> Iterator[None]:
+        with self.monkeypatch.context() as patch:
+            skewed = lambda: datetime.now(UTC) + timedelta(minutes=minutes)  # noqa: E731
+            patch.setattr(batch_claims, "utc_now", skewed)
+            patch.setattr(batches_module, "utc_now", skewed)
+            yield
+
+
+def claim_soon(store: BatchStore, owner: str, clock: SkewedClock, minutes: float) -> list[str]:
+    """Poll (as a worker does) until ``owner``, on a skewed clock, gets an item; 20 s at most."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with clock.off_by(minutes):
+            got = store.claim(owner, 1, lease_seconds=60)
+        if got:
+            return [i.id for i in got]
+        time.sleep(0.05)
+    return []
+
+
+@pytest.mark.parametrize("minutes", [5, -5])
+def test_a_skewed_clock_cannot_steal_a_live_lease(
+    catalog_url: str, monkeypatch: pytest.MonkeyPatch, minutes: float
+) -> None:
+    clock = SkewedClock(monkeypatch)
+    with Catalog.open(catalog_url) as catalog:
+        store = catalog.batches
+        make_batch(store, 2)
+        with clock.off_by(minutes):  # the skewed worker holds one item …
+            (mine,) = store.claim("skewed", 1, lease_seconds=60)
+            assert store.renew("skewed", 60) == 1
+        (other,) = store.claim("true", 5, lease_seconds=60)  # … a true clock cannot take it
+        assert other.id != mine.id
+        with clock.off_by(minutes):  # and the skewed one cannot take the true one's item
+            assert store.claim("skewed-2", 5, lease_seconds=60) == []
+            assert store.settle_orphans(mine.batch_id) == 0
+        assert store.claim("true-2", 5, lease_seconds=60) == []
+
+
+@pytest.mark.parametrize("minutes", [5, -5])
+def test_a_skewed_clock_cannot_hold_a_dead_lease(
+    catalog_url: str, monkeypatch: pytest.MonkeyPatch, minutes: float
+) -> None:
+    clock = SkewedClock(monkeypatch)
+    with Catalog.open(catalog_url) as catalog:
+        store = catalog.batches
+        make_batch(store, 2)
+        with clock.off_by(minutes):  # a skewed worker takes an item for 0.2 s and dies
+            (dead_skewed,) = store.claim("skewed", 1, lease_seconds=0.2)
+        (dead_true,) = store.claim("true", 1, lease_seconds=0.2)  # and a true-clock one too
+        # Both are free again about 0.2 s later, for a true clock and for a skewed one.
+        assert claim_soon(store, "heir", clock, 0) == [dead_skewed.id]
+        assert claim_soon(store, "skewed-heir", clock, minutes) == [dead_true.id]

@@ -168,3 +168,33 @@ def test_sigterm_finishes_what_is_in_flight_and_stops(run, cli_env, fake, tmp_pa
     assert res.code == 0, res.err
     assert json.loads(res.out)["batch"]["counts"]["items"] == {"done": 40}
     assert set(fake.stats()["answered_by_prompt"].values()) == {1}
+
+
+def test_one_resume_resends_the_items_a_kill_left_in_flight(
+    run, cli_env, fake, tmp_path: Path
+) -> None:
+    """The common crash: killed while the API is still working on a call. One
+    ``resume --retry-unanswered`` sends that item again and finishes the batch."""
+    url = cli_env["IDEOVAULT_DATABASE_URL"]
+    path = tmp_path / "b.jsonl"
+    path.write_text("".join(json.dumps({"prompt": f"inflight {i}"}) + "\n" for i in range(3)))
+    fake.inject("slow_generate", times=1, seconds=30)  # the first call hangs: kill meanwhile
+    proc = spawn(cli_env, "batch", str(path), "--concurrency", "1", "--json")
+    deadline = time.monotonic() + 60
+    batch_id, sent = "", 0
+    while not sent and time.monotonic() < deadline and proc.poll() is None:
+        with Catalog.open(url) as catalog:
+            recent = catalog.batches.recent(1)
+            batch_id = recent[0].id if recent else ""
+            sent = catalog.batches.counts(batch_id).items.get("sent", 0) if batch_id else 0
+        time.sleep(0.02)
+    assert sent == 1, proc.poll()
+    kill9(proc)
+    res = run("batch", "resume", batch_id, "--retry-unanswered", "--json")
+    assert res.code == 0, res.out + res.err
+    report = json.loads(res.out)
+    assert report["batch"]["counts"]["items"] == {"done": 3}
+    assert report["batch"]["unanswered"] == []
+    answered = fake.stats()["answered_by_prompt"]
+    assert answered["inflight 1"] == 1 and answered["inflight 2"] == 1
+    assert answered.get("inflight 0", 0) <= 2  # the hanging call may still be answered

@@ -159,3 +159,28 @@ def test_work_of_a_dead_process_is_taken_over(
     assert by_line[3].generation_id == answered_gen  # finished, not re-sent
     images = vault.catalog.images_of_generation(answered_gen)
     assert [i.status for i in images] == [ImageStatus.STORED]
+
+
+def test_by_default_a_batch_fills_the_apis_in_flight_limit(
+    vault: Vault, fake: FakeServer, tmp_path: Path
+) -> None:
+    """No --concurrency: as many one-image requests in flight as the API allows (10)."""
+    plan = vault.create_batch(batch_file(tmp_path, [f"wide {i}" for i in range(20)]))
+    assert plan.batch is not None
+    fake.inject("slow_generate", times=10, seconds=3)  # the first ten overlap for sure
+    stats = vault.run_batches(plan.batch.id)
+    assert stats.items == {"done": 20}
+    assert fake.stats()["peak_in_flight"] == 10
+    assert vault.client.limiter.peak_in_flight == 10
+
+
+def test_after_429s_a_batch_backs_off_and_still_finishes(
+    vault: Vault, fake: FakeServer, tmp_path: Path
+) -> None:
+    plan = vault.create_batch(batch_file(tmp_path, [f"busy {i}" for i in range(30)]))
+    assert plan.batch is not None
+    fake.inject("rate_limit", times=6, retry_after=0)
+    stats = vault.run_batches(plan.batch.id)
+    assert stats.items == {"done": 30}
+    assert vault.client.limiter.backoffs >= 1
+    assert set(fake.stats()["answered_by_prompt"].values()) == {1}

@@ -3,7 +3,8 @@
 Retry rules (ideogram-api.md §7):
 
 * 429 — wait ``Retry-After`` when given, else exponential backoff with full jitter; rejected
-  requests do not run and are not billed, so retrying is safe.
+  requests do not run and are not billed, so retrying is safe. The process's limiter also
+  halves its window of places (``limits.py``) and grows it back as calls are answered.
 * 500/502/503/504 — the server answered with an error, so the call did not produce images and
   is not billed: retried with backoff.
 * Connection failures before the request was sent (connect error/timeout, pool timeout): safe.
@@ -293,8 +294,12 @@ class IdeogramClient:
                 if idempotent:
                     response = self._http.request(method, path, headers=headers, **kwargs)
                 else:
-                    with self.limiter.slot(units):
+                    with self.limiter.slot(units) as ticket:
                         response = self._http.request(method, path, headers=headers, **kwargs)
+                    if response.status_code == 429:
+                        self.limiter.rate_limited(ticket)
+                    elif response.status_code == 200:
+                        self.limiter.answered(ticket)
             except SAFE_TO_RETRY as exc:
                 log.debug("%s %s attempt %d: %s", method, path, attempt + 1, type(exc).__name__)
                 if last_try:

@@ -1,15 +1,20 @@
 """The claim/lease protocol of batch items, the half of ``catalog/batches.py`` that workers
-race on (see that module's docstring for the two rules that make an item exactly-once)."""
+race on (see that module's docstring for the two rules that make an item exactly-once).
+
+Every lease time — written or compared — is the database's (``db_clock.db_time``), never the
+worker's: machines whose clocks disagree by minutes still agree on which leases are live.
+``utc_now`` only stamps ``updated_at``, a record for people, which nothing compares."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, false, insert, or_, select, update
 
 from ideovault.catalog.batch_records import BatchItem, BatchStatus, ItemStatus
+from ideovault.catalog.db_clock import db_time
 from ideovault.catalog.records import GenerationStatus
 from ideovault.catalog.schema import batch_items, batches, generations
 
@@ -49,7 +54,7 @@ class ClaimProtocol:
         their downloads). Sent items with no answer are settled as ``unanswered`` on the way."""
         now = utc_now()
         stale = or_(
-            batch_items.c.lease_expires_at < now,
+            batch_items.c.lease_expires_at < db_time(),
             batch_items.c.claimed_by.in_(list(dead)) if dead else false(),
         )
         scope = [batches.c.status == BatchStatus.OPEN.value]
@@ -72,7 +77,7 @@ class ClaimProtocol:
             batch_items.c.claimed_by.is_not(None),
             stale,
         )
-        lease = now + timedelta(seconds=lease_seconds)
+        lease = db_time(lease_seconds)
         taken: list[str] = []
         with self.engine.begin() as conn:
             for query in (orphans, fresh):
@@ -141,6 +146,38 @@ class ClaimProtocol:
         )
         return False
 
+    def settle_orphans(self, batch_id: str, dead: Sequence[str] = ()) -> int:
+        """Settle, now, the sent items of one batch that nobody is working on any more — held
+        by a dead process or an expired lease, or left unheld — and that were never answered
+        (unanswered, or failed when the API refused them). Answered ones are left for a run to
+        finish. ``resume --retry-unanswered`` calls this before re-queuing, so that the items
+        the last crash had in flight are re-sent by this resume, not reported by it."""
+        now = utc_now()
+        gone = or_(
+            batch_items.c.claimed_by.is_(None),
+            batch_items.c.lease_expires_at < db_time(),
+            batch_items.c.claimed_by.in_(list(dead)) if dead else false(),
+        )
+        query = (
+            select(batch_items, generations.c.status.label("generation_status"))
+            .outerjoin(generations, generations.c.id == batch_items.c.generation_id)
+            .where(
+                batch_items.c.batch_id == batch_id,
+                batch_items.c.status == ItemStatus.SENT.value,
+                gone,
+                or_(
+                    generations.c.status.is_(None),
+                    generations.c.status != GenerationStatus.ANSWERED.value,
+                ),
+            )
+            .with_for_update(skip_locked=True, of=batch_items)
+        )
+        with self.engine.begin() as conn:
+            rows = list(conn.execute(query).mappings())
+            for row in rows:
+                self._settle_orphan(conn, row, now)
+        return len(rows)
+
     def start(self, item_id: str, owner: str, generation: dict[str, Any]) -> None:
         """Write the generation row and mark the item sent, in ONE transaction, only while the
         item is still claimed by ``owner``; raises :class:`LeaseLost` (nothing written) if not."""
@@ -187,7 +224,6 @@ class ClaimProtocol:
 
     def renew(self, owner: str, lease_seconds: float) -> int:
         """Extend every lease ``owner`` holds (the heartbeat); returns how many."""
-        now = utc_now()
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(batch_items)
@@ -195,7 +231,7 @@ class ClaimProtocol:
                     batch_items.c.claimed_by == owner,
                     batch_items.c.status.in_([ItemStatus.CLAIMED.value, ItemStatus.SENT.value]),
                 )
-                .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+                .values(lease_expires_at=db_time(lease_seconds))
             )
         return int(result.rowcount)
 
@@ -212,7 +248,7 @@ class ClaimProtocol:
             result = conn.execute(
                 query.values(
                     claimed_by=owner,
-                    lease_expires_at=now - timedelta(seconds=1),  # claimable by the next claim
+                    lease_expires_at=db_time(-1),  # claimable by the next claim
                     updated_at=now,
                 )
             )

@@ -44,7 +44,16 @@ batch_app = typer.Typer(
 )
 app.add_typer(batch_app, name="batch")
 
-CONCURRENCY = typer.Option(4, "--concurrency", "-c", min=1, max=64, help="Requests in flight.")
+CONCURRENCY = typer.Option(
+    None,
+    "--concurrency",
+    "-c",
+    min=1,
+    max=64,
+    show_default=False,
+    help="Requests in flight (default: as many as the API's in-flight limit allows, "
+    "[limits] max_in_flight, 10 images; fewer for a while after a 429).",
+)
 LEASE = typer.Option(60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat.")
 JSON = typer.Option(False, "--json", help="Print only JSON on stdout.")
 
@@ -52,7 +61,7 @@ JSON = typer.Option(False, "--json", help="Print only JSON on stdout.")
 @batch_app.command("run", hidden=True)
 def run(
     file: str = typer.Argument(..., help="A .jsonl or .csv file, one request per row."),
-    concurrency: int = CONCURRENCY,
+    concurrency: int | None = CONCURRENCY,
     skip_invalid: bool = typer.Option(
         False, "--skip-invalid", help="Send the valid rows even when some are invalid."
     ),
@@ -106,7 +115,7 @@ def run(
 @batch_app.command()
 def resume(
     job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
-    concurrency: int = CONCURRENCY,
+    concurrency: int | None = CONCURRENCY,
     retry_unanswered: bool = typer.Option(
         False,
         "--retry-unanswered",
@@ -182,7 +191,7 @@ def list_batches(
 
 
 def _run_and_report(
-    vault: Vault, batch_id: str, concurrency: int, lease: float, as_json: bool
+    vault: Vault, batch_id: str, concurrency: int | None, lease: float, as_json: bool
 ) -> None:
     stop = threading.Event()
     batch = vault.catalog.batches.get(batch_id)

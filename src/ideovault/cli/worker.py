@@ -14,7 +14,15 @@ from ideovault.errors import IdeovaultError, UserError
 
 @app.command()
 def worker(
-    concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, max=64),
+    concurrency: int | None = typer.Option(
+        None,
+        "--concurrency",
+        "-c",
+        min=1,
+        max=64,
+        show_default=False,
+        help="Requests in flight (default: as many as the API's in-flight limit allows).",
+    ),
     batch: str | None = typer.Option(None, "--batch", help="Work on this batch only."),
     lease: float = typer.Option(
         60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat."
@@ -34,7 +42,8 @@ def worker(
         batch_id = vault.catalog.batches.get(batch).id if batch else None
         stop = threading.Event()
         if not as_json:
-            say(f"worker {concurrency} wide on {vault.catalog.url_for_display}; Ctrl-C stops")
+            wide = f"{concurrency} wide" if concurrency else "at the API's in-flight limit"
+            say(f"worker {wide} on {vault.catalog.url_for_display}; Ctrl-C stops")
         with graceful_stop(stop):
             stats = vault.run_batches(
                 batch_id, concurrency=concurrency, lease_seconds=lease,

@@ -20,6 +20,7 @@ from ideovault import ids
 from ideovault.catalog.batch_records import BatchCounts, BatchItem, BatchRecord, ItemStatus
 from ideovault.errors import UserError
 from ideovault.vault.batch_file import Row, RowError, read_rows
+from ideovault.vault.owner import owner_alive
 from ideovault.vault.prices import price_per_image, price_table
 from ideovault.vault.spending import Quote, check_budget
 
@@ -213,6 +214,10 @@ def reopen_batch(
     """Make a batch claimable again, checking what is left to send against the budget."""
     store = vault.catalog.batches
     batch = store.get(batch_id)
+    # What the last crash had in flight is unanswered from now on (nobody will answer it):
+    # settle it first, so that ``retry_unanswered`` re-sends it in this very run.
+    dead = [h for h in store.holders() if not owner_alive(h)]
+    store.settle_orphans(batch.id, dead)
     left = [ItemStatus.QUEUED, ItemStatus.CANCELLED]
     if retry_unanswered:
         left.append(ItemStatus.UNANSWERED)

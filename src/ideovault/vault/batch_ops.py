@@ -45,13 +45,14 @@ class BatchOps:
         self,
         batch_id: str | None = None,
         *,
-        concurrency: int = 4,
+        concurrency: int | None = None,
         lease_seconds: float = 60.0,
         until_idle: bool = True,
         stop: threading.Event | None = None,
         on_item: Callable[[ItemOutcome], None] | None = None,
     ) -> RunStats:
-        """Work on one batch (or every open batch, as a worker) until done or stopped."""
+        """Work on one batch (or every open batch, as a worker) until done or stopped;
+        ``concurrency`` None keeps as many requests in flight as the API's limit allows."""
         from ideovault.vault.worker import Runner
 
         runner = Runner(

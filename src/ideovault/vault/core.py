@@ -333,7 +333,10 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps):
         todo = [r for r in images if r.status == ImageStatus.PENDING]
         done: dict[str, ImageRecord] = {}
         workers = max(1, min(self.settings.download_workers, len(todo)))
-        if todo:
+        if len(todo) == 1:  # no pool for one image: a batch thread would start one per item
+            done[todo[0].id] = self.store_image(todo[0], generation)
+            emit(Event("image", generation.id, image=done[todo[0].id]))
+        elif todo:
             with ThreadPoolExecutor(workers, thread_name_prefix="download") as pool:
                 for record in pool.map(lambda r: self.store_image(r, generation), todo):
                     done[record.id] = record

@@ -9,6 +9,8 @@ downloads are retried a few times; an expired link is final.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,10 @@ log = logging.getLogger("ideovault.download")
 
 MAX_IMAGE_BYTES = 200 * 1024 * 1024  # far above any Ideogram output (4 MP PNG ≈ 10 MB)
 CHUNK = 64 * 1024
+# Decoding is CPU work (and a 1 MP image is ~4 MB of pixels while it is checked): more decodes
+# at once than cores only adds memory — ten batch threads decoding together held ~60 MB more
+# — so downloads run in parallel and the checks take turns, one per core.
+DECODES = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 class CorruptImage(DownloadFailed):
@@ -56,7 +62,7 @@ def decode_staged(staged: Staged) -> tuple[str, int, int, str]:
     if mime is None:
         raise CorruptImage("the downloaded bytes are not a PNG, JPEG or WebP image")
     try:
-        with Image.open(staged.path) as im:
+        with DECODES, Image.open(staged.path) as im:
             width, height = im.size
             im.load()
             phash = perceptual_hash(im)

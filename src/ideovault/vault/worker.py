@@ -2,10 +2,13 @@
 
 One loop serves both ``ideovault batch`` (one batch, in this process, until it is done) and
 ``ideovault worker`` (any open batch, alongside other worker processes on a shared PostgreSQL
-catalog). A bounded thread pool (``concurrency``) keeps that many requests in flight; the
-Ideogram client's own retries handle 429s. A heartbeat thread renews this process's leases,
-so a long call keeps its items, and a dead process's items are freed when their lease runs out
-(or at once, when the holder is a dead process on this machine).
+catalog). A bounded thread pool (``concurrency``) keeps that many requests in flight — by
+default as many as the process's limiter has places (``api/limits.py``: the in-flight cap,
+10 images unless ``[limits] max_in_flight`` says otherwise), and never more items claimed than
+the limiter's current window, which shrinks on 429s and grows back as calls are answered.
+A heartbeat thread renews this process's leases, so a long call keeps its items, and a dead
+process's items are freed when their lease runs out (or at once, when the holder is a dead
+process on this machine).
 
 Per item (see ``catalog/batches.py`` for why this is exactly-once):
 
@@ -22,7 +25,9 @@ queue, requests in flight are answered and their downloads finished.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +44,7 @@ from ideovault.api.errors import (
     RateLimited,
     ServerError,
 )
+from ideovault.api.limits import DEFAULT_MAX_IN_FLIGHT
 from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import BatchItem, ItemStatus
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
@@ -90,13 +96,35 @@ class RunStats:
         }
 
 
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+
+
+def limit_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas before the pool's threads start.
+
+    glibc gives each new thread its own arena (up to 8 per core) and keeps what each arena
+    freed: ten batch threads that each briefly hold a decoded image (~4 MB) left the process
+    ~65 MB bigger for good (200 MB instead of 135 MB over a long batch). Two arenas keep the
+    threads from contending much while the memory stays flat. Elsewhere (musl, macOS) this
+    does nothing; ``MALLOC_ARENA_MAX`` in the environment, when set, wins.
+    """
+    import ctypes
+    import os
+
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
 class Runner:
     def __init__(
         self,
         vault: Vault,
         *,
         batch_id: str | None = None,
-        concurrency: int = 4,
+        concurrency: int | None = None,
         lease_seconds: float = 60.0,
         until_idle: bool = True,
         poll_seconds: float = 0.5,
@@ -108,7 +136,9 @@ class Runner:
         self.vault = vault
         self.store = vault.catalog.batches
         self.batch_id = batch_id
-        self.concurrency = max(1, concurrency)
+        self.limiter = vault.client.limiter
+        cap = self.limiter.max_in_flight or DEFAULT_MAX_IN_FLIGHT
+        self.concurrency = max(1, concurrency if concurrency is not None else cap)
         self.lease = lease_seconds
         self.until_idle = until_idle
         self.poll = poll_seconds
@@ -125,18 +155,19 @@ class Runner:
 
     def run(self) -> RunStats:
         started = time.perf_counter()
+        limit_malloc_arenas()
         _ = self.vault.client  # built once here, shared by every thread
         self.store.adopt_unheld(self.owner, self.lease, self.batch_id)
         beat = threading.Thread(target=self._heartbeat, name="lease-heartbeat", daemon=True)
         beat.start()
-        inflight: set[Future[None]] = set()
+        inflight: dict[Future[None], int] = {}  # → images the item asks for
         dead: list[str] = []
         dead_checked = 0.0
         try:
             with ThreadPoolExecutor(self.concurrency, thread_name_prefix="batch") as pool:
                 while not self.stop.is_set():
                     claimed: list[BatchItem] = []
-                    free = self.concurrency - len(inflight)
+                    free = self._room(inflight)
                     if free > 0:
                         if time.monotonic() - dead_checked > 2 * self.poll:
                             dead = [h for h in self.store.holders() if not owner_alive(h)]
@@ -144,16 +175,19 @@ class Runner:
                         claimed = self.store.claim(
                             self.owner, free, self.lease, batch_id=self.batch_id, dead=dead
                         )
-                        inflight |= {pool.submit(self._process, item) for item in claimed}
+                        inflight.update(
+                            (pool.submit(self._process, item), item.num_images) for item in claimed
+                        )
                     if not inflight:
                         if self.until_idle and not self.store.has_open_work(self.batch_id):
                             break
                         self.stop.wait(self.poll)
                         continue
-                    if claimed and len(inflight) < self.concurrency:
+                    if claimed and self._room(inflight) > 0:
                         continue  # there may be more to claim at once
-                    done, inflight = wait(inflight, timeout=self.poll, return_when=FIRST_COMPLETED)
+                    done, _ = wait(inflight, timeout=self.poll, return_when=FIRST_COMPLETED)
                     for future in done:
+                        del inflight[future]
                         future.result()
                 self.stats.stopped = self.stop.is_set() and self.stats.fatal is None
                 for future in inflight:  # finish what is in flight
@@ -163,6 +197,16 @@ class Runner:
             beat.join(timeout=5)
             self.stats.elapsed = time.perf_counter() - started
         return self.stats
+
+    def _room(self, inflight: dict[Future[None], int]) -> int:
+        """How many more items to claim now: up to the pool's size, and no more images in
+        flight than the limiter's window (less than the cap after 429s), so claimed items do
+        not queue for a place while their leases age. Always one when nothing is in flight."""
+        free = self.concurrency - len(inflight)
+        window = self.limiter.window
+        if window:
+            free = min(free, window - sum(inflight.values()))
+        return free if inflight else max(1, free)
 
     def _heartbeat(self) -> None:
         interval = max(0.05, self.lease / 3)
@@ -219,8 +263,7 @@ class Runner:
             if not started:
                 raise
             return self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
-        generation = self.vault.catalog.get_generation(started[0])
-        return self._complete(item, records, generation)
+        return self._complete(item, records, started[0])
 
     def _after_refusal(self, item: BatchItem, exc: ApiError) -> ItemStatus:
         if exc.billed == "unknown":
@@ -237,24 +280,25 @@ class Runner:
     def _finish(self, item: BatchItem) -> ItemOutcome:
         """A sent item whose generation was answered: download what is still missing."""
         assert item.generation_id is not None
-        generation = self.vault.catalog.get_generation(item.generation_id)
-        records = self.vault.catalog.images_of_generation(generation.id)
-        return self._complete(item, records, generation, retry_first=True)
+        records = self.vault.catalog.images_of_generation(item.generation_id)
+        return self._complete(item, records, item.generation_id, retry_first=True)
 
     def _complete(
         self,
         item: BatchItem,
         records: list[ImageRecord],
-        generation: GenerationRecord,
+        generation_id: str,
         *,
         retry_first: bool = False,
     ) -> ItemOutcome:
+        generation: GenerationRecord | None = None  # read only when a download is retried
         for attempt in range(self.download_retries + (1 if retry_first else 0)):
             pending = [r for r in records if r.status == ImageStatus.PENDING]
             if not pending:
                 break
             if attempt:
                 time.sleep(min(2.0, 0.1 * 2**attempt))
+            generation = generation or self.vault.catalog.get_generation(generation_id)
             again = {r.id: self.vault.store_image(r, generation) for r in pending}
             records = [again.get(r.id, r) for r in records]
         stored = sum(r.status == ImageStatus.STORED for r in records)
