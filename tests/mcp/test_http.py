@@ -1,0 +1,75 @@
+"""MCP over streamable HTTP, mounted in the web app at /mcp behind the web guard: a server
+configured off loopback refuses a client without the token and serves one that has it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.exceptions import MCPError
+
+from ideovault.fake import FakeServer
+from ideovault.mcp.http import mount_mcp
+from ideovault.vault import Vault
+from ideovault.web import WebSettings, create_app
+from ideovault.web.serve import ServerThread
+from tests.mcp.conftest import data_of
+
+TOKEN = "mcp-test-token-0123456789abcdef"
+CHANGE = {"X-Ideovault-Request": "1"}  # the guard's header for changing requests
+
+
+@pytest.fixture
+def guarded(vault: Vault) -> Iterator[ServerThread]:
+    """The app as `ideovault serve --mcp --host 0.0.0.0` builds it, run on loopback."""
+    settings = WebSettings(host="0.0.0.0", token=TOKEN)
+    app = create_app(vault, settings)
+    mount_mcp(app, vault, settings.host)
+    with ServerThread(app) as running:
+        yield running
+
+
+def connect(url: str, headers: dict[str, str]) -> Client:
+    transport = streamable_http_client(url, http_client=create_mcp_http_client(headers=headers))
+    return Client(transport, read_timeout_seconds=60)
+
+
+def test_off_loopback_mcp_needs_the_token(
+    guarded: ServerThread, vault: Vault, fake: FakeServer, tmp_path: Path
+) -> None:
+    fox = vault.generate("a red fox", seed=9, tags=["poster"])[0]
+    url = f"{guarded.url}/mcp"
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    with httpx.Client() as raw:
+        assert raw.post(url, json=hello, headers=CHANGE).status_code == 401
+        wrong = {**CHANGE, "Authorization": "Bearer wrong-token-0123456789"}
+        assert raw.post(url, json=hello, headers=wrong).status_code == 401
+        no_header = {"Authorization": f"Bearer {TOKEN}"}
+        assert raw.post(url, json=hello, headers=no_header).status_code == 403
+
+    async def refused() -> None:
+        async with connect(url, CHANGE) as client:
+            await client.list_tools()
+
+    with pytest.raises(BaseExceptionGroup) as failure:
+        anyio.run(refused)
+    assert failure.group_contains(MCPError, match="error response")  # the 401, as the SDK says it
+
+    async def allowed() -> None:
+        async with connect(url, {**CHANGE, "Authorization": f"Bearer {TOKEN}"}) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert {"generate", "search", "show"} <= names
+            found = data_of(await client.call_tool("search", {"query": "tag:poster"}))
+            assert [i["id"] for i in found["images"]] == [fox.id]
+            assert "local_path" not in found["images"][0]  # the server's paths stay private
+            made = data_of(await client.call_tool("generate", {"prompt": "a cat", "seed": 2}))
+            assert made["images"][0]["status"] == "stored"
+
+    anyio.run(allowed)
+    assert fake.stats()["generate_calls"] == 2  # the fox, then the cat
