@@ -69,6 +69,7 @@ def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
             ("generate", {"prompt": "a\x00fox"}, "control character"),
             ("generate", {"prompt": "a fox", "model": "V_9"}, "V_9"),
             ("generate", {"prompt": "   "}, "give a prompt"),
+            ("generate", {"prompt": "a fox", "negative": "rain"}, "Extra inputs"),  # a typo
             ("search", {"query": huge}, "query"),
             ("search", {"query": '"unclosed'}, "closing quote"),
             ("search", {"limit": -5}, "limit"),

@@ -49,6 +49,7 @@ def test_every_tool_is_listed_with_a_described_bounded_schema(
             assert tool.description and len(tool.description) > 80, tool.name
             properties = tool.input_schema["properties"]
             assert "ctx" not in properties  # the SDK's context is not an argument
+            assert tool.input_schema["additionalProperties"] is False, tool.name
             for name, schema in properties.items():
                 assert schema.get("description"), f"{tool.name}.{name} has no description"
         generate = tools["generate"].input_schema["properties"]

@@ -12,6 +12,7 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from ideovault import __version__
 from ideovault.errors import IdeovaultError
 from ideovault.mcp import tools_catalog, tools_generate, tools_images
+from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import RESOURCE_PREFIX, Shaping
 from ideovault.vault import Vault
 
@@ -27,13 +28,17 @@ MAX_RESOURCE_BYTES = 64 * 1024 * 1024  # an original larger than this is refused
 
 
 def build_server(vault: Vault, *, local: bool = True) -> MCPServer:
-    server: MCPServer = MCPServer(
-        "ideovault", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING"
-    )
     shaping = Shaping(local=local)
-    tools_generate.register(server, vault, shaping)
-    tools_images.register(server, vault, shaping)
-    tools_catalog.register(server, vault, shaping)
+    registry = Registry()
+    for module in (tools_generate, tools_images, tools_catalog):
+        module.register(registry, vault, shaping)
+    server: MCPServer = MCPServer(
+        "ideovault",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        log_level="WARNING",
+        tools=registry.tools,
+    )
 
     @server.resource(
         RESOURCE_PREFIX + "{image_id}",

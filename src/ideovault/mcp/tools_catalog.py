@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from ideovault.mcp import params as p
+from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import DEFAULT_THUMBNAILS, Shaping, images_result, pictures, result
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import report as delivery_report
@@ -64,8 +65,8 @@ def _tree(node: Node, shaping: Shaping) -> dict[str, object]:
     return {**shaping.fields(node.record), "children": [_tree(c, shaping) for c in node.children]}
 
 
-def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
-    @server.tool(description=SEARCH, annotations=READ)
+def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
+    @registry.tool(description=SEARCH, annotations=READ)
     async def search(
         query: Annotated[
             str,
@@ -89,12 +90,12 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             count=len(page.records), next_cursor=page.next_cursor,
         )  # fmt: skip
 
-    @server.tool(description=SHOW, annotations=READ)
+    @registry.tool(description=SHOW, annotations=READ)
     async def show(image_id: p.ImageId) -> CallToolResult:
         record = await run_in_thread(None, lambda _on_event: vault.get(image_id))
         return result(shaping.fields(record), pictures(vault, [record], 1))
 
-    @server.tool(description=SIMILAR, annotations=READ)
+    @registry.tool(description=SIMILAR, annotations=READ)
     async def similar(
         image_id: p.ImageId,
         limit: Annotated[int, Field(description="How many, 1 … 1000.")] = 10,
@@ -104,7 +105,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
         data = {"matches": [{**shaping.fields(m.record), "distance": m.distance} for m in matches]}
         return result(data, pictures(vault, [m.record for m in matches], thumbnails))
 
-    @server.tool(description=LINEAGE, annotations=READ)
+    @registry.tool(description=LINEAGE, annotations=READ)
     async def lineage(image_id: p.ImageId) -> CallToolResult:
         found = await run_in_thread(None, lambda _on_event: vault.lineage(image_id))
         data = {
@@ -115,7 +116,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
         }
         return result(data, pictures(vault, [found.image], 1))
 
-    @server.tool(description=TAG, annotations=MARK)
+    @registry.tool(description=TAG, annotations=MARK)
     async def tag(image_ids: Ids, add: Add = None, remove: Remove = None) -> CallToolResult:
         if not (add or remove):
             refuse("name tags to add or remove")
@@ -124,7 +125,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
         )
         return images_result(vault, shaping, records, thumbnails=0)
 
-    @server.tool(description=STAR, annotations=MARK)
+    @registry.tool(description=STAR, annotations=MARK)
     async def star(
         image_ids: Ids,
         starred: Annotated[bool, Field(description="False to unstar.")] = True,
@@ -132,7 +133,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
         records = await run_in_thread(None, lambda _on_event: vault.star(image_ids, starred))
         return images_result(vault, shaping, records, thumbnails=0)
 
-    @server.tool(description=REPRODUCE, annotations=ToolAnnotations(open_world_hint=True))
+    @registry.tool(description=REPRODUCE, annotations=ToolAnnotations(open_world_hint=True))
     async def reproduce(
         image_id: p.ImageId, force: p.Force = False, ctx: Context | None = None
     ) -> CallToolResult:
@@ -144,6 +145,6 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             original_id=done.original.id, identical=done.identical,
         )  # fmt: skip
 
-    @server.tool(description=REPORT, annotations=READ)
+    @registry.tool(description=REPORT, annotations=READ)
     async def report() -> CallToolResult:
         return result(await run_in_thread(None, lambda _on_event: vault.report()))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from ideovault.mcp import params as p
+from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import Shaping
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import Delivery, deliver, report
@@ -27,8 +28,8 @@ the budget is refused. With an explicit seed, an identical earlier request is an
 the vault for free."""
 
 
-def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
-    @server.tool(
+def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
+    @registry.tool(
         description=GENERATE,
         annotations=ToolAnnotations(title="Generate images", open_world_hint=True),
     )

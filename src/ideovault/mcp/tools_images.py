@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from ideovault.mcp import params as p
+from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import Shaping, result
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import Delivery, deliver
@@ -73,8 +74,8 @@ def _style(
     }
 
 
-def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
-    @server.tool(description=REMIX, annotations=PAID)
+def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
+    @registry.tool(description=REMIX, annotations=PAID)
     async def remix(
         source: p.Source,
         prompt: p.Prompt,
@@ -103,7 +104,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             lambda v: v.prepare_operation("remix", source, prompt, **request),
         )  # fmt: skip
 
-    @server.tool(description=EDIT, annotations=PAID)
+    @registry.tool(description=EDIT, annotations=PAID)
     async def edit(
         source: p.Source,
         prompt: p.Prompt,
@@ -135,7 +136,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             lambda v: v.prepare_operation("edit", source, prompt, **request),
         )  # fmt: skip
 
-    @server.tool(description=UPSCALE, annotations=PAID)
+    @registry.tool(description=UPSCALE, annotations=PAID)
     async def upscale(
         source: p.Source,
         prompt: Annotated[
@@ -157,7 +158,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             lambda v: v.prepare_operation("upscale", source, prompt, **request),
         )  # fmt: skip
 
-    @server.tool(description=REFRAME, annotations=PAID)
+    @registry.tool(description=REFRAME, annotations=PAID)
     async def reframe(
         source: p.Source,
         resolution: Annotated[
@@ -182,7 +183,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             lambda v: v.prepare_operation("reframe", source, "", **request),
         )  # fmt: skip
 
-    @server.tool(description=REPLACE_BACKGROUND, annotations=PAID)
+    @registry.tool(description=REPLACE_BACKGROUND, annotations=PAID)
     async def replace_background(
         source: p.Source,
         prompt: Annotated[
@@ -206,7 +207,7 @@ def register(server: MCPServer, vault: Vault, shaping: Shaping) -> None:
             lambda v: v.prepare_operation("replace-background", source, prompt, **request),
         )  # fmt: skip
 
-    @server.tool(description=DESCRIBE, annotations=PAID)
+    @registry.tool(description=DESCRIBE, annotations=PAID)
     async def describe(
         source: p.Source,
         model_version: Annotated[
