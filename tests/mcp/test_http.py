@@ -3,6 +3,11 @@ configured off loopback refuses a client without the token and serves one that h
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +78,33 @@ def test_off_loopback_mcp_needs_the_token(
 
     anyio.run(allowed)
     assert fake.stats()["generate_calls"] == 2  # the fox, then the cat
+
+
+def test_serve_mcp_serves_on_loopback_and_stops_on_ctrl_c(
+    server_env: dict[str, str], vault: Vault
+) -> None:
+    fox = vault.generate("a red fox", seed=9)[0]
+    env = {**os.environ, **server_env}
+    env.pop("IDEOVAULT_TOKEN", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ideovault", "serve", "--mcp", "--port", "0"],
+        env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        url = None
+        while url is None:  # the process prints it once bound, or ends
+            line = proc.stderr.readline()
+            assert line, "serve --mcp ended without printing its MCP URL"
+            if match := re.search(r"MCP \(streamable HTTP\): (http://127\.0\.0\.1:\d+/mcp)", line):
+                url = match.group(1)
+
+        async def use() -> None:
+            async with connect(url, CHANGE) as client:
+                shown = data_of(await client.call_tool("show", {"image_id": fox.id}))
+                assert shown["prompt"] == "a red fox" and "local_path" not in shown
+
+        anyio.run(use)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) in (0, 130)
