@@ -9,12 +9,13 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import anyio
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.stdio import stdio_client as stdio_client_transport
 from mcp_types import CallToolResult, TextContent
 
 from ideovault.config import load_settings
@@ -60,20 +61,27 @@ Scenario = Callable[[Client], Awaitable[None]]
 
 
 @asynccontextmanager
-async def stdio_client(env: dict[str, str]) -> AsyncIterator[Client]:
+async def stdio_client(env: dict[str, str], log: TextIO) -> AsyncIterator[Client]:
     params = StdioServerParameters(command=sys.executable, args=["-m", "ideovault", "mcp"], env=env)
-    async with Client(params, read_timeout_seconds=120) as client:
-        yield client
+    async with Client(stdio_client_transport(params, errlog=log), read_timeout_seconds=120) as c:
+        yield c
 
 
 @pytest.fixture
-def over_stdio(server_env: dict[str, str]) -> Callable[[Scenario], None]:
+def server_log(tmp_path: Path) -> Path:
+    """Where the server's stderr (its log) goes; tests read it afterwards."""
+    return tmp_path / "server-stderr.txt"
+
+
+@pytest.fixture
+def over_stdio(server_env: dict[str, str], server_log: Path) -> Callable[[Scenario], None]:
     """Run ``scenario(client)`` against a fresh `ideovault mcp` process."""
 
     def run(scenario: Scenario) -> None:
         async def main() -> None:
-            async with stdio_client(server_env) as client:
-                await scenario(client)
+            with server_log.open("a", encoding="utf-8") as log:
+                async with stdio_client(server_env, log) as client:
+                    await scenario(client)
 
         anyio.run(main)
 

@@ -51,7 +51,11 @@ def test_a_request_over_budget_is_refused_before_anything_is_sent(
 
 
 def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
-    over_stdio: Callable[[Scenario], None], vault: Vault, tmp_path: Path, fake: FakeServer
+    over_stdio: Callable[[Scenario], None],
+    vault: Vault,
+    tmp_path: Path,
+    fake: FakeServer,
+    server_log: Path,
 ) -> None:
     kept = vault.generate("a red fox", seed=1)[0]
     not_an_image = tmp_path / "notes.png"
@@ -100,10 +104,11 @@ def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
     over_stdio(scenario)
     assert fake.stats()["generate_calls"] == 0  # nothing hostile cost anything
     assert [r.id for r in vault.list()] == [kept.id]  # nor stored anything
+    assert "Traceback" not in server_log.read_text()  # and no path of the server crashed
 
 
 def test_api_failures_are_clear_tool_errors_without_the_key(
-    over_stdio: Callable[[Scenario], None], fake: FakeServer
+    over_stdio: Callable[[Scenario], None], fake: FakeServer, server_log: Path
 ) -> None:
     texts: list[str] = []
 
@@ -129,6 +134,7 @@ def test_api_failures_are_clear_tool_errors_without_the_key(
 
     over_stdio(scenario)
     assert all(TEST_API_KEY not in text for text in texts)
+    assert TEST_API_KEY not in server_log.read_text()  # nor in the server's log
 
 
 def test_without_the_extra_the_command_names_it_and_exits_2(
