@@ -24,7 +24,8 @@ from ideovault.mcp.http import mount_mcp
 from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
-from tests.mcp.conftest import data_of
+from tests.images import image_file
+from tests.mcp.conftest import data_of, text_of
 
 TOKEN = "mcp-test-token-0123456789abcdef"
 CHANGE = {"X-Ideovault-Request": "1"}  # the guard's header for changing requests
@@ -49,6 +50,7 @@ def test_off_loopback_mcp_needs_the_token(
     guarded: ServerThread, vault: Vault, fake: FakeServer, tmp_path: Path
 ) -> None:
     fox = vault.generate("a red fox", seed=9, tags=["poster"])[0]
+    server_file = image_file(tmp_path, "private.png", 64, 64)
     url = f"{guarded.url}/mcp"
     hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     with httpx.Client() as raw:
@@ -75,6 +77,16 @@ def test_off_loopback_mcp_needs_the_token(
             assert "local_path" not in found["images"][0]  # the server's paths stay private
             made = data_of(await client.call_tool("generate", {"prompt": "a cat", "seed": 2}))
             assert made["images"][0]["status"] == "stored"
+            # Files on the server are out of a remote client's reach; vault ids are not.
+            for name, arguments in (
+                ("remix", {"source": str(server_file), "prompt": "x"}),
+                ("generate", {"prompt": "x", "style_reference_images": [str(server_file)]}),
+                ("describe", {"source": str(server_file)}),
+            ):
+                result = await client.call_tool(name, arguments)
+                assert result.is_error and "not an image id" in text_of(result), name
+            by_id = {"source": fox.id[:13], "prompt": "x", "dry_run": True}
+            assert data_of(await client.call_tool("remix", by_id))["quote"]["estimated_usd"]
 
     anyio.run(allowed)
     assert fake.stats()["generate_calls"] == 2  # the fox, then the cat

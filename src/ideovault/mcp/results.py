@@ -19,6 +19,8 @@ from typing import Any
 
 from mcp_types import CallToolResult, ContentBlock, ImageContent, ResourceLink, TextContent
 
+from ideovault import ids
+from ideovault.errors import UserError
 from ideovault.vault import ImageRecord, ImageStatus, Vault
 
 log = logging.getLogger("ideovault.mcp")
@@ -34,7 +36,12 @@ def resource_uri(image_id: str) -> str:
 
 @dataclass(frozen=True)
 class Shaping:
-    """How records are shown to this server's clients (same machine or over the network)."""
+    """What differs between a client on this machine (stdio) and one over the network (HTTP).
+
+    A remote client sees no server paths (``local_path``) and cannot name files on the
+    server as inputs: otherwise any image file the server can read could be pulled into the
+    vault by a remix and read back as a resource. Its inputs are vault image ids.
+    """
 
     local: bool = True
 
@@ -45,6 +52,35 @@ class Shaping:
         if record.status == ImageStatus.STORED and record.blob_key:
             data["resource"] = resource_uri(record.id)
         return data
+
+    def confine(self, vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` with every input image resolved to a vault record, for a remote client."""
+        from ideovault.vault.inputs import LABELS
+
+        if self.local:
+            return params
+        out = dict(params)
+        for name, value in params.items():
+            if name not in LABELS or value is None:
+                continue
+            what = LABELS[name]
+            if isinstance(value, list | tuple):
+                out[name] = [_vault_input(vault, v, what) for v in value]
+            else:
+                out[name] = _vault_input(vault, value, what)
+        return out
+
+
+def _vault_input(vault: Vault, ref: object, what: str) -> object:
+    from ideovault.vault.inputs import load
+
+    text = str(ref)
+    if ids.normalize_prefix(text) is None:
+        raise UserError(
+            f"{what}: {text[:80]!r} is not an image id; over HTTP an input is an image already "
+            "in the vault (files on the server cannot be named)"
+        )
+    return load(vault, vault.get(text), what)
 
 
 def thumbnail(vault: Vault, record: ImageRecord) -> ImageContent | None:

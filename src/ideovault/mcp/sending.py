@@ -52,9 +52,20 @@ async def quote(ctx: Context | None, vault: Vault, prepare: Prepare) -> CallTool
 
 
 async def deliver(
-    ctx: Context | None, vault: Vault, shaping: Shaping, how: Delivery, prepare: Prepare
+    ctx: Context | None,
+    vault: Vault,
+    shaping: Shaping,
+    how: Delivery,
+    prompt: str,
+    params: dict[str, Any],
 ) -> CallToolResult:
-    """The quote of a dry run, or the send and its stored images."""
+    """The quote of a dry run, or the send and its stored images, of the request ``prompt``
+    and ``params`` make (``Vault.prepare``'s arguments: an operation names its ``operation``
+    and its input ``image``)."""
+
+    def prepare(v: Vault) -> GenerateParams:
+        return v.prepare(prompt, **shaping.confine(v, params))
+
     if how.dry_run:
         return await quote(ctx, vault, prepare)
     return await send_and_report(

@@ -119,10 +119,11 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
                 ctx,
                 lambda on_event: vault.generate_async(
                     prompt, webhook_url=webhook_url, timeout=timeout, tags=tags or (),
-                    on_event=on_event, dedupe=dedupe, force=force, max_usd=budget, **request,
+                    on_event=on_event, dedupe=dedupe, force=force, max_usd=budget,
+                    **shaping.confine(vault, request),
                 ),
             )  # fmt: skip
             return report(vault, shaping, records, reused=False)
         if not use_async and (webhook_url is not None or timeout is not None):
             refuse("webhook_url and timeout go with use_async")
-        return await deliver(ctx, vault, shaping, how, lambda v: v.prepare(prompt, **request))
+        return await deliver(ctx, vault, shaping, how, prompt, request)

@@ -101,7 +101,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         how = Delivery(tags, dry_run, force, dedupe, budget)
         return await deliver(
             ctx, vault, shaping, how,
-            lambda v: v.prepare_operation("remix", source, prompt, **request),
+            prompt, {"operation": "remix", "image": source, **request},
         )  # fmt: skip
 
     @registry.tool(description=EDIT, annotations=PAID)
@@ -133,7 +133,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         how = Delivery(tags, dry_run, force, dedupe, budget)
         return await deliver(
             ctx, vault, shaping, how,
-            lambda v: v.prepare_operation("edit", source, prompt, **request),
+            prompt, {"operation": "edit", "image": source, **request},
         )  # fmt: skip
 
     @registry.tool(description=UPSCALE, annotations=PAID)
@@ -155,7 +155,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         how = Delivery(tags, dry_run, force, dedupe, budget)
         return await deliver(
             ctx, vault, shaping, how,
-            lambda v: v.prepare_operation("upscale", source, prompt, **request),
+            prompt, {"operation": "upscale", "image": source, **request},
         )  # fmt: skip
 
     @registry.tool(description=REFRAME, annotations=PAID)
@@ -180,7 +180,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         how = Delivery(tags, dry_run, force, dedupe, budget)
         return await deliver(
             ctx, vault, shaping, how,
-            lambda v: v.prepare_operation("reframe", source, "", **request),
+            "", {"operation": "reframe", "image": source, **request},
         )  # fmt: skip
 
     @registry.tool(description=REPLACE_BACKGROUND, annotations=PAID)
@@ -204,7 +204,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         how = Delivery(tags, dry_run, force, dedupe, budget)
         return await deliver(
             ctx, vault, shaping, how,
-            lambda v: v.prepare_operation("replace-background", source, prompt, **request),
+            prompt, {"operation": "replace-background", "image": source, **request},
         )  # fmt: skip
 
     @registry.tool(description=DESCRIBE, annotations=PAID)
@@ -239,9 +239,10 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         described = await run_in_thread(
             ctx,
             lambda _on_event: vault.describe(
-                source, model_version=model_version, max_usd=budget, v4=options
+                shaping.confine(vault, {"image": source})["image"],
+                model_version=model_version, max_usd=budget, v4=options,
             ),
-        )
+        )  # fmt: skip
         data = described.to_json()
         data["image"] = shaping.fields(described.image)
         return result(data)
