@@ -17,6 +17,9 @@ def serve(
     max_body: int = typer.Option(
         1 << 20, "--max-body", help="Largest request body accepted, in bytes."
     ),
+    mcp: bool = typer.Option(
+        False, "--mcp", help="Also serve MCP (streamable HTTP) at /mcp; needs ideovault[mcp]."
+    ),
 ) -> None:
     """Serve the gallery and the REST API (OpenAPI at /openapi.json).
 
@@ -26,13 +29,23 @@ def serve(
     from ideovault.web import WebSettings, create_app
     from ideovault.web.serve import bind, make_server, url_of
 
+    if mcp:
+        from ideovault.cli.mcp import require_sdk
+
+        require_sdk()
     token = os.environ.get("IDEOVAULT_TOKEN") or None
     settings = WebSettings(host=host, port=port, token=token, max_body_bytes=max_body).check()
     with GLOBALS.open_vault() as vault:
         application = create_app(vault, settings)
+        if mcp:
+            from ideovault.mcp.http import mount_mcp
+
+            mount_mcp(application, vault, settings.host)
         sock = bind(settings)
         url = url_of(sock)
         say(f"gallery: {url}/   REST API: {url}/api/images   OpenAPI: {url}/openapi.json")
+        if mcp:
+            say(f"MCP (streamable HTTP): {url}/mcp")
         if token:
             say("sign in once with the link ending in ?token=<IDEOVAULT_TOKEN>")
         say("press Ctrl-C to stop")
