@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -41,17 +40,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.functions import Function
 
-from ideovault.catalog import ranking, search_plan
+from ideovault.catalog import ranking, search_extensions, search_groups, search_plan
 from ideovault.catalog.query import Query, Term
 from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord
 from ideovault.catalog.rows import image_from_row
 from ideovault.catalog.schema import image_tags, images
+from ideovault.catalog.search_groups import fts5_phrase, term_tsquery, tokens
 from ideovault.errors import UserError
 
 RELEVANCE_WINDOW = 2_000
 MAX_LIMIT = 1_000
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -76,24 +75,17 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
     return data
 
 
-def _tokens(term: Term) -> list[str]:
-    return _TOKEN.findall(term.text)
-
-
-def _quoted(term: Term) -> str | None:
-    """A term as an FTS5 phrase of its tokens (user syntax never reaches FTS5)."""
-    tokens = _tokens(term)
-    return '"' + " ".join(tokens) + '"' if tokens else None
-
-
-def fts5_expression(terms: Sequence[Term]) -> str | None:
-    """An FTS5 MATCH string where every user word is a quoted phrase of its tokens."""
-    positive = [q for t in terms if not t.negated and (q := _quoted(t))]
+def fts5_expression(terms: Sequence[Term], groups: Sequence[str] = ()) -> str | None:
+    """An FTS5 MATCH string where every user word is a quoted phrase of its tokens, ANDed
+    with the text-only groups (already FTS5 text, from ``search_groups``)."""
+    positive = [q for t in terms if not t.negated and (q := fts5_phrase(t))]
+    positive += groups
     return " AND ".join(positive) if positive else None
 
 
-def fts5_negative(terms: Sequence[Term]) -> str | None:
-    negative = ['"' + " ".join(tok) + '"' for t in terms if t.negated and (tok := _tokens(t))]
+def fts5_negative(terms: Sequence[Term], groups: Sequence[str] = ()) -> str | None:
+    negative = [q for t in terms if t.negated and (q := fts5_phrase(replace(t, negated=False)))]
+    negative += groups
     return " OR ".join(negative) if negative else None
 
 
@@ -139,6 +131,12 @@ def _filters(query: Query, parent_id: str | None) -> list[ColumnElement[bool]]:
         where.append(c.status.not_in(query.not_statuses))
     if parent_id:
         where.append(c.parent_id == parent_id)
+    # rating:, album:, by: -- an extension point, see search_extensions
+    where += [search_extensions.rating_condition(*r) for r in query.ratings]
+    where += [search_extensions.album_condition(a) for a in query.albums]
+    where += [not_(search_extensions.album_condition(a)) for a in query.not_albums]
+    where += [search_extensions.creator_condition(b) for b in query.creators]
+    where += [not_(search_extensions.creator_condition(b)) for b in query.not_creators]
     return where
 
 
@@ -168,18 +166,23 @@ def build(
 
     rank: Any = None
     walk_index: str | None = None
-    positive = fts5_expression(query.terms)
-    negative = fts5_negative(query.terms)
+    positive: str | None = None
+    # Words that are all punctuation can match nothing; groups say so themselves.
+    no_words = any(not t.negated for t in query.terms) and fts5_expression(query.terms) is None
     if sqlite:
+        text_groups, not_groups, conditions = search_groups.split_sqlite(query.groups)
+        where += conditions
+        positive = fts5_expression(query.terms, text_groups)
+        negative = fts5_negative(query.terms, not_groups)
         if negative and positive:
             # FTS5's own NOT: excluded words cost one doclist merge, not a list of every match.
             positive = f"({positive}) NOT ({negative})"
         elif negative:
             where.append(literal_column("images.rowid").not_in(_fts_rowids(negative, "neg")))
         if positive and name == "relevance":
-            phrases = [q for t in query.terms if not t.negated and (q := _quoted(t))]
+            phrases = [q for t in query.terms if not t.negated and (q := fts5_phrase(t))]
             counts = []
-            if conn is not None and len(phrases) >= 2:
+            if conn is not None and len(phrases) >= 2 and not query.groups:
                 counts = [search_plan.match_count(conn, p) for p in phrases]
             if sum(c >= search_plan.MANY_MATCHES for c in counts) >= 2:
                 # bm25 would first scan each very common word's whole doclist: score here.
@@ -217,13 +220,15 @@ def build(
             if bounds is not None:  # a date range: walk only the rowids it can contain
                 where.append(fts.c.rowid.between(*bounds))
     else:
-        tsq = _pg_tsquery(query.terms)
+        text_queries, conditions = search_groups.split_postgres(query.groups)
+        where += conditions
+        tsq = _pg_tsquery(query.terms, text_queries)
         if tsq is not None:
             where.append(literal_column("images.search_vector").op("@@")(tsq))
             rank = func.ts_rank(literal_column("images.search_vector"), tsq)
         if rank is not None and name == "relevance":
             return _pg_relevance(where, rank, limit, after), sort, "relevance"
-    if query.has_text and positive is None:
+    if no_words:
         where.append(literal_column("1") == 0)  # only punctuation: nothing can match
     if name == "relevance":
         name = "created"  # nothing to rank by (only negated words)
@@ -323,19 +328,18 @@ def _pg_relevance(
     )
 
 
-def _pg_tsquery(terms: Sequence[Term]) -> Any:
-    """Each term a ``phraseto_tsquery`` of its tokens (bound parameters), joined with AND/NOT."""
-    from sqlalchemy.dialects.postgresql.ext import phraseto_tsquery  # PostgreSQL only
-
+def _pg_tsquery(terms: Sequence[Term], groups: Sequence[Any]) -> Any:
+    """Each term a phrase tsquery of its tokens (bound parameters), joined with AND/NOT, and
+    ANDed with the text-only groups' tsqueries."""
     expr: Any = None
-    for i, term in enumerate(terms):
-        tokens = _tokens(term)
-        if not tokens:
+    for term in terms:
+        if not tokens(term):
             continue
-        phrase: Any = bindparam(f"tsq{i}", " ".join(tokens))
-        q: Any = phraseto_tsquery("simple", phrase)  # type: ignore[no-untyped-call]
+        q: Any = term_tsquery(term)
         if term.negated:
             q = Function("tsquery_not", q)
+        expr = q if expr is None else Function("tsquery_and", expr, q)
+    for q in groups:
         expr = q if expr is None else Function("tsquery_and", expr, q)
     return expr
 

@@ -1,0 +1,99 @@
+"""OR, parentheses and prefixes on SQLite (FTS5) and PostgreSQL (tsquery), against the rows of
+``test_search``; and the rating:/album:/by: hooks before their data exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from ideovault.catalog import Catalog
+from ideovault.errors import UserError
+from tests.catalog.test_search import catalog, prompts  # noqa: F401  (the fixture)
+
+WHALES = ["whale and fox friends", "a blue whale"]
+
+
+def test_or_finds_either_word(catalog: Catalog) -> None:  # noqa: F811
+    assert prompts(catalog, "whale OR snow") == [*WHALES, "red fox in the snow"]
+    assert prompts(catalog, "or") == []  # lower case is a word, as before
+    assert prompts(catalog, "fox (snow OR neon)") == [
+        "red fox in the snow", "a red fox under a neon sign",
+    ]  # fmt: skip
+    assert prompts(catalog, '"blue whale" OR "neon sign" OR kids') == [
+        "whale and fox friends", "a blue whale", "neon sign for a bar",
+        "a red fox under a neon sign",
+    ]  # fmt: skip
+
+
+def test_negated_groups(catalog: Catalog) -> None:  # noqa: F811
+    assert prompts(catalog, "fox -(snow OR neon)") == [
+        "'; DROP TABLE images; -- fox", "whale and fox friends",
+    ]  # fmt: skip
+    assert len(prompts(catalog, "-(tag:poster OR model:V_2_TURBO)")) == 4
+    assert prompts(catalog, "-(style:design OR fox)") == [
+        "<script>alert(1)</script> sign", "a blue whale",
+    ]  # fmt: skip
+    assert prompts(catalog, "-(fox sign)") == [  # not both
+        "'; DROP TABLE images; -- fox", "<script>alert(1)</script> sign", "whale and fox friends",
+        "a blue whale", "neon sign for a bar", "red fox in the snow",
+    ]  # fmt: skip
+
+
+def test_groups_mixing_words_and_filters(catalog: Catalog) -> None:  # noqa: F811
+    assert prompts(catalog, "whale OR tag:draft") == [*WHALES, "red fox in the snow"]
+    assert prompts(catalog, "tag:kids OR tag:bar") == [
+        "whale and fox friends", "neon sign for a bar",
+    ]  # fmt: skip
+    assert prompts(catalog, "(model:V_2 OR seed:4) OR (style:realistic snow)") == [
+        "whale and fox friends", "neon sign for a bar", "red fox in the snow",
+    ]  # fmt: skip
+    assert prompts(catalog, "fox (is:starred OR aspect:1x1) sort:-size") == [
+        "red fox in the snow", "whale and fox friends", "a red fox under a neon sign",
+        "'; DROP TABLE images; -- fox",
+    ]  # fmt: skip
+    assert prompts(catalog, "(!! OR whale)") == WHALES  # punctuation alone matches nothing
+    assert prompts(catalog, "-(!! OR whale)") == [
+        p for p in prompts(catalog, "") if p not in WHALES
+    ]
+
+
+def test_prefixes(catalog: Catalog) -> None:  # noqa: F811
+    assert prompts(catalog, "wha*") == WHALES
+    assert prompts(catalog, "fri*") == ["whale and fox friends"]
+    assert prompts(catalog, "scr* OR bl*") == [
+        "<script>alert(1)</script> sign",
+        "a blue whale",
+        "red fox in the snow",
+    ]  # fmt: skip  (bl* finds the negative prompt "blurry" too)
+    assert prompts(catalog, "fox -fri*") == [
+        "'; DROP TABLE images; -- fox", "red fox in the snow", "a red fox under a neon sign",
+    ]  # fmt: skip
+    assert prompts(catalog, "(fo* OR zzz) tag:kids") == ["whale and fox friends"]
+    assert prompts(catalog, "zzz*") == []
+
+
+def test_relevance_and_pages_with_groups(catalog: Catalog) -> None:  # noqa: F811
+    ranked = prompts(catalog, "(whale OR neon) sort:relevance")
+    assert set(ranked) == {*WHALES, "neon sign for a bar", "a red fox under a neon sign"}
+    for q in ["fox OR sign", "(fox OR tag:bar) sort:size", "(sig* OR whale) sort:relevance"]:
+        expected = [r.id for r in catalog.search(q, limit=100).records]
+        seen, cursor = [], None
+        while True:
+            result = catalog.search(q, limit=2, cursor=cursor)
+            seen += [r.id for r in result.records]
+            if (cursor := result.next_cursor) is None:
+                break
+        assert seen == expected and len(expected) >= 3
+
+
+@pytest.mark.parametrize(
+    "q", ['("; DROP TABLE" OR NEAR(a b) OR *)', "(a* OR ^*) -(NOT* OR {x})", "(\\ OR '' OR %_*)"]
+)
+def test_fts_syntax_inside_groups_is_text(catalog: Catalog, q: str) -> None:  # noqa: F811
+    assert isinstance(catalog.search(q).records, list)
+    assert len(prompts(catalog, "")) == 7
+
+
+@pytest.mark.parametrize("q", ["rating:>=4", "fox album:clients", "by:alice", "fox OR rating:3"])
+def test_filters_without_their_data_say_so(catalog: Catalog, q: str) -> None:  # noqa: F811
+    with pytest.raises(UserError, match="not available in this vault"):
+        catalog.search(q)
