@@ -97,3 +97,31 @@ def test_fts_syntax_inside_groups_is_text(catalog: Catalog, q: str) -> None:  # 
 def test_filters_without_their_data_say_so(catalog: Catalog, q: str) -> None:  # noqa: F811
     with pytest.raises(UserError, match="not available in this vault"):
         catalog.search(q)
+
+
+def test_postgres_pages_newest_first_by_creation_time(postgres_url: str) -> None:
+    """PostgreSQL orders by (created_at, id): an image created earlier than its id says (as
+    imports are) sits by its date, and equal dates page without loss or repeat."""
+    from datetime import timedelta
+
+    from tests.catalog.test_search import T0
+    from tests.catalog.test_store import new_generation, new_image
+
+    with Catalog.open(postgres_url) as c:
+        days = [0, 5, 5, 5, 2, 9, 1]  # inserted in this order; ids grow with insertion
+        for i, day in enumerate(days):
+            gid = new_generation(c, f"fox {i}")
+            image = new_image(f"fox {i}", created_at=T0 + timedelta(days=day), tags=())
+            c.record_response(gid, raw={}, images=[image], answered_at=T0)
+        newest = [r.prompt for r in c.search("fox", limit=10).records]
+        assert newest[0] == "fox 5" and newest[-2:] == ["fox 6", "fox 0"]
+        assert [r.prompt for r in c.search("sort:created", limit=10).records] == newest[::-1]
+        for q in ["fox", "sort:created", "fox after:2026-01-12 before:2026-01-20"]:
+            expected = [r.id for r in c.search(q, limit=10).records]
+            seen, cursor = [], None
+            while True:
+                result = c.search(q, limit=1, cursor=cursor)
+                seen += [r.id for r in result.records]
+                if (cursor := result.next_cursor) is None:
+                    break
+            assert seen == expected
