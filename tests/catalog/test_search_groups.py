@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ideovault.catalog import Catalog
@@ -125,3 +127,13 @@ def test_postgres_pages_newest_first_by_creation_time(postgres_url: str) -> None
                 if (cursor := result.next_cursor) is None:
                     break
             assert seen == expected
+
+
+def test_a_search_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """Searches take no write lock on SQLite: one runs while another connection is inside a
+    write transaction (before, it queued behind it, and so did every concurrent search)."""
+    from sqlalchemy import text
+
+    with Catalog.open(f"sqlite:///{tmp_path}/busy.db") as c, c.engine.begin() as writer:
+        writer.execute(text("UPDATE images SET starred = starred"))  # holds the write lock
+        assert c.search("fox").records == []
