@@ -118,9 +118,11 @@ def run(workers: int, home: Path, db_url: str, args: argparse.Namespace) -> None
         done, wall, _, errors = asyncio.run(load(url, path, 1, args.alone, 60))
         per_request = (cpu_seconds(server.pid) - cpu0) / done
         ideal = (os.cpu_count() or 1) / per_request
+        cpu0 = cpu_seconds(server.pid)
         done, wall, latencies, errors = asyncio.run(
             load(url, path, args.clients, args.requests, args.seconds)
         )
+        loaded_cpu = cpu_seconds(server.pid) - cpu0
     finally:
         server.terminate()
         server.wait(10)
@@ -133,6 +135,14 @@ def run(workers: int, home: Path, db_url: str, args: argparse.Namespace) -> None
         f"{ideal:.0f}/s on {os.cpu_count()} cores; {args.clients} clients: {done} requests in "
         f"{wall:.1f} s = {rate:.0f}/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms, {errors} errors; "
         f"{rate / ideal:.2f}x the ideal"
+    )
+    # On a machine shared with other work the server gets less than every core: say how much
+    # it had, and whether a request cost more CPU under load than alone (waiting costs none).
+    print(
+        f"    the server had {loaded_cpu / wall:.2f} of {os.cpu_count()} cores during the run; "
+        f"{loaded_cpu / done * 1000:.2f} ms CPU a request under load "
+        f"({per_request / (loaded_cpu / done):.2f}x as efficient as alone); throughput "
+        f"{rate / (loaded_cpu / wall / per_request):.2f}x what the cores it had allow"
     )
 
 
