@@ -14,6 +14,7 @@ two years of dates. Only ratios are meaningful on these noisy machines.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -53,9 +54,11 @@ def records(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
     """Records in creation order, with ids that sort by time like the real ones (UUIDv7)."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)
-    weights = [1 / (i + 1) ** 1.1 for i in range(len(vocab))]
+    # Cumulative weights once: choices() would otherwise sum all 3,000 for every record (the
+    # draws are identical either way, so the records are the same).
+    cumulative = list(itertools.accumulate(1 / (i + 1) ** 1.1 for i in range(len(vocab))))
     for i in range(n):
-        words = rng.choices(vocab, weights=weights, k=rng.randint(8, 20))
+        words = rng.choices(vocab, cum_weights=cumulative, k=rng.randint(8, 20))
         words += [w for w in COMMON if rng.random() < 0.25]
         if rng.random() < 0.02:
             words += ["neon", "sign"]
@@ -220,11 +223,23 @@ def cli_time(db_url: str, home: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--pg-rows", type=int, default=100_000)
+    parser.add_argument("--pg-rows", type=int, default=1_000_000)
+    parser.add_argument("--pg-only", action="store_true", help="skip SQLite and the seed")
+    parser.add_argument(
+        "--keep-pg", action="store_true", help="keep the loaded PostgreSQL schema for the next run"
+    )
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "ideovault-bench")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
+    if not args.pg_only:
+        sqlite_search(args)
+    if args.pg_rows:
+        pg_search(args.pg_rows, args.runs, keep=args.keep_pg)
+
+
+def sqlite_search(args: argparse.Namespace) -> None:
+    """Every shape on SQLite, the seed's approach on the same records, a whole CLI process."""
 
     db = args.dir / f"search-{args.rows}.db"
     url = f"sqlite:///{db}"
@@ -257,28 +272,90 @@ def main() -> None:
 
     print(f"\nwhole-process `ideovault search` at {args.rows:,}: {cli_time(url, args.dir):.2f} s")
 
-    if args.pg_rows:
-        pg_url = os.environ.get(
-            "IDEOVAULT_BENCH_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
-        )
-        schema = f"ideovault_bench_{args.pg_rows}"
-        admin = create_engine(pg_url)
-        try:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:  # no server: say so and stop
-            print(f"\nPostgreSQL not reachable ({exc.__class__.__name__}); skipped")
-            return
-        scoped = f"{pg_url}?options=-csearch_path%3D{schema}"
-        fill(scoped, args.pg_rows)
+
+def pg_copy(url: str, n: int) -> None:
+    """Bulk-load PostgreSQL with COPY (minutes for a million, not the hour executemany takes);
+    the schema comes from the real migrations, the rows from the same generator as SQLite."""
+    Catalog.open(url).close()
+    engine = create_engine(url)
+    gen_cols = (
+        "id, endpoint, operation, model, request, fingerprint, status, num_images, created_at"
+    )
+    img_cols = (
+        "id, generation_id, idx, prompt, model, style_type, aspect_ratio, seed, resolution,"
+        " is_safe, status, starred, created_at, size_bytes, tags_text, sha256"
+    )
+    gens: list[tuple[Any, ...]] = []
+    imgs: list[tuple[Any, ...]] = []
+    tags: list[tuple[str, str]] = []
+    for r in records(n):  # one pass: generating the records is the slow part
+        fp = r["id"].replace("-", "")[:64].ljust(64, "0")
+        gens.append(
+            (r["id"], "/v1/ideogram-v3/generate", "generate", r["model"], "{}", fp, "answered",
+             1, r["created_at"])
+        )  # fmt: skip
+        imgs.append(
+            (r["id"], r["id"], 0, r["prompt"], r["model"], r["style_type"], r["aspect_ratio"],
+             r["seed"], "1024x1024", True, "stored", r["starred"], r["created_at"],
+             r["size_bytes"], " ".join(r["tags"]), fp)
+        )  # fmt: skip
+        tags += [(r["id"], t) for t in r["tags"]]
+    with engine.begin() as conn:
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement, rows in (
+                (f"COPY generations ({gen_cols}) FROM STDIN", gens),
+                (f"COPY images ({img_cols}) FROM STDIN", imgs),
+                ("COPY image_tags (image_id, tag) FROM STDIN", tags),
+            ):
+                with cur.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+    engine.dispose()
+
+
+def pg_search(rows: int, runs: int, *, keep: bool) -> None:
+    """Time every shape on PostgreSQL; the loaded schema is reused while its migration head and
+    row count still match (``--keep-pg``), else rebuilt, and dropped unless kept."""
+    pg_url = os.environ.get(
+        "IDEOVAULT_BENCH_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+    )
+    schema = f"ideovault_bench_{rows}"
+    admin = create_engine(pg_url)
+    scoped = f"{pg_url}?options=-csearch_path%3D{schema}"
+    try:
+        with admin.connect() as conn:
+            present = conn.execute(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"
+                     " AND table_name = 'images'"), {"s": schema}
+            ).scalar_one()  # fmt: skip
+    except Exception as exc:  # no server: say so and stop
+        print(f"\nPostgreSQL not reachable ({exc.__class__.__name__}); skipped")
+        return
+    if present:
+        Catalog.open(scoped).close()  # brings a kept schema to the current migration head
+        with admin.connect() as conn:
+            loaded = conn.execute(text(f'SELECT count(*) FROM "{schema}".images')).scalar_one()
+        present = loaded == rows
+    if not present:
         with admin.begin() as conn:
-            conn.execute(text(f'ANALYZE "{schema}".images'))
-            conn.execute(text(f'ANALYZE "{schema}".image_tags'))
-        with Catalog.open(scoped) as catalog:
-            print_table(f"PostgreSQL, {args.pg_rows:,} records", time_queries(catalog, args.runs))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        t0 = time.perf_counter()
+        pg_copy(scoped, rows)
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table_name in ("images", "image_tags", "generations"):
+                conn.execute(text(f'VACUUM ANALYZE "{schema}".{table_name}'))
+        print(f"\nloaded {rows:,} records into PostgreSQL in {time.perf_counter() - t0:.0f} s")
+    with Catalog.open(scoped) as catalog:
+        print_table(
+            f"PostgreSQL, {rows:,} records ({runs} runs per shape)", time_queries(catalog, runs)
+        )
+    if not keep:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -50,7 +50,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Reads marked read_only (search, the REST list route) begin deferred: BEGIN IMMEDIATE
+    # takes the write lock, so concurrent searches queued behind one another in SQLite's
+    # busy-wait sleeps (200 clients waited seconds for a 19-image page).
+    if conn.get_execution_options().get("read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class _SQLiteHints(SQLiteCompiler):

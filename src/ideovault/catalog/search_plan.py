@@ -11,10 +11,15 @@ page of the newest matches, but two shapes defeat it at a million rows:
   before reaching the range. The rowids of the rows in the range bound the walk exactly; they
   are looked up only when the range holds at most ``BOUNDED_RANGE`` rows, so the look-up stays
   a few milliseconds.
+
+On PostgreSQL, ``sort:relevance`` of two or more very common words ranks the newest
+``ranking.WINDOW`` matches instead of ``RELEVANCE_WINDOW``: each candidate costs a tsvector
+check on its row, and two words in a tenth of all rows took 150 ms for 2,000 of them.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -67,3 +72,16 @@ def rowid_bounds(
     if count == 0:
         return (1, 0)  # an empty range: nothing can match
     return (int(low), int(high))
+
+
+def pg_estimated_rows(conn: Connection, where: list[Any]) -> int:
+    """PostgreSQL's own estimate of the rows ``where`` matches (one EXPLAIN, no execution;
+    the GIN statistics know each word's frequency), to spot very common words cheaply."""
+    stmt: Any = select(literal_column("1")).select_from(images).where(*where)
+    compiled = stmt.compile(dialect=conn.dialect)
+    plan: Any = conn.exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params
+    ).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

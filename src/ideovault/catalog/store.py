@@ -301,7 +301,7 @@ class Catalog:
     ) -> SearchPage:
         """One page of results for the search language (see ``catalog/query.py``)."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(read_only=True) as conn:
             parent_id = (
                 self._resolve(conn, images, parsed.parent, "image") if parsed.parent else None
             )

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import say
+
+if TYPE_CHECKING:
+    import socket
+
+    from fastapi import FastAPI
+
+    from ideovault.vault import Vault
 
 
 @app.command()
@@ -16,6 +24,9 @@ def serve(
     port: int = typer.Option(8765, "--port", help="Port to listen on (0: any free port)."),
     max_body: int = typer.Option(
         1 << 20, "--max-body", help="Largest request body accepted, in bytes."
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Server processes (about one per core)."
     ),
     mcp: bool = typer.Option(
         False, "--mcp", help="Also serve MCP (streamable HTTP) at /mcp; needs ideovault[mcp]."
@@ -27,7 +38,7 @@ def serve(
     checked on every request, as 'Authorization: Bearer …' or via a first visit to /?token=….
     """
     from ideovault.web import WebSettings, create_app
-    from ideovault.web.serve import bind, make_server, url_of
+    from ideovault.web.serve import bind, make_server, run_workers, url_of
 
     if mcp:
         from ideovault.cli.mcp import require_sdk
@@ -35,21 +46,45 @@ def serve(
         require_sdk()
     token = os.environ.get("IDEOVAULT_TOKEN") or None
     settings = WebSettings(host=host, port=port, token=token, max_body_bytes=max_body).check()
-    with GLOBALS.open_vault() as vault:
+
+    def build(vault: Vault) -> FastAPI:
         application = create_app(vault, settings)
         if mcp:
             from ideovault.mcp.http import mount_mcp
 
             mount_mcp(application, vault, settings.host)
-        sock = bind(settings)
+        return application
+
+    def announce(sock: socket.socket) -> None:
         url = url_of(sock)
         say(f"gallery: {url}/   REST API: {url}/api/images   OpenAPI: {url}/openapi.json")
         if mcp:
             say(f"MCP (streamable HTTP): {url}/mcp")
         if token:
             say("sign in once with the link ending in ?token=<IDEOVAULT_TOKEN>")
-        say("press Ctrl-C to stop")
-        try:
-            make_server(application).run(sockets=[sock])
-        finally:
-            sock.close()
+        say("press Ctrl-C to stop" + (f" ({workers} worker processes)" if workers > 1 else ""))
+
+    if workers == 1:
+        with GLOBALS.open_vault() as vault:
+            application = build(vault)
+            sock = bind(settings)
+            announce(sock)
+            try:
+                make_server(application).run(sockets=[sock])
+            finally:
+                sock.close()
+        return
+
+    def serve_one() -> None:  # in each worker process: its own vault, pools and app
+        with GLOBALS.open_vault() as vault:
+            make_server(build(vault)).run(sockets=[sock])
+
+    with GLOBALS.open_vault():  # a bad configuration fails here, once, before forking
+        pass
+    sock = bind(settings)
+    announce(sock)
+    try:
+        if run_workers(sock, workers, serve_one):
+            raise typer.Exit(1)
+    finally:
+        sock.close()

@@ -7,11 +7,15 @@ thread. Access logs are kept but scrubbed of ``token=`` query values.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
+import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
@@ -89,3 +93,46 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+def run_workers(sock: socket.socket, workers: int, serve_one: Callable[[], None]) -> int:
+    """Serve from ``workers`` forked processes sharing one listening socket; returns the number
+    of workers that ended with an error.
+
+    One process serves on one core: Python runs one thread at a time, so past a core's worth of
+    requests a single server only queues. Each worker calls ``serve_one`` (open the vault, build
+    the app, run uvicorn on ``sock``): nothing of a vault (pools, connections) crosses a fork.
+    The kernel spreads new connections over the processes accepting on the socket. SIGTERM is
+    passed on to the workers; Ctrl-C reaches them directly (same process group).
+    """
+    if not hasattr(os, "fork"):
+        raise UserError("--workers needs a system with fork() (Linux, macOS)")
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            status = 0
+            try:
+                serve_one()
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        children.append(pid)
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    failed = 0
+    for child in children:
+        while True:
+            try:
+                _, status = os.waitpid(child, 0)
+                break
+            except KeyboardInterrupt:  # Ctrl-C: the workers got it too; wait for them
+                continue
+        failed += os.waitstatus_to_exitcode(status) not in (0, -signal.SIGTERM, -signal.SIGINT)
+    return failed

@@ -1,0 +1,76 @@
+"""Extension point: the search filters whose data other parts of ideovault add.
+
+``rating:>=4`` / ``rating:3`` / ``rating:<2``, ``album:NAME`` and ``by:NAME`` parse today
+(``catalog/query.py``), so a query typed or saved now keeps its meaning. Their SQL lives here,
+one small function each, written against the columns they need: ``images.rating`` (0-5, 0 or
+NULL = unrated), the tables ``albums(id, name)`` + ``album_images(album_id, image_id)``, and
+``images.created_by`` (the person's name). Until a vault's schema has them, a search that uses
+one says so (exit 2) instead of silently matching nothing. Whoever adds the tables completes
+or renames the look-ups below; nothing else in search needs to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, exists, func
+
+from ideovault.catalog.query_values import FilterValue
+from ideovault.catalog.schema import images
+from ideovault.errors import UserError
+
+
+class FilterNotAvailable(UserError):
+    """A filter this vault's catalog has no data for (yet)."""
+
+    def __init__(self, key: str, what: str) -> None:
+        super().__init__(f"search: '{key}:' is not available in this vault ({what})")
+
+
+def condition(key: str, value: FilterValue) -> ColumnElement[bool]:
+    """The row condition for one extension filter (never NULL, so NOT of it is exact)."""
+    if key == "rating":
+        assert isinstance(value, tuple)
+        return rating_condition(*value)
+    assert isinstance(value, str)
+    if key == "album":
+        return album_condition(value)
+    if key == "by":
+        return creator_condition(value)
+    raise AssertionError(f"not an extension filter: {key}")
+
+
+def _table(name: str) -> Table | None:
+    return images.metadata.tables.get(name)
+
+
+def rating_condition(operator: str, stars: int) -> ColumnElement[bool]:
+    column: Any = images.c.get("rating")
+    if column is None:
+        raise FilterNotAvailable("rating", "images have no ratings yet")
+    rating = func.coalesce(column, 0)  # unrated counts as 0, as `rate ID 0` clears
+    compare: dict[str, ColumnElement[bool]] = {
+        "=": rating == stars, ">=": rating >= stars, "<=": rating <= stars,
+        ">": rating > stars, "<": rating < stars,
+    }  # fmt: skip
+    return compare[operator]
+
+
+def album_condition(name: str) -> ColumnElement[bool]:
+    albums, members = _table("albums"), _table("album_images")
+    if albums is None or members is None:
+        raise FilterNotAvailable("album", "there are no albums yet")
+    return exists().where(
+        and_(
+            members.c.image_id == images.c.id,
+            members.c.album_id == albums.c.id,
+            albums.c.name == name,
+        )
+    )
+
+
+def creator_condition(name: str) -> ColumnElement[bool]:
+    column: Any = images.c.get("created_by")
+    if column is None:
+        raise FilterNotAvailable("by", "it records no people yet")
+    return and_(column.is_not(None), column == name)
