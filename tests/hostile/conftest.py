@@ -123,6 +123,7 @@ def hostile(
     tmp_path: Path, fake: FakeServer, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str], migrated_catalog: Path, click_command: click.Command,
 ) -> Hostile:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # relative paths given as hostile input land here
     home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(migrated_catalog, home / "catalog.db")
