@@ -152,8 +152,9 @@ def test_fuzzed_values_in_every_slot(hostile: Hostile, slot: tuple[str, ...], va
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "-0.01", "1e400"])
 def test_budget_must_be_finite_and_not_negative(hostile: Hostile, value: str) -> None:
-    result = hostile.run("generate", "a fox", "--budget", value, channel="argv")
-    assert result.code == 2 and "--budget" in result.err
+    for dry in ((), ("--dry-run",)):
+        result = hostile.run("generate", "a fox", "--budget", value, *dry, channel="argv")
+        assert result.code == 2 and "--budget" in result.err
     assert hostile.run("list", "--json", channel="setup").out.strip() == "[]"
 
 
