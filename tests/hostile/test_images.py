@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ideovault.api.uploads import MAX_IMAGE_PIXELS, Upload, open_image
+from ideovault.blobs import LocalBlobStore
+from ideovault.vault.download import CorruptImage, decode_staged
 from tests.hostile.conftest import Hostile, assert_nothing_lost
 from tests.hostile.crafted import jpeg_claiming, png_claiming, webp_claiming
 from tests.images import image_bytes
@@ -142,3 +144,17 @@ def test_stored_images_survive_the_attack(
     for command in COMMANDS:
         hostile.run(*_args(command, path, path), channel="image files")
     assert_nothing_lost(hostile, stored)
+
+
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_a_download_that_lies_about_its_size_is_refused_before_decoding(
+    tmp_path: Path, bomb: str
+) -> None:
+    """The same check guards downloads (and import, which decodes through decode_staged)."""
+    store = LocalBlobStore(tmp_path / "blobs")
+    with store.stage() as staged:
+        staged.write(BOMBS[bomb]())
+        staged.finish()
+        with pytest.raises(CorruptImage, match=r"megapixels|does not decode"):
+            decode_staged(staged)
+    assert not any(p.is_file() for p in (tmp_path / "blobs").rglob("*.png"))
