@@ -14,6 +14,8 @@ from typing import Any
 
 import platformdirs
 
+from ideovault import config_checks as checks
+from ideovault import nesting
 from ideovault.errors import UserError
 
 DEFAULT_BASE_URL = "https://api.ideogram.ai"
@@ -51,9 +53,15 @@ def _read_toml(home: Path) -> dict[str, Any]:
         return {}
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            doc: dict[str, Any] = nesting.check(tomllib.load(fh))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not valid TOML ({exc}); fix or remove it.") from exc
+    except (RecursionError, nesting.TooDeep):
+        raise UserError(f"{path} is not accepted: {nesting.TooDeep()}") from None
+    except OSError as exc:
+        raise UserError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    checks.check_toml(doc, path)
+    return doc
 
 
 def load_settings(
@@ -64,43 +72,58 @@ def load_settings(
     base_url: str | None = None,
     env: dict[str, str] | None = None,
 ) -> Settings:
-    """Resolve the settings from flags, then environment, then ``ideovault.toml``, then defaults."""
+    """Resolve the settings from flags, then environment, then ``ideovault.toml``, then defaults.
+
+    Every value is checked here (``config_checks``), so that a bad one fails before anything is
+    written or sent, with a message naming where it came from.
+    """
     env = dict(os.environ) if env is None else env
+    home_from = "--home" if home else "IDEOVAULT_HOME" if env.get("IDEOVAULT_HOME") else "home"
     home_path = Path(home or env.get("IDEOVAULT_HOME") or default_home()).expanduser()
+    checks.home(home_path, home_from)
     toml = _read_toml(home_path)
     core = toml.get("ideovault", toml)  # accept a [ideovault] table or top-level keys
+    file = home_path / CONFIG_FILE
 
     def pick(flag: str | None, env_name: str, toml_name: str, default: str | None) -> str | None:
+        return pick_from(flag, env_name, toml_name, default)[0]
+
+    def pick_from(
+        flag: str | None, env_name: str, toml_name: str, default: str | None
+    ) -> tuple[str | None, str]:
         if flag:
-            return flag
+            return flag, f"--{toml_name.replace('_', '-')}"
         if env.get(env_name):
-            return env[env_name]
+            return env[env_name], env_name
         value = core.get(toml_name)
         if value is not None and not isinstance(value, str):
             raise UserError(f"{CONFIG_FILE}: '{toml_name}' must be a string.")
-        return value or default
+        return value or default, f"{file}: '{toml_name}'"
 
     db = pick(database_url, "IDEOVAULT_DATABASE_URL", "database_url", None)
     storage = pick(storage_url, "IDEOVAULT_STORAGE_URL", "storage_url", None)
-    base = pick(base_url, "IDEOGRAM_BASE_URL", "base_url", DEFAULT_BASE_URL)
+    base, base_from = pick_from(base_url, "IDEOGRAM_BASE_URL", "base_url", DEFAULT_BASE_URL)
     key = api_key or env.get("IDEOGRAM_API_KEY") or None
-    public = pick(None, "IDEOVAULT_PUBLIC_BASE_URL", "public_base_url", None)
+    if key is not None:
+        checks.api_key(key, "the API key" if api_key else "IDEOGRAM_API_KEY")
+    public, public_from = pick_from(None, "IDEOVAULT_PUBLIC_BASE_URL", "public_base_url", None)
     if core.get("api_key"):
         raise UserError(
             f"{CONFIG_FILE} must not hold the API key; set IDEOGRAM_API_KEY in the environment."
         )
+    base = checks.base_url(base or DEFAULT_BASE_URL, base_from)
+    if public:
+        checks.base_url(public, public_from)
 
     def number(name: str, default: float) -> float:
-        value = core.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise UserError(f"{CONFIG_FILE}: '{name}' must be a positive number.")
-        return float(value)
+        low, high, whole = checks.CORE_NUMBERS[name]
+        return checks.number(core.get(name, default), f"{file}: '{name}'", low, high, whole)
 
     return Settings(
         home=home_path,
         database_url=db or f"sqlite:///{home_path / 'catalog.db'}",
         storage_url=storage or str(home_path / "blobs"),
-        base_url=(base or DEFAULT_BASE_URL).rstrip("/"),
+        base_url=base.rstrip("/"),
         api_key=key,
         public_base_url=public.rstrip("/") if public else None,
         link_ttl_seconds=number("link_ttl_seconds", 3600.0),

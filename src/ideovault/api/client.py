@@ -45,6 +45,9 @@ log = logging.getLogger("ideovault.api")
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 SAFE_TO_RETRY = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Raised while the request is being built, before anything is written to a socket.
+NEVER_SENT = (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError,
+              UnicodeEncodeError)  # fmt: skip
 
 
 def error_detail(response: httpx.Response) -> str:
@@ -300,6 +303,12 @@ class IdeogramClient:
                         self.limiter.rate_limited(ticket)
                     elif response.status_code == 200:
                         self.limiter.answered(ticket)
+            except NEVER_SENT as exc:
+                # refused by httpx before a byte left: a URL or key it cannot put on the wire
+                raise errors.ConnectFailed(
+                    f"{path}: the request could not be sent ({type(exc).__name__}: {exc}); "
+                    "nothing left this machine — check IDEOGRAM_BASE_URL and IDEOGRAM_API_KEY"
+                ) from None
             except SAFE_TO_RETRY as exc:
                 log.debug("%s %s attempt %d: %s", method, path, attempt + 1, type(exc).__name__)
                 if last_try:

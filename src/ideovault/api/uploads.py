@@ -3,17 +3,30 @@
 Checked here, before a request is sent, the way the reference says the API checks them
 (ideogram-api.md §1): JPEG, PNG or WebP by their bytes (not their name), at most 10 MB a file,
 decodable, with a known pixel size. A bad file costs nothing and gets a message that names it.
+
+Every image ideovault reads — an input here, a download, an import — is opened with
+:func:`open_image`, which reads only the header and refuses a claimed size over
+:data:`MAX_IMAGE_PIXELS` before a single pixel is decoded: a few hundred bytes of PNG can claim
+50000x50000 pixels (a "decompression bomb") and would otherwise take gigabytes to decode.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ideovault.api import enums
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# 64 megapixels (8192 x 8192): above every Ideogram output (a 4x upscale of the largest
+# resolution is about 4 megapixels x 16) and below Pillow's own bomb warning (89 megapixels).
+MAX_IMAGE_PIXELS = 8192 * 8192
 
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
@@ -27,6 +40,59 @@ def sniff(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def open_image(source: bytes | str | Path | IO[bytes], what: str = "image") -> Image.Image:
+    """Open an image by its header alone, refusing it before any decoding if it is not a PNG,
+    JPEG or WebP or claims more than :data:`MAX_IMAGE_PIXELS` pixels.
+
+    ValueError (with ``what`` in it) otherwise. The image is lazy: ``load()`` decodes it. The
+    format's own class is used rather than ``Image.open``, whose bomb check raises a
+    DecompressionBombError that would hide the size the file claims.
+    """
+    from PIL import (
+        Image,
+        ImageFile,
+        JpegImagePlugin,
+        PngImagePlugin,
+        UnidentifiedImageError,
+        WebPImagePlugin,
+    )
+
+    fp: bytes | str | Path | IO[bytes] = source
+    if isinstance(source, bytes):
+        head, fp = source[:16], io.BytesIO(source)
+    elif isinstance(source, str | Path):
+        with Path(source).open("rb") as fh:
+            head = fh.read(16)
+    else:
+        head = source.read(16)
+        source.seek(0)
+    mime = sniff(head)
+    if mime is None:
+        raise ValueError(f"{what} is not a PNG, JPEG or WebP image")
+    opener: Callable[[Any], ImageFile.ImageFile] = {
+        "image/png": PngImagePlugin.PngImageFile,
+        "image/jpeg": JpegImagePlugin.JpegImageFile,
+        "image/webp": WebPImagePlugin.WebPImageFile,
+    }[mime]
+    try:
+        image = opener(fp)  # a path is opened, and closed with the image, by Pillow
+    except Image.DecompressionBombError:  # WebP's reader checks the size itself, and says less
+        raise ValueError(
+            f"{what} claims over {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels; "
+            f"at most {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels are accepted"
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValueError(f"{what} does not decode as an image ({exc})") from None
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise ValueError(
+            f"{what} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"at most {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels are accepted"
+        )
+    return image
 
 
 @dataclass(frozen=True)
@@ -54,16 +120,15 @@ class Upload:
                 f"{enums.MAX_UPLOAD_BYTES // (1024 * 1024)} MB a file"
             )
         mime = sniff(data)
-        if mime is None:
-            raise ValueError(f"{what} is not a PNG, JPEG or WebP image")
-        from PIL import Image, UnidentifiedImageError
+        from PIL import UnidentifiedImageError
 
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
+        with open_image(data, what) as img:  # refuses a lying header before decoding
+            width, height = img.size
+            try:
                 img.verify()  # a truncated or corrupt file fails here, not at the API
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ValueError(f"{what} does not decode as an image ({exc})") from None
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+                raise ValueError(f"{what} does not decode as an image ({exc})") from None
+        assert mime is not None  # open_image refused anything else
         return cls(data, mime, width, height, hashlib.sha256(data).hexdigest(), what, image_id)
 
     @classmethod

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ideovault import nesting
 from ideovault.api.text import check_text
 
 MAX_JSON_PROMPT_CHARS = 20_000  # compact JSON; the reference cites ~4,000 chars of prompt text
@@ -127,7 +128,9 @@ class V4JsonPrompt(_Strict):
             if len(data) > MAX_JSON_PROMPT_CHARS * 4:
                 raise ValueError("the JSON prompt is far too long")
             try:
-                data = json.loads(data)
+                data = nesting.loads(data)
+            except nesting.TooDeep as exc:
+                raise ValueError(f"the JSON prompt is not accepted: {exc}") from None
             except ValueError:
                 raise ValueError("the JSON prompt is not valid JSON") from None
         if not isinstance(data, dict):

@@ -27,6 +27,7 @@ from ideovault.blobs.base import (
     key_for,
     sidecar_key,
 )
+from ideovault.errors import UserError
 
 STAGING = ".staging"
 _SIDECAR_VERSION = 1
@@ -45,7 +46,15 @@ class LocalBlobStore(BlobStore):
         self.root = Path(root).expanduser().resolve()
         self.url = self.root.as_uri()
         self.staging_dir = self.root / STAGING
-        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.staging_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if not self.root.is_dir():  # a file, or a folder that cannot be made
+                raise UserError(
+                    f"cannot use {self.root} as the blob store ({exc.strerror or exc}); "
+                    "check IDEOVAULT_STORAGE_URL"
+                ) from None
+            # a read-only store still serves reads; a write says why it failed when tried
 
     # -- writing -----------------------------------------------------------------------------
 

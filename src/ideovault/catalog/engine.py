@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ideovault.errors import IdeovaultError, MissingExtra, UserError
 
@@ -73,9 +73,17 @@ def create(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise UserError(f"not a database URL: {display_url(url)}") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+    try:
+        backend = parsed.get_backend_name()
+        if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"cannot make the catalog's folder for {display_url(url)} ({exc.strerror or exc})"
+        ) from None
+    except ArgumentError:
+        raise UserError(f"not a database URL: {display_url(url)}") from None
+    if backend == "sqlite":
         engine = create_engine(
             parsed, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
         )
@@ -85,6 +93,12 @@ def create(url: str) -> Engine:
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    except NoSuchModuleError:
+        raise UserError(
+            f"unknown kind of database in {display_url(url)}; use sqlite:///PATH or postgresql://…"
+        ) from None
+    except ArgumentError as exc:
+        raise UserError(f"not a usable database URL: {display_url(url)} ({exc})") from None
     except ImportError as exc:
         if parsed.get_backend_name() == "postgresql":
             raise MissingExtra("postgres", "a PostgreSQL database URL", exc.name) from None
@@ -93,6 +107,10 @@ def create(url: str) -> Engine:
             "ideovault supports SQLite and PostgreSQL"
         ) from None
 
+
+# What any catalog call raises when the database itself fails (unreachable, full, read-only,
+# not a database), so that the vault can name it without reaching into SQLAlchemy.
+DatabaseFailure = DBAPIError
 
 MIGRATION_LOCK = 0x1DE0_7A17  # an arbitrary advisory-lock key for ideovault's migrations
 
@@ -131,7 +149,7 @@ def migrate(engine: Engine) -> None:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
             conn.commit()
-    except OperationalError as exc:
+    except DBAPIError as exc:  # unreachable, not a database, read-only, disk full
         raise IdeovaultError(
             f"cannot open the catalog at {display_url(str(engine.url))}: {exc.orig}"
         ) from None

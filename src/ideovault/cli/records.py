@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ideovault import ids
 from ideovault.catalog.records import ImageStatus
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import images_table, out, print_json, record_details
@@ -39,8 +40,13 @@ def list_images(
     except ValueError:
         valid = ", ".join(s.value for s in ImageStatus)
         raise UserError(f"unknown status in {status}; one of {valid}") from None
+    bound = ids.normalize_prefix(before) if before is not None else None
+    if before is not None and bound is None:
+        raise UserError(f"--before must be an image id (or a unique prefix), not {before!r}")
     with GLOBALS.open_vault() as vault:
-        records = vault.list(limit, before_id=before, statuses=statuses)
+        if bound is not None and len(bound) < 36:  # a prefix: the page starts below its image
+            bound = vault.get(bound).id
+        records = vault.list(limit, before_id=bound, statuses=statuses)
     if as_json:
         print_json([r.to_json() for r in records])
     else:

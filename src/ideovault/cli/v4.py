@@ -8,13 +8,13 @@ magic-prompt prints the JSON prompt alone on stdout, pretty, so that the natural
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ideovault import nesting
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import print_json, say
 from ideovault.errors import UserError
@@ -39,9 +39,11 @@ def read_json_prompt(source: str) -> dict[str, Any]:
     if len(data) > MAX_JSON_PROMPT_FILE:
         raise UserError(f"--json-prompt: {name} is over 1 MB; a JSON prompt is a few KB")
     try:
-        value = json.loads(data.decode("utf-8"))
+        value = nesting.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"--json-prompt: {name} is not UTF-8 text") from None
+    except nesting.TooDeep as exc:
+        raise UserError(f"--json-prompt: {name} is not accepted: {exc}") from None
     except ValueError as exc:
         raise UserError(f"--json-prompt: {name} is not valid JSON ({exc})") from None
     wrapped = isinstance(value, dict) and isinstance(value.get("json_prompt"), dict)

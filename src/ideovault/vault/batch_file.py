@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ideovault import nesting
 from ideovault.api.params import GenerateParams, parse_params
 from ideovault.errors import UserError
 from ideovault.vault.tags import normalize_tags
@@ -142,7 +143,10 @@ def _jsonl(lines: Iterator[tuple[int, str | None]]) -> Iterator[Row | RowError]:
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
+            value = nesting.loads(text)
+        except nesting.TooDeep as exc:
+            yield RowError(line_no, f"not accepted: {exc}")
+            continue
         except ValueError as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             column = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
@@ -285,7 +289,7 @@ def _convert(name: str, value: Any, from_text: bool) -> Any:
     if isinstance(value, str):
         if from_text and value.strip().startswith("{"):
             try:
-                value = json.loads(value)
+                value = nesting.loads(value)
             except ValueError:
                 raise ValueError("is neither a preset name nor a JSON object") from None
         else:

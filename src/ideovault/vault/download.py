@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ideovault.api.client import IdeogramClient
 from ideovault.api.errors import DownloadFailed, LinkExpired
+from ideovault.api.uploads import open_image
 from ideovault.api.uploads import sniff as sniff_mime
 from ideovault.blobs import EXTENSIONS, BlobRef, BlobStore, Staged
 
@@ -57,19 +58,20 @@ def decode_staged(staged: Staged) -> tuple[str, int, int, str]:
     hash that "similar" and near-duplicate search use.
     """
     with staged.path.open("rb") as fh:
-        head = fh.read(16)
-    mime = sniff_mime(head)
-    if mime is None:
-        raise CorruptImage("the downloaded bytes are not a PNG, JPEG or WebP image")
+        mime = sniff_mime(fh.read(16))
     try:
-        with DECODES, Image.open(staged.path) as im:
+        # the header is checked (type, pixel limit) before anything is decoded; at most one
+        # decode per core at once (DECODES, above)
+        with DECODES, open_image(staged.path, "the downloaded image") as im:
             width, height = im.size
-            im.load()
+            try:
+                im.load()
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+                raise CorruptImage(f"the downloaded image does not decode ({exc})") from None
             phash = perceptual_hash(im)
-    except Image.DecompressionBombError as exc:
-        raise CorruptImage(f"the downloaded image is implausibly large ({exc})") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptImage(f"the downloaded image does not decode ({exc})") from None
+    except ValueError as exc:  # not an image, or a size over the limit: the header lied
+        raise CorruptImage(str(exc)) from None
+    assert mime is not None  # open_image refused anything else
     return mime, width, height, phash
 
 

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault import ids
 from ideovault.api.errors import ApiError, MissingKey
+from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord
+from ideovault.config_checks import usd
+from ideovault.errors import IdeovaultError
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
 from ideovault.vault.owner import current_owner
@@ -52,6 +55,7 @@ def start(
     from ideovault.vault import spending
 
     clean_tags = normalize_tags(tags)
+    usd(max_usd, "--budget")  # bad input even when the vault could answer without a call
     emit = on_event or (lambda _e: None)
     policy = dedupe or str(vault.settings.extra.get("dedupe", "seeded"))
     if not force and (reused := spending.reusable(vault, request, policy)) is not None:
@@ -118,14 +122,35 @@ def record(
     request = started.request
     first = request.image or (request.images[0] if request.images else None)
     parent = parent_id or (first.image_id if first else None)
-    images = record_response(
-        vault, started.generation, request, response, started.tags,
-        started.offer.usd_per_image, parent,
-    )  # fmt: skip
+    try:
+        images = record_response(
+            vault, started.generation, request, response, started.tags,
+            started.offer.usd_per_image, parent,
+        )  # fmt: skip
+    except Exception as exc:  # the API has answered: never let its answer vanish
+        raise AnswerNotRecorded(started.generation.id, response, exc) from exc
     if request.operation == "layerize-text":
         images = keep_text_blocks(vault, started.generation.id, images, response)
     started.emit(Event("answered", started.generation.id, total=len(images)))
     return images
+
+
+class AnswerNotRecorded(IdeovaultError):
+    """The API answered (and may have charged) but the catalog could not record the answer,
+    most often because its disk is full. The message carries the answer's image links, the
+    only copy left; the generation row stays ``requested``, so ``recover`` reports it."""
+
+    def __init__(self, generation_id: str, response: GenerateResponse, exc: Exception) -> None:
+        if isinstance(exc, DatabaseFailure):
+            why = " ".join(str(exc.orig).split())[:200]
+        else:
+            why = f"{type(exc).__name__}: {exc}"
+        links = " ".join(i.url for i in response.images if i.url) or "none"
+        super().__init__(
+            f"the API answered generation {generation_id} (it may have been charged) but the "
+            f"catalog could not record the answer ({why}). Its image links live about an "
+            f"hour: {links} — free space, then run `ideovault recover`, which reports it"
+        )
 
 
 def finish(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ideovault import ids
 from ideovault.api.errors import DownloadFailed, LinkExpired
+from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import (
     GenerationRecord,
     ImageRecord,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
     from ideovault.api.responses import GenerateResponse
     from ideovault.vault.core import Vault
+    from ideovault.vault.download import Downloaded
 
 
 def record_response(
@@ -89,28 +91,23 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
         seed = {"seed": str(record.seed)} if record.seed is not None else {}
         got = fetch(vault.client, vault.store, record.original_url, metadata={**source, **seed})
     except LinkExpired as exc:
-        return vault.catalog.mark_image(
-            record.id,
-            ImageStatus.EXPIRED,
-            f"the image link had expired before it could be downloaded ({exc})",
-        )
+        try:
+            return vault.catalog.mark_image(
+                record.id,
+                ImageStatus.EXPIRED,
+                f"the image link had expired before it could be downloaded ({exc})",
+            )
+        except DatabaseFailure as db:
+            raise CatalogWriteFailed(db) from None
     except DownloadFailed as exc:
-        return vault.catalog.mark_image(
-            record.id,
-            ImageStatus.PENDING,
-            f"download failed: {exc}; `ideovault recover` retries",
-        )
+        return _still_pending(vault, record, f"download failed: {exc}; `ideovault recover` retries")
     except OSError as exc:  # disk full, permissions: nothing partial is left behind
-        return vault.catalog.mark_image(
-            record.id,
-            ImageStatus.PENDING,
-            f"could not write the image ({exc.strerror or exc}); "
+        return _still_pending(
+            vault, record, f"could not write the image ({_reason(exc)}); "
             "free space or fix the storage, then run `ideovault recover`",
-        )
+        )  # fmt: skip
     except IdeovaultError as exc:  # the blob store (S3 down, credentials): the link may live on
-        return vault.catalog.mark_image(
-            record.id, ImageStatus.PENDING, f"{exc}; then run `ideovault recover`"
-        )
+        return _still_pending(vault, record, f"{exc}; then run `ideovault recover`")
     info = StoredInfo(
         sha256=got.sha256,
         size_bytes=got.size,
@@ -126,7 +123,58 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
     stored_view = record.model_copy(
         update={**info.model_dump(), "status": ImageStatus.STORED, "error": None}
     )
-    vault.store.upsert_sidecar(
-        got.blob.key, record.id, vault.sidecar_document(stored_view, generation)
-    )
-    return vault.catalog.mark_stored(record.id, info)
+    try:
+        vault.store.upsert_sidecar(
+            got.blob.key, record.id, vault.sidecar_document(stored_view, generation)
+        )
+    except (OSError, IdeovaultError) as exc:  # a full disk between the blob and its sidecar
+        _take_back(vault, record, got)
+        return _still_pending(
+            vault, record, f"could not write the image's sidecar ({_reason(exc)}); "
+            "free space or fix the storage, then run `ideovault recover`",
+        )  # fmt: skip
+    try:
+        return vault.catalog.mark_stored(record.id, info)
+    except DatabaseFailure as exc:  # the catalog's disk is full: the record stays pending
+        _take_back(vault, record, got)
+        raise CatalogWriteFailed(exc) from None
+
+
+class CatalogWriteFailed(IdeovaultError):
+    """The catalog refused a write (a full disk, most often) while images were being stored.
+
+    The answer was recorded before the downloads began, so the images stay ``pending`` with
+    their links: nothing is lost, and ``ideovault recover`` finishes them once there is room.
+    """
+
+    def __init__(self, exc: DatabaseFailure) -> None:
+        reason = " ".join(str(exc.orig).split())[:200]
+        super().__init__(
+            f"the catalog could not be written ({reason}); the API's answer is recorded and "
+            "its images are pending: free space, then run `ideovault recover` while the "
+            "links live (about an hour)"
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _still_pending(vault: Vault, record: ImageRecord, why: str) -> ImageRecord:
+    try:
+        return vault.catalog.mark_image(record.id, ImageStatus.PENDING, why)
+    except DatabaseFailure as exc:
+        raise CatalogWriteFailed(exc) from None
+
+
+def _take_back(vault: Vault, record: ImageRecord, got: Downloaded) -> None:
+    """Undo a commit whose record could not follow, so that ``verify`` finds no orphan: the
+    blob goes if this download created it (identical bytes stored before stay), and this
+    record leaves its sidecar. Best effort: the disk may refuse this too."""
+    try:
+        if got.blob.existed:
+            vault.store.remove_from_sidecar(got.blob.key, record.id)
+        else:
+            vault.store.delete(got.blob.key)
+    except (OSError, IdeovaultError):
+        pass

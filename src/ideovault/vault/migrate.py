@@ -67,14 +67,16 @@ def _set_storage_url(vault: Vault, url: str) -> None:
     path = vault.settings.home / CONFIG_FILE
     text = path.read_text("utf-8") if path.exists() else ""
     line = f"storage_url = {json.dumps(url)}"
-    if re.search(r"(?m)^storage_url\s*=", text):
-        text = re.sub(r"(?m)^storage_url\s*=.*$", line, text)
+    if re.search(r"(?m)^storage_url\s*=", text):  # a function: a backslash stays a backslash
+        text = re.sub(r"(?m)^storage_url\s*=.*$", lambda _match: line, text)
     else:
         text = line + "\n" + text  # top-level keys must precede any [table]
     path.write_text(text, "utf-8")
 
 
 def migrate(vault: Vault, to: str) -> MigrateReport:
+    if not to.strip():  # an empty path is the current folder: never a place meant for blobs
+        raise UserError("--to names the new store: s3://bucket/prefix, file:///path or a folder")
     target = open_store(to)
     if target.url == vault.store.url:
         raise UserError(f"the vault already stores its blobs at {target.url}")
@@ -89,7 +91,7 @@ def migrate(vault: Vault, to: str) -> MigrateReport:
         for record_id, doc in ((sidecar or {}).get("records") or {}).items():
             target.upsert_sidecar(key, record_id, doc)
     maintenance.set_stored_uris(vault.catalog, target.uri)
-    _set_storage_url(vault, to)
+    _set_storage_url(vault, target.url)  # absolute: a relative folder depends on the cwd
     report.switched_to = target.url
     vault.store = target
     return report

@@ -40,8 +40,12 @@ def price_table(extra: dict[str, Any]) -> dict[str, float | dict[str, float]]:
     table = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT.items()}
     for model, value in (extra.get("prices") or {}).items():
         current = table.get(model)
-        if isinstance(value, dict) and isinstance(current, dict):
-            current.update({str(k): float(v) for k, v in value.items()})
+        if isinstance(value, dict):  # by speed; a flat default becomes the DEFAULT speed
+            merged = current if isinstance(current, dict) else {}
+            if isinstance(current, int | float):
+                merged["DEFAULT"] = float(current)
+            merged.update({str(k): float(v) for k, v in value.items()})
+            table[model] = merged
         elif isinstance(value, int | float):
             table[model] = float(value)
     return table

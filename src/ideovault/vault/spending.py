@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.config_checks import usd
 from ideovault.errors import UserError
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
@@ -63,13 +64,12 @@ def _limit(budget: dict[str, Any], name: str) -> float | None:
     value = budget.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise UserError(f"ideovault.toml: [budget] {name} must be a number of dollars, 0 or more")
-    return float(value)
+    return usd(value, f"ideovault.toml: [budget] {name}")
 
 
 def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> None:
     """Refuse, before any call, a request that would go over a budget."""
+    max_usd = usd(max_usd, "--budget")
     if max_usd is not None and offer.estimated_usd > max_usd:
         raise UserError(
             f"this request would cost about ${offer.estimated_usd:.2f}, over --budget "

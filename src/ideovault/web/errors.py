@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ideovault.errors import AmbiguousId, IdeovaultError, MissingExtra, NotFound, UserError
@@ -37,6 +38,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IdeovaultError)
     async def _vault_error(request: Request, exc: IdeovaultError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _wrong_shape(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes each bad value back, and a value JSON cannot hold
+        # (1e999 parses as inf) then made the error answer itself fail with a 500
+        errors = [{k: e[k] for k in ("loc", "msg", "type") if k in e} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

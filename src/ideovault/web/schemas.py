@@ -61,7 +61,9 @@ class GenerateBody(BaseModel):
         description="API parameters as in `ideovault generate`: model, aspect_ratio, seed, …",
     )
     tags: list[str] = Field(default_factory=list, max_length=50)
-    max_usd: float | None = Field(None, ge=0, description="Refuse if the estimate is higher.")
+    max_usd: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="Refuse if the estimate is higher."
+    )
     force: bool = Field(False, description="Call the API even if the vault has the answer.")
     dry_run: bool = Field(False, description="Only validate and price the request.")
 

@@ -100,6 +100,10 @@ class WebSettings:
             raise UserError(f"the page size must be between 1 and 500, not {self.page_size}")
         if not 0 <= self.port <= 65535:
             raise UserError(f"--port must be between 0 and 65535, not {self.port}")
+        if not 1024 <= self.max_body_bytes <= 1 << 30:  # below 1 KiB no POST fits at all
+            raise UserError(
+                f"--max-body must be from 1024 to {1 << 30} bytes, not {self.max_body_bytes}"
+            )
         return self
 
 

@@ -46,10 +46,11 @@ def bind(settings: WebSettings) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((settings.host, settings.port))
-    except OSError as exc:
+    except (OSError, ValueError, UnicodeError) as exc:  # ValueError: a NUL in the host
         sock.close()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UserError(
-            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}); "
+            f"cannot listen on {settings.host!r}:{settings.port} ({reason}); "
             "pick another --port or --host"
         ) from None
     sock.listen(128)
