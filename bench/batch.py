@@ -108,7 +108,8 @@ def main() -> None:
 
     if not args.memory_only:
         throughput(args)
-    memory(args)
+    if args.memory_images > 0:  # 0: throughput only
+        memory(args)
 
 
 def run_pool(base: str, folder: Path, prompts: list[str], workers: int) -> float:

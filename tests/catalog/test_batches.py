@@ -126,12 +126,14 @@ class SkewedClock:
             yield
 
 
-def claim_soon(store: BatchStore, owner: str, clock: SkewedClock, minutes: float) -> list[str]:
+def claim_soon(
+    store: BatchStore, owner: str, clock: SkewedClock, minutes: float, batch_id: str
+) -> list[str]:
     """Poll (as a worker does) until ``owner``, on a skewed clock, gets an item; 20 s at most."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with clock.off_by(minutes):
-            got = store.claim(owner, 1, lease_seconds=60)
+            got = store.claim(owner, 1, lease_seconds=60, batch_id=batch_id)
         if got:
             return [i.id for i in got]
         time.sleep(0.05)
@@ -164,10 +166,11 @@ def test_a_skewed_clock_cannot_hold_a_dead_lease(
     clock = SkewedClock(monkeypatch)
     with Catalog.open(catalog_url) as catalog:
         store = catalog.batches
-        make_batch(store, 2)
+        first, second = make_batch(store, 1), make_batch(store, 1)
         with clock.off_by(minutes):  # a skewed worker takes an item for 0.2 s and dies
-            (dead_skewed,) = store.claim("skewed", 1, lease_seconds=0.2)
-        (dead_true,) = store.claim("true", 1, lease_seconds=0.2)  # and a true-clock one too
-        # Both are free again about 0.2 s later, for a true clock and for a skewed one.
-        assert claim_soon(store, "heir", clock, 0) == [dead_skewed.id]
-        assert claim_soon(store, "skewed-heir", clock, minutes) == [dead_true.id]
+            (dead_skewed,) = store.claim("skewed", 1, lease_seconds=0.2, batch_id=first)
+        # It is free again about 0.2 s later for a true clock …
+        assert claim_soon(store, "heir", clock, 0, first) == [dead_skewed.id]
+        # … and the item of a true-clock worker that died is free for a skewed clock.
+        (dead_true,) = store.claim("true", 1, lease_seconds=0.2, batch_id=second)
+        assert claim_soon(store, "skewed-heir", clock, minutes, second) == [dead_true.id]
