@@ -24,14 +24,13 @@ class TooDeep(ValueError):
         super().__init__(f"it is nested deeper than {MAX_NESTING} levels")
 
 
-def check(value: Any) -> Any:
-    """``value`` itself if no list or dict in it is nested deeper than the limit, else TooDeep.
-
-    Iterative, so checking a deep document cannot itself overflow the stack.
-    """
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests (a scalar is 0, ``[]`` is 1), walked without recursion, so
+    measuring a deep document cannot itself overflow the stack."""
+    deepest = 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
-        item, depth = stack.pop()
+        item, level = stack.pop()
         children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
@@ -39,9 +38,15 @@ def check(value: Any) -> Any:
             children = item
         else:
             continue
-        if depth > MAX_NESTING:
-            raise TooDeep()
-        stack.extend((child, depth + 1) for child in children)
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check(value: Any) -> Any:
+    """``value`` itself if no list or dict in it is nested deeper than the limit, else TooDeep."""
+    if depth(value) > MAX_NESTING:
+        raise TooDeep()
     return value
 
 

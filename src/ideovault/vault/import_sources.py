@@ -17,7 +17,6 @@ with what to do, unless its file lies beside the JSON.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 from collections.abc import Iterator
@@ -26,11 +25,11 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlparse
 
+from ideovault import nesting
 from ideovault.errors import UserError
 
 MAX_JSON_BYTES = 512 * 1024 * 1024
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
-MAX_JSON_DEPTH = 32  # a record is a flat object; a stored request a few levels deep
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 _EXPORT_FILES = {"manifest.jsonl", "manifest.csv"}  # written by `export` beside the images
@@ -85,32 +84,17 @@ def open_regular(path: Path) -> int:
     return fd
 
 
-def json_depth(value: Any) -> int:
-    """How deeply ``value`` nests (a scalar is 0, ``[]`` is 1), without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in item)
-    return deepest
-
-
-def load_json(data: bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """Parse JSON that came from a file; too deep, not UTF-8 or not JSON is a ValueError."""
+def load_json(data: bytes, what: str) -> Any:
+    """Parse JSON that came from a file; too deep (``ideovault.nesting``), not UTF-8 or not JSON
+    is a ValueError that names ``what``."""
     try:
-        value = json.loads(data)
-    except RecursionError:
-        raise ValueError(f"{what} nests deeper than {max_depth} levels") from None
+        return nesting.loads(data)
+    except nesting.TooDeep:
+        raise ValueError(f"{what} nests deeper than {nesting.MAX_NESTING} levels") from None
     except UnicodeDecodeError:
         raise ValueError(f"{what} is not valid JSON (not UTF-8 text)") from None
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON ({exc})") from None
-    if json_depth(value) > max_depth:
-        raise ValueError(f"{what} nests deeper than {max_depth} levels")
-    return value
 
 
 def _read_small(path: Path, limit: int) -> bytes:
@@ -143,7 +127,7 @@ def seed_entries(path: Path) -> Iterator[Entry]:
             f"{path} is larger than {MAX_JSON_BYTES // 2**20} MB; not a generations file"
         )
     try:
-        data = load_json(_read_small(path, MAX_JSON_BYTES), path.name, max_depth=MAX_JSON_DEPTH)
+        data = load_json(_read_small(path, MAX_JSON_BYTES), path.name)
     except OSError as exc:
         raise UserError(
             f"cannot read {path}: {exc.strerror or exc}; nothing was imported"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ideovault import ids
+from ideovault import ids, nesting
 from ideovault.blobs import EXTENSIONS, Staged
 from ideovault.catalog import imports, maintenance
 from ideovault.catalog.records import GenerationRecord, NewImage, StoredInfo
@@ -30,7 +30,6 @@ from ideovault.vault.import_sources import (
     Entry,
     camel_to_snake,
     folder_entries,
-    json_depth,
     open_regular,
     path_problem,
     seed_entries,
@@ -148,7 +147,7 @@ def _embedded(staged: Staged) -> dict[str, Any]:
     found = embed.read(staged.path.read_bytes())
     if not found:
         return {}
-    if json_depth(found) > 8:
+    if nesting.depth(found) > 8:  # a record is flat; a stored request a few levels deep
         raise RecordProblems("it nests too deeply to be an ideovault record")
     return checked(camel_to_snake(found), seed_names=False)
 
