@@ -6,27 +6,7 @@ import logging
 import os
 import sys
 
-from ideovault.cli import (  # noqa: F401  (register commands)
-    batch,
-    cleanup,
-    demo,
-    editing,
-    editing_more,
-    generate,
-    lifecycle,
-    lineage,
-    portability,
-    records,
-    recover,
-    report,
-    search,
-    serve,
-    similar,
-    storage,
-    v4,
-    worker,
-)
-from ideovault.cli.app import app
+from ideovault.cli.app import app  # commands load on use: see cli/commands.py
 from ideovault.cli.output import err
 from ideovault.errors import IdeovaultError, UserError
 

@@ -7,18 +7,39 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
-from ideovault.catalog.records import ImageRecord
+    from ideovault.catalog.records import ImageRecord
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-if not out.is_terminal and "COLUMNS" not in os.environ:
-    out.width = 200  # piped or captured: keep every column readable rather than 80 wide
+
+class _ConsoleOnUse:
+    """A Rich console made on first use: Rich costs start-up time that ``--help``, ``--json``
+    and every command that prints nothing need not pay."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            console = Console(stderr=self._stderr, highlight=False)
+            if not self._stderr and not console.is_terminal and "COLUMNS" not in os.environ:
+                console.width = 200  # piped or captured: keep every column readable, not 80
+            self._console = console
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+
+err = cast("Console", _ConsoleOnUse(stderr=True))
+out = cast("Console", _ConsoleOnUse(stderr=False))
 
 
 def print_json(data: Any) -> None:
@@ -59,6 +80,9 @@ STATUS_STYLE = {
 
 
 def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     table.add_column("id", no_wrap=True, min_width=36)
     table.add_column("status", no_wrap=True)
@@ -87,6 +111,9 @@ def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Ta
 
 
 def record_details(record: ImageRecord) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
