@@ -51,15 +51,18 @@ def load(
     catalog: Catalog, model: str, *, after: str = "", limit: int | None = None
 ) -> list[tuple[str, bytes]]:
     """Live images' embeddings for ``model`` in id order, from just after ``after``: a page of
-    ``limit`` at a time, so that a scan holds one page in memory, never the whole vault."""
+    ``limit`` at a time, so that a scan holds one page in memory, never the whole vault.
+
+    The embeddings drive the scan (a range of their primary key) and the trash is a lookup per
+    row: as a join, SQLite walked every image to find the few that have an embedding."""
+    trashed = (
+        select(images.c.id)
+        .where(images.c.id == image_embeddings.c.image_id, images.c.trashed_at.is_not(None))
+        .exists()
+    )
     query = (
         select(image_embeddings.c.image_id, image_embeddings.c.vector)
-        .join(images, images.c.id == image_embeddings.c.image_id)
-        .where(
-            image_embeddings.c.model == model,
-            images.c.trashed_at.is_(None),
-            image_embeddings.c.image_id > after,
-        )
+        .where(image_embeddings.c.model == model, image_embeddings.c.image_id > after, ~trashed)
         .order_by(image_embeddings.c.image_id)
         .limit(limit)
     )
