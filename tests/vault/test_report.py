@@ -32,6 +32,7 @@ def test_report_counts_bytes_and_costs(vault: Vault) -> None:
     assert report["largest"][0]["size_bytes"] == 1000
     assert report["oldest"][0]["id"] == a[0].id
     assert b and c
+    assert vault.report(exact=True) == report  # the running totals equal a recount
 
 
 def test_prices_can_be_overridden(vault: Vault) -> None:

@@ -23,6 +23,7 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
     cafe = vault.generate("cozy autumn cafe interior with warm lights", magic_prompt="OFF")
     coffee = vault.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
     rocket = vault.generate("rocket launching into space at night", magic_prompt="OFF")
+    assert vault.backfill().embedded == 3
     matches = vault.semantic_search("warm coffeehouse on an october afternoon", limit=3)
     order = [m.record.id for m in matches]
     assert set(order[:2]) == {cafe[0].id, coffee[0].id}
@@ -35,10 +36,34 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
 def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_model: None) -> None:
     (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
     (b,) = vault.generate("lighthouse at sunset", magic_prompt="OFF")
+    assert semantic.queued(vault) == 2
+    assert vault.semantic_search("beacon on the coast") == []  # a search never embeds
     assert vault.backfill().embedded == 2
     assert vault.backfill().embedded == 0
+    assert semantic.queued(vault) == 0
     vault.trash([b.id])
     assert [m.record.id for m in vault.semantic_search("beacon on the coast")] == [a.id]
+
+
+def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None) -> None:
+    vault.settings.extra["semantic"] = {"embed_on_store": True}
+    vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
+    assert semantic.queued(vault) == 0
+    assert vault.backfill().embedded == 0
+
+
+def test_a_paged_scan_ranks_like_one_sort(
+    vault: Vault, needs_model: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = ["a red fox", "a fox in snow", "rocket launch", "tea cup", "foxes playing",
+               "a city at night", "an orange fox cub"]  # fmt: skip
+    for prompt in prompts:
+        vault.generate(prompt, magic_prompt="OFF")
+    vault.backfill()
+    whole = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
+    monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
+    assert [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)] == whole
+    assert len(whole) == 4
 
 
 def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:

@@ -1,10 +1,14 @@
-"""Storage of prompt embeddings (plain float32 arrays, the same on SQLite and PostgreSQL)."""
+"""Storage of prompt embeddings (plain float32 arrays, the same on SQLite and PostgreSQL).
+
+The queue of work is implicit and exact: every live image without an embedding row for the
+model (:func:`missing`), worked after each download and by ``backfill``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 
 from ideovault.catalog.schema import image_embeddings, images
 from ideovault.catalog.store import Catalog
@@ -43,12 +47,39 @@ def save(catalog: Catalog, model: str, rows: Sequence[tuple[str, bytes]]) -> Non
         )
 
 
-def load(catalog: Catalog, model: str) -> list[tuple[str, bytes]]:
-    """Every live image's embedding for ``model``."""
+def load(
+    catalog: Catalog, model: str, *, after: str = "", limit: int | None = None
+) -> list[tuple[str, bytes]]:
+    """Live images' embeddings for ``model`` in id order, from just after ``after``: a page of
+    ``limit`` at a time, so that a scan holds one page in memory, never the whole vault.
+
+    The embeddings drive the scan (a range of their primary key) and the trash is a lookup per
+    row: as a join, SQLite walked every image to find the few that have an embedding."""
+    trashed = (
+        select(images.c.id)
+        .where(images.c.id == image_embeddings.c.image_id, images.c.trashed_at.is_not(None))
+        .exists()
+    )
     query = (
         select(image_embeddings.c.image_id, image_embeddings.c.vector)
-        .join(images, images.c.id == image_embeddings.c.image_id)
-        .where(image_embeddings.c.model == model, images.c.trashed_at.is_(None))
+        .where(image_embeddings.c.model == model, image_embeddings.c.image_id > after, ~trashed)
+        .order_by(image_embeddings.c.image_id)
+        .limit(limit)
     )
     with catalog.engine.connect() as conn:
         return [(str(i), bytes(v)) for i, v in conn.execute(query)]
+
+
+def count_missing(catalog: Catalog, model: str) -> int:
+    """How many live images still wait for an embedding (the queue's length)."""
+    joined = images.outerjoin(
+        image_embeddings,
+        and_(image_embeddings.c.image_id == images.c.id, image_embeddings.c.model == model),
+    )
+    query = (
+        select(func.count())
+        .select_from(joined)
+        .where(image_embeddings.c.image_id.is_(None), images.c.trashed_at.is_(None))
+    )
+    with catalog.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

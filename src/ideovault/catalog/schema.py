@@ -117,6 +117,19 @@ image_embeddings = Table(
     Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
 )
 
+# The report's running totals, kept by triggers (catalog/aggregates.py, migration 0009): per
+# dimension and value, images and bytes, split by (model, speed) for pricing. '' means none.
+report_totals = Table(
+    "report_totals",
+    metadata,
+    Column("dimension", String(16), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("model", String(40), primary_key=True),
+    Column("speed", String(20), primary_key=True),
+    Column("images", BigInteger, nullable=False),
+    Column("bytes", BigInteger, nullable=False),
+)
+
 image_tags = Table(
     "image_tags",
     metadata,

@@ -2,18 +2,70 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
+from ideovault.cli.commands import COMMANDS
 from ideovault.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from ideovault.vault import Vault
 
+
+class LazyCommands(TyperGroup):
+    """The top-level group: a command's module is imported when that command runs, and
+    ``--help`` lists the commands from ``cli/commands.py`` without importing any of them."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if cmd_name not in self.commands and entry is not None:
+            importlib.import_module(f"ideovault.cli.{entry.module}")  # registers on `app`
+            built = typer.main.get_command(app)
+            self.commands.update(getattr(built, "commands", {}))
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shorten(entry.help, limit)) for name, entry in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Click's rule for a command's line in ``--help`` (its ``make_default_short_help``): the
+    first sentence if it fits, else whole words and '...'."""
+    words = text.split()
+    total = 0
+    for i, word in enumerate(words):
+        total += len(word) + (i > 0)
+        if total > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[: i + 1])
+        if total == limit and i != len(words) - 1:
+            break
+    else:
+        return " ".join(words)
+    total += 3
+    while i > 0:
+        total -= len(words[i]) + 1
+        if total <= limit:
+            break
+        i -= 1
+    return " ".join(words[:i]) + "..."
+
+
 app = typer.Typer(
+    cls=LazyCommands,
     name="ideovault",
     help="Keep every image you generate with the Ideogram API: download at once, store, catalog.",
     no_args_is_help=True,

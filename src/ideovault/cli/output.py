@@ -8,15 +8,15 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, cast
 
 from ideovault.api.text import CONTROL_RE
-from ideovault.catalog.records import ImageRecord
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ideovault.catalog.records import ImageRecord
 
 # Stored text is checked on the way in (api.text), but file names, older catalogs and server
 # messages are not, so what a terminal may act on never reaches it raw: shown as \x1b, \u2028.
@@ -29,19 +29,42 @@ def visible(text: str) -> str:
     return CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-class _SafeConsole(Console):
+def _safe_console(*, stderr: bool) -> Console:
     """A console that shows control characters in the text it is given instead of sending them:
     every str printed, table cells included, passes ``render_str`` (Rich's own styling, added
-    later as escape sequences, is untouched)."""
+    later as escape sequences, is untouched). Made inside a function so Rich loads on use."""
+    from rich.console import Console
+    from rich.text import Text
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(visible(text), **kwargs)
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            return super().render_str(visible(text), **kwargs)
+
+    return SafeConsole(stderr=stderr, highlight=False)
 
 
-err = _SafeConsole(stderr=True, highlight=False)
-out = _SafeConsole(highlight=False)
-if not out.is_terminal and "COLUMNS" not in os.environ:
-    out.width = 200  # piped or captured: keep every column readable rather than 80 wide
+class _ConsoleOnUse:
+    """A Rich console made on first use: Rich costs start-up time that ``--help``, ``--json``
+    and every command that prints nothing need not pay."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            console = _safe_console(stderr=self._stderr)
+            if not self._stderr and not console.is_terminal and "COLUMNS" not in os.environ:
+                console.width = 200  # piped or captured: keep every column readable, not 80
+            self._console = console
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+
+err = cast("Console", _ConsoleOnUse(stderr=True))
+out = cast("Console", _ConsoleOnUse(stderr=False))
 
 
 def dumps(data: Any, indent: int | None = None) -> str:
@@ -89,6 +112,9 @@ STATUS_STYLE = {
 
 
 def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     table.add_column("id", no_wrap=True, min_width=36)
     table.add_column("status", no_wrap=True)
@@ -117,6 +143,9 @@ def images_table(records: Iterable[ImageRecord], title: str | None = None) -> Ta
 
 
 def record_details(record: ImageRecord) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")

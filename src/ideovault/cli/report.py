@@ -32,10 +32,15 @@ def _table(title: str, rows: list[dict[str, Any]], limit: int = 12) -> Table:
 
 
 @app.command()
-def report(as_json: bool = typer.Option(False, "--json")) -> None:
+def report(
+    as_json: bool = typer.Option(False, "--json"),
+    exact: bool = typer.Option(
+        False, "--exact", help="Count every row again instead of reading the running totals."
+    ),
+) -> None:
     """What the vault holds and what it cost (estimates), broken down several ways."""
     with GLOBALS.open_vault() as vault:
-        data = vault.report()
+        data = vault.report(exact=exact)
     if as_json:
         print_json(data)
         return

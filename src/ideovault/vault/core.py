@@ -341,6 +341,9 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps):
                 for record in pool.map(lambda r: self.store_image(r, generation), todo):
                     done[record.id] = record
                     emit(Event("image", generation.id, image=record))
+            from ideovault.vault.semantic import embed_on_store  # numpy only when storing
+
+            embed_on_store(self, [r for r in done.values() if r.status == ImageStatus.STORED])
         return [self._present(done.get(r.id, r)) for r in images]
 
     def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:

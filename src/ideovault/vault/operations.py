@@ -81,11 +81,12 @@ class LifecycleOps:
 
         run(self._vault(), plan)
 
-    def report(self) -> dict[str, Any]:
-        """Images, bytes and estimated cost by model, style, aspect, month, tag and status."""
+    def report(self, *, exact: bool = False) -> dict[str, Any]:
+        """Images, bytes and estimated cost by model, style, aspect, month, tag and status:
+        from the running totals, or (``exact``) counted again from every row."""
         from ideovault.vault.report import report
 
-        return report(self._vault())
+        return report(self._vault(), exact=exact)
 
     def rebuild(self, into: str | None = None) -> RebuildReport:
         """A new catalog from the blob store's sidecars alone."""

@@ -1,45 +1,58 @@
-"""`report`: what the vault holds and what it cost, by model, style, aspect, month and tag."""
+"""`report`: what the vault holds and what it cost, by model, style, aspect, month and tag.
+
+The numbers come from the catalog's running totals (``catalog/aggregates.py``), a few hundred
+rows whatever the size of the vault; ``exact=True`` counts every row instead, and the two must
+agree. Dollars are computed here, from (model, speed) counts, so a changed price table applies
+to everything already stored.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from ideovault.catalog import aggregates
 from ideovault.catalog import report as queries
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
+BREAKDOWNS = {"model": "by_model", "style": "by_style", "aspect": "by_aspect",
+              "month": "by_month", aggregates.TAG: "by_tag"}  # fmt: skip
 
-def _fold(rows: list[dict[str, Any]], prices: Any) -> list[dict[str, Any]]:
+
+def _fold(rows: list[aggregates.Row], prices: Any) -> list[dict[str, Any]]:
     """Sum the (key, model, speed) rows per key, pricing each group; biggest first."""
-    totals: dict[Any, dict[str, Any]] = defaultdict(
+    totals: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"images": 0, "bytes": 0, "cost_usd": 0.0}
     )
-    for row in rows:
-        entry = totals[row["key"]]
-        entry["images"] += int(row["images"])
-        entry["bytes"] += int(row["bytes"])
-        entry["cost_usd"] += int(row["images"]) * price_per_image(
-            prices, row["model"], row["rendering_speed"]
-        )
-    out = [{"key": k if k is not None else "(none)", **v} for k, v in totals.items()]
+    for _, key, model, speed, count, size in rows:
+        entry = totals[key or "(none)"]
+        entry["images"] += count
+        entry["bytes"] += size
+        entry["cost_usd"] += count * price_per_image(prices, model, speed or None)
+    out = [{"key": k, **v} for k, v in totals.items() if v["images"]]
     for entry in out:
         entry["cost_usd"] = round(entry["cost_usd"], 4)
     return sorted(out, key=lambda e: (-e["bytes"], -e["images"], str(e["key"])))
 
 
-def report(vault: Vault) -> dict[str, Any]:
+def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     engine = vault.catalog.engine
     prices = price_table(vault.settings.extra)
-    result: dict[str, Any] = {}
-    for name, column in queries.fields().items():
-        result[f"by_{name}"] = _fold(queries.breakdown(engine, column), prices)
-    months = _fold(queries.breakdown(engine, queries.month_column(engine)), prices)
-    result["by_month"] = sorted(months, key=lambda e: str(e["key"]))
-    result["by_tag"] = _fold(queries.by_tag(engine), prices)
-    result["by_status"] = queries.by_status(engine)
+    rows = aggregates.recount(engine) if exact else aggregates.totals(engine)
+    by_dimension: dict[str, list[aggregates.Row]] = defaultdict(list)
+    for row in rows:
+        by_dimension[row[0]].append(row)
+    result: dict[str, Any] = {
+        name: _fold(by_dimension[dimension], prices) for dimension, name in BREAKDOWNS.items()
+    }
+    result["by_month"].sort(key=lambda e: str(e["key"]))
+    status: dict[str, int] = defaultdict(int)
+    for _, key, _, _, count, _ in by_dimension["status"]:
+        status[key] += count
+    result["by_status"] = {k: v for k, v in status.items() if v}
     result["total"] = {
         "images": sum(e["images"] for e in result["by_model"]),
         "bytes": sum(e["bytes"] for e in result["by_model"]),

