@@ -43,9 +43,14 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
 
 @router.post("/images/{image_id}/reproduce", response_model=Generated, responses=NOT_FOUND)
 def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
-    """Send the request that made this image again (answered from the vault unless ``force``)."""
+    """Send the request that made this image again (answered from the vault unless ``force``).
+
+    ``dry_run`` answers the estimated price only (the gallery asks for a confirmation with
+    it, then sends it back as ``max_usd``); the budgets are checked either way."""
     record = vault.get(clean_id(image_id))
-    result = vault.reproduce(record.id, force=body.force)
+    if body.dry_run:
+        return Generated(quote=vault.reproduce_quote(record.id, force=body.force).to_json())
+    result = vault.reproduce(record.id, force=body.force, max_usd=body.max_usd)
     return Generated(
         images=[image_out(r) for r in result.images],
         reused=result.reused,

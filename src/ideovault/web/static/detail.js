@@ -128,9 +128,20 @@
   // -- reproduce ---------------------------------------------------------------------------
   $("reproduce").addEventListener("click", async () => {
     $("reproduce").disabled = true;
-    say("reproducing…");
     try {
-      const result = await ideovault.api("POST", base + "/reproduce", { force: false });
+      let price = null;
+      const yes = await ideovault.confirmSpend("Reproduce", async () => {
+        const answer = await ideovault.api("POST", base + "/reproduce", { dry_run: true });
+        price = answer.quote ? answer.quote.estimated_usd : null;
+        return answer;
+      });
+      if (!yes) {
+        say("not reproduced");
+        return;
+      }
+      say("reproducing…");
+      // The confirmed price is the ceiling: if it changed meanwhile the server refuses.
+      const result = await ideovault.api("POST", base + "/reproduce", { force: false, max_usd: price });
       const out = $("reproduced-list");
       out.replaceChildren();
       for (const record of result.images) {
