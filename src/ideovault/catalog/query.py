@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from ideovault.catalog import curation_filters
 from ideovault.errors import UserError
 
 MAX_QUERY_CHARS = 2_000
@@ -24,9 +25,9 @@ IS_VALUES = ("starred", "trashed")
 STATUSES = ("pending", "stored", "expired", "failed", "unsafe", "lost")
 FILTER_KEYS = (
     "tag", "model", "style", "aspect", "seed", "after", "before", "safe", "is", "status",
-    "parent", "op", "sort",
+    "parent", "op", "sort", *curation_filters.KEYS,
 )  # fmt: skip
-NEGATABLE = ("tag", "is", "model", "style", "status", "op")
+NEGATABLE = ("tag", "is", "model", "style", "status", "op", *curation_filters.KEYS)
 OPERATIONS = (
     "generate", "remix", "edit", "upscale", "reframe", "replace-background", "upload", "import",
     "generate-transparent", "remove-background", "layerize-text", "instruct",
@@ -82,6 +83,7 @@ class Query:
     not_statuses: tuple[str, ...] = ()
     parent: str | None = None
     sort: str | None = None  # e.g. "-created"; None = relevance with text, else newest first
+    curation: tuple[curation_filters.Filter, ...] = ()  # rating: and album: (their own module)
     raw_filters: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -136,7 +138,9 @@ def _apply(q: dict[str, object], key: str, value: str, negated: bool, now: datet
 
     if negated and key not in NEGATABLE:
         raise ValueError(f"'{key}:' without '-' (only {', '.join(NEGATABLE)} can be negated)")
-    if key == "tag":
+    if key in curation_filters.KEYS:
+        add("curation", (key, curation_filters.check(key, value), negated))
+    elif key == "tag":
         add("not_tags" if negated else "tags", "-".join(value.lower().split()))
     elif key == "model":
         add("not_models" if negated else "models", value.upper())
@@ -265,6 +269,7 @@ def to_text(query: Query) -> str:
     parts += [f"-status:{s}" for s in query.not_statuses]
     if query.parent:
         parts.append(f"parent:{query.parent}")
+    parts += curation_filters.to_text(query.curation)
     if query.sort:
         parts.append(f"sort:{query.sort}")
     return " ".join(parts)

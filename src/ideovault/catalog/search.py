@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.functions import Function
 
-from ideovault.catalog import ranking, search_plan
+from ideovault.catalog import curation_filters, ranking, search_plan
 from ideovault.catalog.query import Query, Term
 from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord
@@ -133,6 +133,7 @@ def _filters(query: Query, parent_id: str | None) -> list[ColumnElement[bool]]:
     if query.starred is not None:
         where.append(c.starred == query.starred)
     where.append(c.trashed_at.is_not(None) if query.trashed else c.trashed_at.is_(None))
+    where += curation_filters.where(query.curation)
     if query.statuses:
         where.append(c.status.in_(query.statuses))
     if query.not_statuses:

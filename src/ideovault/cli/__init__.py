@@ -9,6 +9,7 @@ import sys
 from ideovault.cli import (  # noqa: F401  (register commands)
     batch,
     cleanup,
+    curation,
     demo,
     editing,
     editing_more,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import report as queries
+from ideovault.catalog.ratings import rating_counts
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def report(vault: Vault) -> dict[str, Any]:
     result["by_month"] = sorted(months, key=lambda e: str(e["key"]))
     result["by_tag"] = _fold(queries.by_tag(engine), prices)
     result["by_status"] = queries.by_status(engine)
+    result["by_rating"] = rating_counts(vault.catalog)
     result["total"] = {
         "images": sum(e["images"] for e in result["by_model"]),
         "bytes": sum(e["bytes"] for e in result["by_model"]),
