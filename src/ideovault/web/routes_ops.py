@@ -20,7 +20,9 @@ from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_
 router = APIRouter(prefix="/api", tags=["operations"])
 
 # Keyword arguments of Vault.generate that are not API parameters: refused inside `params`.
-RESERVED_PARAMS = frozenset({"prompt", "tags", "on_event", "dedupe", "force", "max_usd"})
+RESERVED_PARAMS = frozenset(
+    {"prompt", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
+)
 
 
 def _node(node: Node) -> dict[str, Any]:
@@ -34,7 +36,8 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
     if clash:
         raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
     if body.dry_run:
-        return Generated(quote=vault.quote(body.prompt, **body.params).to_json())
+        offer = vault.quote(body.prompt, within_budget=True, **body.params)
+        return Generated(quote=offer.to_json())
     records = vault.generate(
         body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **body.params
     )
