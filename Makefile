@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/curation.py
 
 clean:
 	rm -rf $(VENV) demo-vault test-artifacts .pytest_cache .mypy_cache .ruff_cache
