@@ -40,7 +40,13 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test: $(CHROMIUM) $(VENV)/.installed-dev lint typecheck
+# axe-core (the accessibility check the browser tests inject) comes from the npm registry,
+# pinned by tests/web/package-lock.json.
+AXE := tests/web/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/package.json
+	cd tests/web && npm install --no-audit --no-fund
+
+test: $(CHROMIUM) $(VENV)/.installed-dev $(AXE) lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed-dev
@@ -49,6 +55,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/curation.py
 
 clean:
 	rm -rf $(VENV) demo-vault test-artifacts .pytest_cache .mypy_cache .ruff_cache

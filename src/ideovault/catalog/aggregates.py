@@ -71,6 +71,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "CASE WHEN {r}.trashed_at IS NOT NULL THEN 'trashed' ELSE {r}.status END",
         live_only=False,
     ),
+    _same("rating", "coalesce(CAST({r}.rating AS VARCHAR(1)), '')"),  # migration 0011
     # person: Dimension("person", "coalesce({r}.<column>, '')", ...) once images have one.
 )
 TAG = "tag"  # the one dimension that comes from image_tags rather than from the image row

@@ -70,6 +70,7 @@ class ImageRecord(BaseModel):
     parent_id: str | None = None
     operation: str | None = None  # what made it: generate, remix, edit, ..., upload, import
     descriptions: list[dict[str, Any]] | None = None  # what `describe` said of it
+    rating: int | None = None  # 1-5, set by a person; None = not rated
     created_at: datetime
     stored_at: datetime | None = None
     trashed_at: datetime | None = None

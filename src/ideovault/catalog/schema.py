@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -87,6 +88,7 @@ images = Table(
     Column("operation", String(40)),  # generate, remix, edit, upscale, ..., upload, import
     Column("descriptions", JSON),  # what `describe` said of the image: [{"text", ...}]
     Column("descriptions_text", Text),  # the same texts, flat, for the full-text index
+    Column("rating", SmallInteger),  # 1-5 stars a person gave it; NULL = not rated (0011)
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),
@@ -97,6 +99,7 @@ images = Table(
     Index("ix_images_size", "size_bytes"),
     Index("ix_images_phash", "phash"),
     Index("ix_images_operation", "operation"),
+    Index("ix_images_rating", "rating"),
 )
 
 # PostgreSQL only (migration 0007): the exact orders of sort:-size / sort:size / sort:±seed,
@@ -175,4 +178,25 @@ batch_items = Table(
     Index("ix_batch_items_batch_status", "batch_id", "status"),
     Index("ix_batch_items_status", "status"),
     Index("ix_batch_items_generation", "generation_id"),
+)
+
+# Albums (migration 0011): named collections that reference images without moving them; an
+# image may be in any number. Deleting an album deletes only its memberships.
+albums = Table(
+    "albums",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("cover_id", ID, ForeignKey("images.id", ondelete="SET NULL")),
+    UniqueConstraint("name", name="uq_albums_name"),
+)
+
+album_images = Table(
+    "album_images",
+    metadata,
+    Column("album_id", ID, ForeignKey("albums.id", ondelete="CASCADE"), primary_key=True),
+    Column("image_id", ID, ForeignKey("images.id", ondelete="CASCADE"), primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Index("ix_album_images_image", "image_id"),
 )

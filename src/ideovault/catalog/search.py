@@ -42,7 +42,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.functions import Function
 
-from ideovault.catalog import ranking, search_extensions, search_groups, search_plan
+from ideovault.catalog import (
+    ranking,
+    search_extensions,
+    search_groups,
+    search_plan,
+)
 from ideovault.catalog.query import Query, Term
 from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord

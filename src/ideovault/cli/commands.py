@@ -106,7 +106,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "export": Entry(
         "portability",
-        "Export originals and a manifest (manifest.jsonl, manifest.csv).",
+        "Export originals and a manifest (manifest.jsonl, manifest.csv), or stream a --zip.",
     ),
     "show": Entry("records", "Show everything the vault knows about one image."),
     "list": Entry("records", "List images, newest first."),
@@ -152,4 +152,9 @@ COMMANDS: dict[str, Entry] = {
         "Generate from a JSONL or CSV file, one request per row, as a resumable job.",
     ),
     "storage": Entry("storage", "Where the image files live."),
+    "rate": Entry("curation", "Give images 1-5 stars; 0 clears the rating."),
+    "album": Entry(
+        "curation",
+        "Albums: named collections of images (an image may be in many; nothing is moved).",
+    ),
 }

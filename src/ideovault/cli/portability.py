@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ from rich.markup import escape
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.options import Overwrite
 from ideovault.cli.output import human_size, print_json, say
+from ideovault.errors import IdeovaultError, UserError
 
 
 @app.command("import")
@@ -37,12 +39,25 @@ def import_(
 @app.command()
 def export(
     query: str = typer.Argument("", help="A search query; empty exports everything."),
-    to: str = typer.Option(..., "--to", help="A folder, or a file ending in .zip."),
+    to: str | None = typer.Option(None, "--to", help="A folder, or a file ending in .zip."),
+    zip_to: Path | None = typer.Option(
+        None, "--zip", help="Stream a zip here: files named from prompt and id, manifest.jsonl."
+    ),
+    query_option: str | None = typer.Option(None, "--query", "-q", help="With --zip: a search."),
+    album: str | None = typer.Option(None, "--album", help="With --zip: an album's images."),
     embed_metadata: bool = typer.Option(False, "--embed-metadata", help="Record in each file."),
     force: Overwrite = False,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Export originals and a manifest (manifest.jsonl, manifest.csv)."""
+    """Export originals and a manifest (manifest.jsonl, manifest.csv), or stream a --zip."""
+    if (to is None) == (zip_to is None):
+        raise UserError("say where: --to FOLDER_OR_ZIP, or --zip FILE")
+    if zip_to is not None:
+        _export_zip(zip_to, query_option if query_option is not None else query, album, as_json)
+        return
+    if query_option is not None or album is not None:
+        raise UserError("--query and --album go with --zip; with --to give the query as text")
+    assert to is not None
     with GLOBALS.open_vault() as vault:
         report = vault.export(query, to, embed_metadata=embed_metadata, overwrite=force)
     if as_json:
@@ -51,3 +66,32 @@ def export(
         say(f"exported {report.exported} image(s), {human_size(report.bytes)}, to {to}")
         if report.not_embedded:
             say(f"{len(report.not_embedded)} file(s) have no metadata slot (WebP); see manifest")
+
+
+def _export_zip(target: Path, query: str, album: str | None, as_json: bool) -> None:
+    """Write the streamed zip under a temporary name beside ``target``, renamed when whole."""
+    target = target.expanduser()
+    if not target.parent.is_dir():
+        raise UserError(f"{target.parent} does not exist")
+    if query and album is not None:
+        raise UserError("zip a --query or an --album, not both")
+    partial = target.with_name(f".{target.name}.partial")
+    written = 0
+    with GLOBALS.open_vault() as vault:
+        chunks = vault.zip_stream(query=None if album else query, album=album)
+        try:
+            with partial.open("wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                    written += len(chunk)
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise IdeovaultError(f"zip to {target} stopped: {exc.strerror or exc}") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    if as_json:
+        print_json({"zip": str(target), "bytes": written})
+    else:
+        say(f"wrote {human_size(written)} to {escape(str(target))}")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from ideovault.vault.reproduce import Reproduction
 
 __all__ = [
-    "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node", "RecoverReport",
-    "Reproduction", "SearchPage", "Vault",
+    "BULK_LIMIT", "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node",
+    "RecoverReport", "Reproduction", "SearchPage", "Vault",
 ]  # fmt: skip
 
 
@@ -44,6 +44,10 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.reproduce import Reproduction
 
         return Reproduction
+    if name == "BULK_LIMIT":  # the most images one bulk change or zip of ids may name
+        from ideovault.vault.curation import BULK_LIMIT
+
+        return BULK_LIMIT
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 

@@ -30,6 +30,7 @@ from ideovault.errors import UserError
 from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.browse import BrowseOps
+from ideovault.vault.curation import CurationOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.operations import LifecycleOps
@@ -53,7 +54,7 @@ Images = list[ImageRecord]
 Matches = list["Match"]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps):
+class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(
@@ -226,11 +227,15 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps):
 
     # -- generating --------------------------------------------------------------------------
 
-    def quote(self, prompt: str = "", **params: Any) -> Quote:
-        """What a request would send and cost, without sending it (a dry run)."""
-        from ideovault.vault.spending import quote
+    def quote(self, prompt: str = "", *, within_budget: bool = False, **params: Any) -> Quote:
+        """What a request would send and cost, without sending it (a dry run); with
+        ``within_budget``, a UserError if sending it would pass a budget."""
+        from ideovault.vault.spending import check_budget, quote
 
-        return quote(self, self.prepare(prompt, **params))
+        offer = quote(self, self.prepare(prompt, **params))
+        if within_budget:
+            check_budget(self, offer)
+        return offer
 
     def prepare(self, prompt: str = "", **params: Any) -> GenerateParams:
         """Validate a request without sending or storing anything (UserError on bad input).

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ideovault.vault.events import EventSink
     from ideovault.vault.lineage import Lineage
     from ideovault.vault.reproduce import Reproduction
+    from ideovault.vault.spending import Quote
 
 Images = list[ImageRecord]
 Source = str | Path
@@ -143,9 +144,21 @@ class EditingOps:
         return lineage(self._vault(), image_id)
 
     def reproduce(
-        self, image_id: str, *, force: bool = False, on_event: EventSink | None = None
+        self,
+        image_id: str,
+        *,
+        force: bool = False,
+        on_event: EventSink | None = None,
+        max_usd: float | None = None,
     ) -> Reproduction:
-        """Send the request that made an image again, with its seed; compare the bytes."""
+        """Send the request that made an image again, with its seed; compare the bytes.
+        ``max_usd`` refuses it, before any call, if the estimate is higher."""
         from ideovault.vault.reproduce import reproduce
 
-        return reproduce(self._vault(), image_id, force=force, on_event=on_event)
+        return reproduce(self._vault(), image_id, force=force, on_event=on_event, max_usd=max_usd)
+
+    def reproduce_quote(self, image_id: str, *, force: bool = False) -> Quote:
+        """What reproducing would cost ($0 when the vault answers it), budget-checked."""
+        from ideovault.vault.reproduce import reproduce_quote
+
+        return reproduce_quote(self._vault(), image_id, force=force)

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
 CSV_COLUMNS = ("file", "id", "prompt", "model", "style_type", "aspect_ratio", "seed",
-               "resolution", "sha256", "size_bytes", "tags", "starred", "created_at")  # fmt: skip
+               "resolution", "sha256", "size_bytes", "tags", "starred", "rating",
+               "created_at")  # fmt: skip
 
 
 @dataclass

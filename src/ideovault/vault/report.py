@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import aggregates
 from ideovault.catalog import report as queries
+from ideovault.catalog.ratings import MAX_RATING
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
@@ -38,6 +39,15 @@ def _fold(rows: list[aggregates.Row], prices: Any) -> list[dict[str, Any]]:
     return sorted(out, key=lambda e: (-e["bytes"], -e["images"], str(e["key"])))
 
 
+def _ratings(rows: list[aggregates.Row]) -> dict[str, int]:
+    """Live images by rating: {"unrated": n, "1": n, ... "5": n} (the key '' is unrated)."""
+    found: dict[str, int] = defaultdict(int)
+    for _, key, _, _, count, _ in rows:
+        found[key or "unrated"] += count
+    stars = {str(n): found[str(n)] for n in range(1, MAX_RATING + 1)}
+    return {"unrated": found["unrated"], **stars}
+
+
 def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     engine = vault.catalog.engine
     prices = price_table(vault.settings.extra)
@@ -53,6 +63,7 @@ def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     for _, key, _, _, count, _ in by_dimension["status"]:
         status[key] += count
     result["by_status"] = {k: v for k, v in status.items() if v}
+    result["by_rating"] = _ratings(by_dimension["rating"])
     result["total"] = {
         "images": sum(e["images"] for e in result["by_model"]),
         "bytes": sum(e["bytes"] for e in result["by_model"]),

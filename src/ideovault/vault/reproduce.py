@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
     from ideovault.vault.core import Vault
     from ideovault.vault.events import EventSink
+    from ideovault.vault.spending import Quote
 
 NOT_REPRODUCIBLE = {"upload", "import", "describe"}
 # Routes that take no seed: the same input is the whole request (remove-background).
@@ -94,8 +95,32 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
     return parse_params(**saved)
 
 
+def reproduce_quote(vault: Vault, image_id: str, *, force: bool) -> Quote:
+    """What reproducing would cost, checked against the budgets, without sending anything.
+
+    A request the vault can answer itself (dedupe) costs nothing: the quote says $0 then.
+    Raises UserError when the reproduction would pass a budget, as sending it would.
+    """
+    from dataclasses import replace
+
+    from ideovault.vault.spending import check_budget, quote, reusable
+
+    request = rebuild_request(vault, vault.get(image_id))
+    offer = quote(vault, request)
+    policy = str(vault.settings.extra.get("dedupe", "seeded"))
+    if not force and reusable(vault, request, policy) is not None:
+        return replace(offer, estimated_usd=0.0)
+    check_budget(vault, offer)
+    return offer
+
+
 def reproduce(
-    vault: Vault, image_id: str, *, force: bool, on_event: EventSink | None = None
+    vault: Vault,
+    image_id: str,
+    *,
+    force: bool,
+    on_event: EventSink | None = None,
+    max_usd: float | None = None,
 ) -> Reproduction:
     original = vault.get(image_id)
     request = rebuild_request(vault, original)
@@ -108,5 +133,7 @@ def reproduce(
         if on_event is not None:
             on_event(event)
 
-    images = vault.send(request, tags=tags, on_event=watch, force=force, parent_id=original.id)
+    images = vault.send(
+        request, tags=tags, on_event=watch, force=force, parent_id=original.id, max_usd=max_usd
+    )
     return Reproduction(original, images, reused)

@@ -14,7 +14,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ideovault.vault import Vault
-from ideovault.web import errors, routes_images, routes_ops, routes_pages
+from ideovault.web import (
+    errors,
+    routes_curation,
+    routes_curation_pages,
+    routes_images,
+    routes_ops,
+    routes_pages,
+)
 from ideovault.web.security import Guard, WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -39,7 +46,9 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(routes_images.router)
     app.include_router(routes_ops.router)
+    app.include_router(routes_curation.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_curation_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Guard, settings=web)
     return app

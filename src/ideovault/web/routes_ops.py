@@ -20,7 +20,9 @@ from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_
 router = APIRouter(prefix="/api", tags=["operations"])
 
 # Keyword arguments of Vault.generate that are not API parameters: refused inside `params`.
-RESERVED_PARAMS = frozenset({"prompt", "tags", "on_event", "dedupe", "force", "max_usd"})
+RESERVED_PARAMS = frozenset(
+    {"prompt", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
+)
 
 
 def _node(node: Node) -> dict[str, Any]:
@@ -34,7 +36,8 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
     if clash:
         raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
     if body.dry_run:
-        return Generated(quote=vault.quote(body.prompt, **body.params).to_json())
+        offer = vault.quote(body.prompt, within_budget=True, **body.params)
+        return Generated(quote=offer.to_json())
     records = vault.generate(
         body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **body.params
     )
@@ -43,9 +46,14 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
 
 @router.post("/images/{image_id}/reproduce", response_model=Generated, responses=NOT_FOUND)
 def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
-    """Send the request that made this image again (answered from the vault unless ``force``)."""
+    """Send the request that made this image again (answered from the vault unless ``force``).
+
+    ``dry_run`` answers the estimated price only (the gallery asks for a confirmation with
+    it, then sends it back as ``max_usd``); the budgets are checked either way."""
     record = vault.get(clean_id(image_id))
-    result = vault.reproduce(record.id, force=body.force)
+    if body.dry_run:
+        return Generated(quote=vault.reproduce_quote(record.id, force=body.force).to_json())
+    result = vault.reproduce(record.id, force=body.force, max_usd=body.max_usd)
     return Generated(
         images=[image_out(r) for r in result.images],
         reused=result.reused,

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ideovault.errors import UserError
-from ideovault.vault import ImageRecord, Vault
+from ideovault.vault import Vault
+from ideovault.web import labels
 from ideovault.web.charts import human_bytes, report_charts
 from ideovault.web.deps import VaultDep, WebDep, clean_id
 from ideovault.web.errors import status_for
@@ -32,11 +33,9 @@ TEMPLATES = Environment(
 TEMPLATES.globals["human_bytes"] = human_bytes
 _TAG_VALUE = re.compile(r'^[^\s"]{1,64}$')
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DETAIL_FIELDS = (
-    "id", "prompt", "expanded_prompt", "negative_prompt", "model", "style_type", "aspect_ratio",
-    "rendering_speed", "magic_prompt", "seed", "resolution", "width", "height", "size_bytes",
-    "sha256", "mime", "status", "error", "is_safe", "starred", "tags", "parent_id",
-    "generation_id", "created_at", "stored_at", "trashed_at", "original_url", "url_expires_at",
+SORTS = (
+    ("", "Newest first"), ("created", "Oldest first"), ("-size", "Largest first"),
+    ("relevance", "Best match"),
 )  # fmt: skip
 
 
@@ -66,6 +65,11 @@ def compose_query(
             if not _DATE.match(value):
                 raise UserError(f"'{key}' must be a date like 2026-01-31")
             parts.append(f"{key}:{value}")
+    sort = filters.get("sort", "")
+    if sort:
+        if sort not in dict(SORTS):
+            raise UserError("unknown sort order; pick one of the list")
+        parts.append(f"sort:{sort}")
     if starred:
         parts.append("is:starred")
     if trash:
@@ -87,6 +91,7 @@ def _gallery(
         "query": "",
         "error": None,
         "page_size": page_size,
+        "sorts": SORTS,
     }
     try:
         query = compose_query(vault, q, filters, starred=starred, trash=trash)
@@ -110,15 +115,19 @@ def gallery(
     after: str = Query("", max_length=10),
     before: str = Query("", max_length=10),
     starred: bool = Query(False),
+    sort: str = Query("", max_length=20),
 ) -> HTMLResponse:
-    filters = {"model": model, "style": style, "aspect": aspect, "tag": tag}
+    filters = {"model": model, "style": style, "aspect": aspect, "tag": tag, "sort": sort}
     filters |= {"after": after, "before": before}
     return _gallery(vault, web.page_size, trash=False, q=q, filters=filters, starred=starred)
 
 
 @router.get("/trash", response_class=HTMLResponse)
-def trash_view(vault: VaultDep, web: WebDep, q: str = Query("", max_length=2000)) -> HTMLResponse:
-    return _gallery(vault, web.page_size, trash=True, q=q, filters={}, starred=False)
+def trash_view(
+    vault: VaultDep, web: WebDep, q: str = Query("", max_length=2000), sort: str = Query("")
+) -> HTMLResponse:
+    filters = {"sort": sort[:20]}
+    return _gallery(vault, web.page_size, trash=True, q=q, filters=filters, starred=False)
 
 
 @router.get("/images/{image_id}", response_class=HTMLResponse)
@@ -129,18 +138,13 @@ def detail(image_id: str, vault: VaultDep) -> HTMLResponse:
         return render("error.html", status_for(exc), message=str(exc))
     except HTTPException as exc:
         return render("error.html", exc.status_code, message=str(exc.detail))
-    return render("detail.html", record=record, fields=_fields(record))
-
-
-def _fields(record: ImageRecord) -> list[tuple[str, str]]:
-    data = record.to_json()
-    rows = []
-    for name in DETAIL_FIELDS:
-        value = data.get(name)
-        if isinstance(value, list):
-            value = ", ".join(value)
-        rows.append((name, "" if value is None else str(value)))
-    return rows
+    return render(
+        "detail.html",
+        record=record,
+        fields=labels.readable(record),
+        raw=labels.raw(record),
+        albums=vault.albums_of(record.id),
+    )
 
 
 @router.get("/report", response_class=HTMLResponse)

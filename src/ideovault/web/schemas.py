@@ -48,6 +48,8 @@ class StarChange(BaseModel):
 class ReproduceBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     force: bool = Field(False, description="Call the API even if an identical image exists.")
+    dry_run: bool = Field(False, description="Only price it (and check the budgets).")
+    max_usd: float | None = Field(None, ge=0, description="Refuse if the estimate is higher.")
 
 
 class GenerateBody(BaseModel):

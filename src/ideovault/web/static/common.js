@@ -28,6 +28,64 @@ window.ideovault = {
     return data;
   },
 
+  // Ask before spending money: every action that calls the Ideogram API first asks the server
+  // for a dry run (price, budget check), shows it here, and runs only on an explicit "yes".
+  // Resolves true or false; a dry run that fails (over budget, bad request) shows why and
+  // resolves false, so nothing is sent.
+  async confirmSpend(what, dryRun) {
+    let quote;
+    try {
+      quote = (await dryRun()).quote || {};
+    } catch (e) {
+      return this.ask(what, "Not sent: " + e.message, null);
+    }
+    const usd = Number(quote.estimated_usd || 0);
+    const images = quote.num_images || 1;
+    const text = usd > 0
+      ? what + " calls the Ideogram API: " + images + " image" + (images > 1 ? "s" : "") +
+        ", estimated $" + usd.toFixed(2) + " (prices as of " + (quote.prices_as_of || "?") + ")."
+      : what + ": the vault already has this answer, so no API call and no cost.";
+    return this.ask(what, text, usd > 0 ? "Spend $" + usd.toFixed(2) : "Go ahead");
+  },
+
+  // A modal question with Cancel and, when `yes` is given, a confirming button.
+  ask(title, text, yes) {
+    return new Promise((resolve) => {
+      const dialog = document.createElement("dialog");
+      dialog.className = "confirm";
+      dialog.setAttribute("aria-labelledby", "confirm-title");
+      const h = document.createElement("h2");
+      h.id = "confirm-title";
+      h.textContent = title;
+      const p = document.createElement("p");
+      p.id = "confirm-text";
+      p.textContent = text;
+      const buttons = document.createElement("div");
+      buttons.className = "actions";
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.id = "confirm-cancel";
+      cancel.textContent = yes ? "Cancel" : "Close";
+      buttons.appendChild(cancel);
+      let answer = false;
+      if (yes) {
+        const ok = document.createElement("button");
+        ok.type = "button";
+        ok.id = "confirm-ok";
+        ok.className = "primary";
+        ok.textContent = yes;
+        ok.addEventListener("click", () => { answer = true; dialog.close(); });
+        buttons.appendChild(ok);
+      }
+      cancel.addEventListener("click", () => dialog.close());
+      dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+      dialog.append(h, p, buttons);
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      cancel.focus();
+    });
+  },
+
   // Where the detail view finds its neighbours: the ids the gallery has shown, in order.
   saveList(list) {
     try {

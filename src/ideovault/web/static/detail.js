@@ -88,9 +88,11 @@
       li.append(name, " ", remove);
       tags.appendChild(li);
     }
-    for (const cell of document.querySelectorAll("td[data-field]")) {
-      const value = record[cell.dataset.field];
-      cell.textContent = value === null || value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+    const rating = record.rating || 0;
+    $("rating").dataset.rating = String(rating);
+    for (const b of document.querySelectorAll("#rating button.rate")) {
+      const n = Number(b.dataset.rating);
+      if (n > 0) b.setAttribute("aria-pressed", String(rating >= n));
     }
   }
   async function change(path, body, done) {
@@ -109,6 +111,19 @@
     if (article.dataset.trashed === "true") change("/restore", undefined, "restored");
     else change("/trash", undefined, "moved to the trash");
   };
+  const rate = (n) => change("/rating", { rating: n }, n ? "rated " + n : "rating cleared");
+  $("rating").addEventListener("click", (event) => {
+    const button = event.target.closest("button.rate");
+    if (button) rate(Number(button.dataset.rating));
+  });
+  const more = $("prompt-more");
+  if (more) {
+    more.addEventListener("click", () => {
+      const collapsed = $("prompt-box").classList.toggle("collapsed");
+      more.textContent = collapsed ? "more" : "less";
+      more.setAttribute("aria-expanded", String(!collapsed));
+    });
+  }
   $("star").addEventListener("click", toggleStar);
   $("trash").addEventListener("click", trashOrRestore);
   $("restore").addEventListener("click", trashOrRestore);
@@ -128,9 +143,20 @@
   // -- reproduce ---------------------------------------------------------------------------
   $("reproduce").addEventListener("click", async () => {
     $("reproduce").disabled = true;
-    say("reproducing…");
     try {
-      const result = await ideovault.api("POST", base + "/reproduce", { force: false });
+      let price = null;
+      const yes = await ideovault.confirmSpend("Reproduce", async () => {
+        const answer = await ideovault.api("POST", base + "/reproduce", { dry_run: true });
+        price = answer.quote ? answer.quote.estimated_usd : null;
+        return answer;
+      });
+      if (!yes) {
+        say("not reproduced");
+        return;
+      }
+      say("reproducing…");
+      // The confirmed price is the ceiling: if it changed meanwhile the server refuses.
+      const result = await ideovault.api("POST", base + "/reproduce", { force: false, max_usd: price });
       const out = $("reproduced-list");
       out.replaceChildren();
       for (const record of result.images) {
@@ -205,6 +231,7 @@
       Delete: trashOrRestore,
       c: () => copy($("prompt").textContent, "prompt"),
     };
+    if (/^[0-5]$/.test(event.key)) actions[event.key] = () => rate(Number(event.key));
     const action = actions[event.key];
     if (action) {
       event.preventDefault();
