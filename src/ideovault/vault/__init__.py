@@ -13,13 +13,14 @@ if TYPE_CHECKING:
     from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
     from ideovault.catalog.search import SearchPage
     from ideovault.vault.core import Vault
+    from ideovault.vault.inputs import resolve_client_uploads
     from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.reproduce import Reproduction
 
 __all__ = [
     "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node", "RecoverReport",
-    "Reproduction", "SearchPage", "Vault",
+    "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
 ]  # fmt: skip
 
 
@@ -44,6 +45,10 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.reproduce import Reproduction
 
         return Reproduction
+    if name == "resolve_client_uploads":
+        from ideovault.vault.inputs import resolve_client_uploads
+
+        return resolve_client_uploads
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 
