@@ -24,7 +24,7 @@ IS_VALUES = ("starred", "trashed")
 STATUSES = ("pending", "stored", "expired", "failed", "unsafe", "lost")
 FILTER_KEYS = (
     "tag", "model", "style", "aspect", "seed", "after", "before", "safe", "is", "status",
-    "parent", "op", "sort",
+    "parent", "op", "sort", "by",
 )  # fmt: skip
 NEGATABLE = ("tag", "is", "model", "style", "status", "op")
 OPERATIONS = (
@@ -82,6 +82,7 @@ class Query:
     not_statuses: tuple[str, ...] = ()
     parent: str | None = None
     sort: str | None = None  # e.g. "-created"; None = relevance with text, else newest first
+    by: tuple[str, ...] = ()  # made by these people (the audit log's generate entries)
     raw_filters: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -138,6 +139,8 @@ def _apply(q: dict[str, object], key: str, value: str, negated: bool, now: datet
         raise ValueError(f"'{key}:' without '-' (only {', '.join(NEGATABLE)} can be negated)")
     if key == "tag":
         add("not_tags" if negated else "tags", "-".join(value.lower().split()))
+    elif key == "by":
+        add("by", value.lower())
     elif key == "model":
         add("not_models" if negated else "models", value.upper())
     elif key == "style":
@@ -251,6 +254,7 @@ def to_text(query: Query) -> str:
     parts += [f"style:{s}" for s in query.styles] + [f"-style:{s}" for s in query.not_styles]
     parts += [f"op:{o}" for o in query.ops] + [f"-op:{o}" for o in query.not_ops]
     parts += [f"aspect:{a}" for a in query.aspects] + [f"seed:{s}" for s in query.seeds]
+    parts += [f"by:{quote(b)}" for b in query.by]
     if query.after:
         parts.append("after:" + query.after.isoformat())
     if query.before:

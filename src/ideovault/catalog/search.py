@@ -46,7 +46,7 @@ from ideovault.catalog.query import Query, Term
 from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord
 from ideovault.catalog.rows import image_from_row
-from ideovault.catalog.schema import image_tags, images
+from ideovault.catalog.schema import audit_log, image_tags, images
 from ideovault.errors import UserError
 
 RELEVANCE_WINDOW = 2_000
@@ -106,6 +106,11 @@ def _filters(query: Query, parent_id: str | None) -> list[ColumnElement[bool]]:
 
     where += [has_tag(t) for t in query.tags]
     where += [not_(has_tag(t)) for t in query.not_tags]
+    for person in query.by:  # what a person generated: the audit log names the generations
+        made = select(audit_log.c.target).where(
+            audit_log.c.action == "generate", audit_log.c.actor == person
+        )
+        where.append(c.generation_id.in_(made))
     if query.models:
         where.append(c.model.in_(query.models))
     if query.not_models:

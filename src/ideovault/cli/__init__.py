@@ -15,6 +15,7 @@ from ideovault.cli import (  # noqa: F401  (register commands)
     generate,
     lifecycle,
     lineage,
+    people,
     portability,
     records,
     recover,

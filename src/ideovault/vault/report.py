@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import report as queries
+from ideovault.vault import people
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ def report(vault: Vault) -> dict[str, Any]:
     ext = queries.extremes(engine)
     result["largest"] = [_plain(r) for r in ext["largest"]]
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
+    if people.is_team(vault):  # a team vault: who spent what (estimates), by model and month
+        result["by_person"] = people.cost_by_person(vault)
     return result
 
 

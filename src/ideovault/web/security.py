@@ -42,6 +42,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOKEN_COOKIE = "ideovault_token"  # noqa: S105 (the name of the cookie, not a secret)
+SESSION_COOKIE = "ideovault_session"  # a gallery session made from a personal key (web/auth.py)
+KEY_PREFIX = "Bearer ivk_"  # personal keys are checked by web/auth.py, not against the token
+OPEN_PATHS = frozenset({"/signin", "/healthz", "/readyz"})  # need no token (web/auth.py)
 CSRF_HEADER = "x-ideovault-request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REG_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
@@ -82,6 +85,7 @@ class WebSettings:
     token: str | None = field(default=None, repr=False)
     max_body_bytes: int = 1 << 20
     page_size: int = 60  # images per gallery page (first page in the HTML, more on scroll)
+    team: bool = False  # the vault has users: personal keys guard it even without a token
 
     @property
     def loopback(self) -> bool:
@@ -95,7 +99,7 @@ class WebSettings:
                 "characters, e.g. the output of "
                 "python -c 'import secrets; print(secrets.token_urlsafe(24))'"
             )
-        if not self.loopback and not self.token:
+        if not self.loopback and not self.token and not self.team:
             raise UserError(
                 f"serving on {self.host} exposes the vault to the network: set IDEOVAULT_TOKEN "
                 "to a long random secret, or bind to 127.0.0.1"
@@ -131,7 +135,8 @@ class Guard:
         if refusal is not None:
             await _plain(send, *refusal, api=scope["path"].startswith("/api/"))
             return
-        if self.settings.token and _query_token(scope) is not None:
+        verified = scope.get("state", {}).get("token_verified", False)
+        if verified and _query_token(scope) is not None:
             await self._sign_in(scope, send)
             return
         limit = self.settings.max_body_bytes
@@ -173,8 +178,11 @@ class Guard:
             and host_name(host) not in LOOPBACK_NAMES
         ):
             return 400, "unknown Host header: open the gallery at http://127.0.0.1"
-        if self.settings.token and not self._authorised(scope, headers):
-            return 401, "missing or wrong token: send 'Authorization: Bearer <IDEOVAULT_TOKEN>'"
+        if self.settings.token:
+            if self._authorised(scope, headers):
+                scope.setdefault("state", {})["token_verified"] = True
+            elif not _personal(scope, headers):
+                return 401, "missing or wrong token: send 'Authorization: Bearer <IDEOVAULT_TOKEN>'"
         if scope["method"] not in SAFE_METHODS:
             if headers.get(CSRF_HEADER) != "1":
                 return 403, "changing requests need the header 'X-Ideovault-Request: 1'"
@@ -240,6 +248,16 @@ def local_path(path: str) -> str:
     but the plain characters of a path is percent-encoded.
     """
     return "/" + quote(path.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@")
+
+
+def _personal(scope: Scope, headers: Headers) -> bool:
+    """A request that web/auth.py checks instead: a personal key, a session, or an open path
+    (the sign-in page, and the health checks that orchestrators send without credentials)."""
+    return (
+        headers.get("authorization", "").startswith(KEY_PREFIX)
+        or _cookie(headers, SESSION_COOKIE) is not None
+        or scope["path"] in OPEN_PATHS
+    )
 
 
 def _query_token(scope: Scope) -> str | None:
