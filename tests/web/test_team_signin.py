@@ -28,6 +28,10 @@ def test_sign_in_with_a_key_gives_a_rotating_session(vault: Vault) -> None:
         assert form.status_code == 200 and 'name="key"' in form.text
         wrong = browser.get("/signin", params={"key": "ivk_" + "0" * 32 + "_" + "x" * 43})
         assert wrong.status_code == 401 and "set-cookie" not in wrong.headers
+        planted = browser.get(
+            "/signin", params={"key": key}, headers={"Sec-Fetch-Site": "cross-site"}
+        )
+        assert planted.status_code == 403 and "set-cookie" not in planted.headers
         signed = browser.get("/signin", params={"key": key, "next": "//evil.example/x"})
         assert signed.status_code == 303 and signed.headers["location"] == "/evil.example/x"
         cookie = signed.headers["set-cookie"]

@@ -45,6 +45,9 @@ def sign_in(
     """Without a key: the form. With one: a fresh session cookie and a redirect."""
     if not key:
         return HTMLResponse(SIGN_IN_PAGE.format(message="", next=escape(next)))
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        # Another site must not sign a visitor in with a key of its choosing (login CSRF).
+        return HTMLResponse("sign in from this server's own /signin page", status_code=403)
     try:
         principal = check_key(request, vault, key)
     except HTTPException as exc:
