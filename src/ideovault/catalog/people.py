@@ -145,6 +145,21 @@ class PeopleStore:
             raise NotFound(f"no key with id {key_id} (`ideovault key list` shows them)")
         return _key(row)
 
+    def key_and_user(self, key_id: str) -> tuple[ApiKey, User] | None:
+        """A key and its user in one query: what every authenticated request needs."""
+        columns = [*api_keys.c, *(c.label(f"u_{c.name}") for c in users.c)]
+        query = select(*columns).join(users, users.c.id == api_keys.c.user_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query.where(api_keys.c.id == key_id)).first()
+        if row is None:
+            return None
+        u = row._mapping
+        user = User(
+            u["u_id"], u["u_name"], u["u_role"], _aware(u["u_created_at"]) or u["u_created_at"],
+            _aware(u["u_disabled_at"]), u["u_daily_usd"], u["u_monthly_usd"],
+        )  # fmt: skip
+        return _key(row), user
+
     def list_keys(self, user_id: str | None = None) -> list[ApiKey]:
         query = select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)
         if user_id is not None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ideovault import ids
 from ideovault.catalog import audit
 from ideovault.catalog.people import ApiKey, PeopleStore, User
-from ideovault.errors import NotFound, UserError
+from ideovault.errors import UserError
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
@@ -166,21 +166,16 @@ def authenticate(vault: Vault, key: str) -> Principal | None:
     match = _KEY.fullmatch(key.strip())
     if match is None:
         return None
-    people = store(vault)
-    try:
-        row = people.key(match.group(1))
-    except NotFound:
+    found = store(vault).key_and_user(match.group(1))
+    if found is None or not secrets.compare_digest(found[0].secret_sha256, _digest(match.group(2))):
         return None
-    if not secrets.compare_digest(row.secret_sha256, _digest(match.group(2))):
-        return None
-    return _principal_of(vault, row)
+    return _principal_of(*found)
 
 
-def _principal_of(vault: Vault, row: ApiKey) -> Principal | None:
+def _principal_of(row: ApiKey, user: User) -> Principal | None:
     now = datetime.now(UTC)
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    user = store(vault).user_by_id(row.user_id)
     if user.disabled_at is not None:
         return None
     allowed = ROLE_SCOPES[user.role]
@@ -204,10 +199,8 @@ def session_principal(vault: Vault, secret: str) -> Principal | None:
     found = store(vault).session(_digest(secret))
     if found is None or found[1] <= datetime.now(UTC):
         return None
-    try:
-        return _principal_of(vault, store(vault).key(found[0]))
-    except NotFound:
-        return None
+    pair = store(vault).key_and_user(found[0])
+    return _principal_of(*pair) if pair is not None else None
 
 
 def end_session(vault: Vault, secret: str) -> None:
