@@ -22,6 +22,7 @@ from ideovault.vault import Vault, people
 from ideovault.web import WebSettings, create_app
 from ideovault.web.auth import RULES, Lockout
 from ideovault.web.serve import ServerThread
+from tests.conftest import TEST_API_KEY
 from tests.web.conftest import CHANGE, open_vault
 
 # The least role each route needs (None: anyone, even without a key).
@@ -126,7 +127,9 @@ def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:
     url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id)
     headers = {**CHANGE, **({"Authorization": f"Bearer {key}"} if key else {})}
     body = BODIES.get(path, {}) if method == "POST" else None
-    return httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)
+    response = httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)
+    assert TEST_API_KEY not in response.text and TEST_API_KEY not in str(response.headers)
+    return response
 
 
 def test_every_route_has_an_explicit_rule_and_an_expectation(vault: Vault) -> None:
