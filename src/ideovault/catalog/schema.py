@@ -200,3 +200,53 @@ album_images = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     Index("ix_album_images_image", "image_id"),
 )
+
+# Teams (migration 0012): people with a role, their personal API keys (only a hash of the
+# secret is kept), gallery sessions made from a key, and the append-only audit log.
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(10), nullable=False),  # viewer | editor | admin
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("daily_usd", Float),  # a person's budgets, on top of the team's
+    Column("monthly_usd", Float),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("scopes", JSON, nullable=False),  # [] = everything the user's role allows
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+    Index("ix_api_keys_user", "user_id"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("secret_sha256", String(64), primary_key=True),
+    Column("key_id", ID, ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("target", String(200)),
+    Column("detail", JSON),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_actor", "actor"),
+)

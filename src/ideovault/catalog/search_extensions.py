@@ -1,19 +1,17 @@
 """Extension point: the search filters whose data other parts of ideovault add.
 
-``rating:>=4`` / ``rating:3`` / ``rating:<2``, ``album:NAME`` and ``by:NAME`` parse today
-(``catalog/query.py``), so a query typed or saved now keeps its meaning. Their SQL lives here,
-one small function each, written against the columns they need: ``images.rating`` (0-5, 0 or
-NULL = unrated), the tables ``albums(id, name)`` + ``album_images(album_id, image_id)``, and
-``images.created_by`` (the person's name). Until a vault's schema has them, a search that uses
-one says so (exit 2) instead of silently matching nothing. Whoever adds the tables completes
-or renames the look-ups below; nothing else in search needs to change.
-"""
+``rating:>=4`` / ``rating:3`` / ``rating:<2``, ``album:NAME`` and ``by:NAME`` are parsed by
+``catalog/query.py``; their SQL lives here, one small function each, written against the data
+they need: ``images.rating`` (0-5, 0 or NULL = unrated; migration 0011), the tables
+``albums(id, name)`` + ``album_images(album_id, image_id)`` (0011), and the audit log's
+``generate`` entries, which name who generated what (0012). A catalog without them says so
+(exit 2) instead of silently matching nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func
+from sqlalchemy import ColumnElement, Table, and_, exists, func, select
 
 from ideovault.catalog.query_values import FilterValue
 from ideovault.catalog.schema import images
@@ -70,7 +68,10 @@ def album_condition(name: str) -> ColumnElement[bool]:
 
 
 def creator_condition(name: str) -> ColumnElement[bool]:
-    column: Any = images.c.get("created_by")
-    if column is None:
+    """What a person generated: the audit log names each generation with its actor
+    (``catalog/audit.py``), and keeps it after the person is disabled."""
+    log = _table("audit_log")
+    if log is None:
         raise FilterNotAvailable("by", "it records no people yet")
-    return and_(column.is_not(None), column == name)
+    made = select(log.c.target).where(log.c.action == "generate", log.c.actor == name)
+    return images.c.generation_id.in_(made)

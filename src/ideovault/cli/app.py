@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 import typer.main
@@ -85,6 +86,12 @@ class Globals:
         return load_settings(self.home, self.database_url, self.storage_url)
 
     def open_vault(self) -> Vault:
+        """The local vault, or with IDEOVAULT_URL the server's (``vault/remote.py``)."""
+        url = os.environ.get("IDEOVAULT_URL")
+        if url:
+            from ideovault.vault.remote import RemoteVault
+
+            return cast("Vault", RemoteVault(url, os.environ.get("IDEOVAULT_KEY")))
         from ideovault.vault import Vault  # imported on use: `--help` stays instant
 
         return Vault.open(settings=self.settings())

@@ -153,6 +153,13 @@ COMMANDS: dict[str, Entry] = {
     ),
     "storage": Entry("storage", "Where the image files live."),
     "rate": Entry("curation", "Give images 1-5 stars; 0 clears the rating."),
+    "user": Entry("people", "People of a team vault and their roles."),
+    "key": Entry("people", "Personal API keys (shown once, stored as a hash)."),
+    "audit": Entry("people", "Who did what: the append-only audit log, oldest first."),
+    "backup": Entry(
+        "people",
+        "Copy the catalog while it is in use (SQLite; for PostgreSQL it says what to run).",
+    ),
     "album": Entry(
         "curation",
         "Albums: named collections of images (an image may be in many; nothing is moved).",

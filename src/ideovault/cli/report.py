@@ -55,6 +55,14 @@ def report(
                        ("by_tag", "by tag")):  # fmt: skip
         out.print()
         out.print(_table(title, data[key]))
+    if "by_person" in data:
+        out.print()
+        out.print("[bold]cost by person[/] (estimates)")
+        for row in data["by_person"]:
+            out.print(
+                f"  {escape(row['person']):<16} {row['month']}  {escape(row['model']):<12} "
+                f"{row['generations']:>5} generations  ${row['usd']:.2f}"
+            )
     out.print()
     out.print("[bold]largest[/]")
     for r in data["largest"]:

@@ -31,12 +31,17 @@ def serve(
     mcp: bool = typer.Option(
         False, "--mcp", help="Also serve MCP (streamable HTTP) at /mcp; needs ideovault[mcp]."
     ),
+    log_json: bool = typer.Option(
+        False, "--log-json", help="One JSON line per request (request id, route, actor)."
+    ),
 ) -> None:
     """Serve the gallery and the REST API (OpenAPI at /openapi.json).
 
-    Binding anywhere but loopback requires IDEOVAULT_TOKEN (a long random secret); it is then
-    checked on every request, as 'Authorization: Bearer …' or via a first visit to /?token=….
+    Binding anywhere but loopback requires IDEOVAULT_TOKEN (a long random secret; checked on
+    every request, as 'Authorization: Bearer …' or via a first visit to /?token=…) or a team:
+    once `ideovault user init` has made an admin, every request needs a personal key.
     """
+    from ideovault.vault import people
     from ideovault.web import WebSettings, create_app
     from ideovault.web.serve import bind, make_server, run_workers, url_of
 
@@ -45,7 +50,24 @@ def serve(
 
         require_sdk()
     token = os.environ.get("IDEOVAULT_TOKEN") or None
-    settings = WebSettings(host=host, port=port, token=token, max_body_bytes=max_body).check()
+    WebSettings(host=host, port=port, token=token, max_body_bytes=max_body, team=True).check()
+    if log_json:
+        import logging
+        import sys
+
+        from ideovault.web.metrics import JsonFormatter
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        logger = logging.getLogger("ideovault")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    with GLOBALS.open_vault() as vault:  # a bad configuration fails here, once, before forking
+        team = people.is_team(vault)
+    settings = WebSettings(
+        host=host, port=port, token=token, max_body_bytes=max_body, team=team
+    ).check()
 
     def build(vault: Vault) -> FastAPI:
         application = create_app(vault, settings)
@@ -60,7 +82,9 @@ def serve(
         say(f"gallery: {url}/   REST API: {url}/api/images   OpenAPI: {url}/openapi.json")
         if mcp:
             say(f"MCP (streamable HTTP): {url}/mcp")
-        if token:
+        if team:
+            say(f"team vault: sign in at {url}/signin with a personal key (`ideovault key create`)")
+        elif token:
             say("sign in once with the link ending in ?token=<IDEOVAULT_TOKEN>")
         say("press Ctrl-C to stop" + (f" ({workers} worker processes)" if workers > 1 else ""))
 
@@ -79,8 +103,6 @@ def serve(
         with GLOBALS.open_vault() as vault:
             make_server(build(vault)).run(sockets=[sock])
 
-    with GLOBALS.open_vault():  # a bad configuration fails here, once, before forking
-        pass
     sock = bind(settings)
     announce(sock)
     try:

@@ -13,13 +13,14 @@ if TYPE_CHECKING:
     from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
     from ideovault.catalog.search import SearchPage
     from ideovault.vault.core import Vault
+    from ideovault.vault.inputs import resolve_client_uploads
     from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.reproduce import Reproduction
 
 __all__ = [
     "BULK_LIMIT", "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node",
-    "RecoverReport", "Reproduction", "SearchPage", "Vault",
+    "RecoverReport", "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
 ]  # fmt: skip
 
 
@@ -48,6 +49,10 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.curation import BULK_LIMIT
 
         return BULK_LIMIT
+    if name == "resolve_client_uploads":
+        from ideovault.vault.inputs import resolve_client_uploads
+
+        return resolve_client_uploads
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 

@@ -16,6 +16,7 @@ from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord
 from ideovault.config_checks import usd
 from ideovault.errors import IdeovaultError
+from ideovault.vault import people
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.ingest import record_response
 from ideovault.vault.owner import current_owner
@@ -105,6 +106,7 @@ def begin(
     else:
         starter({**values, "status": GenerationStatus.REQUESTED.value, "num_images": 0})
         generation = vault.catalog.get_generation(values["id"])
+    people.note_generation(vault, generation.id, offer.estimated_usd, request.model)
     emit(Event("sent", generation.id, total=request.num_images))
     return Started(request, generation, offer, normalize_tags(tags), emit)
 

@@ -10,6 +10,8 @@ bytes again. Nothing here trusts a path to stay inside anything: it is the user'
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +63,51 @@ def resolve_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = resolve(vault, value, LABELS[name])
     return out
+
+
+def resolve_client_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
+    """The upload fields of a web client's ``params`` as checked uploads; never reads a path.
+
+    A client of the server names an input by vault id (or unique prefix), or sends its bytes
+    as a ``data:`` URL (base64; same format and size checks as a file). Anything else, a path
+    above all, gets one message whatever is at that path on the server, so that the answer
+    tells nothing about the server's files.
+    """
+    out = dict(params)
+    for name in UPLOAD_FIELDS:
+        value = out.get(name)
+        if value is None:
+            continue
+        many = isinstance(value, list | tuple)
+        items = [_client_upload(vault, v, LABELS[name]) for v in (value if many else [value])]
+        out[name] = (tuple(items) or None) if many else items[0]
+    return out
+
+
+def _client_upload(vault: Vault, ref: object, what: str) -> Upload:
+    if isinstance(ref, str) and ref.startswith("data:"):
+        head, _, payload = ref.partition(",")
+        if not head.endswith(";base64"):
+            raise UserError(f"{what}: a data: URL must be base64 (data:image/png;base64,...)")
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except binascii.Error:
+            raise UserError(f"{what}: the data: URL is not valid base64") from None
+        try:
+            return Upload.from_bytes(data, what)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    prefix = ids.normalize_prefix(ref) if isinstance(ref, str) else None
+    if prefix is None:
+        raise UserError(
+            f"{what}: name it by vault id or send its bytes as a data: URL "
+            "(data:image/png;base64,...); the server reads no file paths"
+        )
+    try:
+        record = vault.catalog.get_image(prefix)
+    except NotFound:
+        raise UserError(f"{what}: no image in the vault has the id {prefix}") from None
+    return load(vault, record, what)
 
 
 def resolve(vault: Vault, ref: str | Path, what: str) -> Upload:

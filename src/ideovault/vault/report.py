@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ideovault.catalog import aggregates
 from ideovault.catalog import report as queries
 from ideovault.catalog.ratings import MAX_RATING
+from ideovault.vault import people
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     ext = queries.extremes(engine)
     result["largest"] = [_plain(r) for r in ext["largest"]]
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
+    if people.is_team(vault):  # a team vault: who spent what (estimates), by model and month
+        result["by_person"] = people.cost_by_person(vault)
     return result
 
 

@@ -75,6 +75,9 @@ def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> No
             f"this request would cost about ${offer.estimated_usd:.2f}, over --budget "
             f"${max_usd:.2f}; ask for fewer images or a cheaper model"
         )
+    from ideovault.vault.people import check_person_budget
+
+    check_person_budget(vault, offer.estimated_usd)
     budget = vault.settings.extra.get("budget") or {}
     if not isinstance(budget, dict):
         raise UserError("ideovault.toml: [budget] must be a table")

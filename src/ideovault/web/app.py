@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ideovault.vault import Vault
 from ideovault.web import (
     errors,
+    routes_admin,
     routes_curation,
     routes_curation_pages,
+    routes_health,
     routes_images,
     routes_ops,
     routes_pages,
 )
+from ideovault.web.auth import Lockout, authorize
+from ideovault.web.metrics import Metrics, Observe
 from ideovault.web.security import Guard, WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -40,15 +44,21 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        dependencies=[Depends(authorize)],  # every route: who asks, and may they (web/auth.py)
     )
     app.state.vault = vault
     app.state.web = web
+    app.state.lockout = Lockout()
     errors.install(app)
     app.include_router(routes_images.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_curation.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_curation_pages.router)
+    app.include_router(routes_admin.router)
+    app.include_router(routes_health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Guard, settings=web)
+    app.state.metrics = Metrics(vault)
+    app.add_middleware(Observe, metrics=app.state.metrics)  # outermost: counts refusals too
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from ideovault.web.deps import VaultDep, clean_id, etag_matches
@@ -52,18 +52,20 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get(
+@router.api_route(
     "/images/{image_id}/original",
+    methods=["GET", "HEAD"],
     response_class=StreamingResponse,
     responses={**NOT_FOUND, 200: {"content": {"image/png": {}, "image/jpeg": {}}}},
 )
 def original(
     image_id: str,
     vault: VaultDep,
+    request: Request,
     download: bool = Query(False, description="Ask the browser to save the file"),
     if_none_match: str | None = Header(None, max_length=1000),
 ) -> Response:
-    """The stored original, byte for byte, streamed (never held whole in memory)."""
+    """The stored original, byte for byte, streamed (never held whole in memory); HEAD too."""
     record, stream = vault.open_original(clean_id(image_id))
     etag = f'"{record.sha256}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
@@ -76,11 +78,15 @@ def original(
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     if record.size_bytes is not None:
         headers["Content-Length"] = str(record.size_bytes)
+    if request.method == "HEAD":  # download managers and CDNs ask for the headers only
+        stream.close()
+        return Response(media_type=mime, headers=headers)
     return StreamingResponse(_chunks(stream), media_type=mime, headers=headers)
 
 
-@router.get(
+@router.api_route(
     "/images/{image_id}/thumbnail",
+    methods=["GET", "HEAD"],
     response_class=FileResponse,
     responses={**NOT_FOUND, 200: {"content": {"image/webp": {}}}},
 )
@@ -90,7 +96,7 @@ def thumbnail(
     size: int = Query(256, ge=1, le=4096, description="256, 512 or 1024"),
     if_none_match: str | None = Header(None, max_length=1000),
 ) -> Response:
-    """A WebP thumbnail, made on first request and cached; ETag = sha256 and size."""
+    """A WebP thumbnail, made on first request and cached; ETag = sha256 and size; HEAD too."""
     if size not in SIZES:
         raise HTTPException(400, f"size must be one of {', '.join(map(str, SIZES))}")
     record = vault.get(clean_id(image_id))

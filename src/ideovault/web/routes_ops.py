@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException
 
+from ideovault.vault import resolve_client_uploads
+
 if TYPE_CHECKING:
     from ideovault.vault import Node
 from ideovault.web.deps import VaultDep, clean_id
@@ -31,15 +33,20 @@ def _node(node: Node) -> dict[str, Any]:
 
 @router.post("/generate", response_model=Generated, responses={400: {"description": "Bad input"}})
 def generate(body: GenerateBody, vault: VaultDep) -> Generated:
-    """Generate images, store them and return their records (or only a price: ``dry_run``)."""
+    """Generate images, store them and return their records (or only a price: ``dry_run``).
+
+    Input images in ``params`` (style and character references, …) are vault ids or
+    ``data:image/…;base64,…`` URLs; the server never reads a path a client names.
+    """
     clash = sorted(RESERVED_PARAMS & body.params.keys())
     if clash:
         raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
+    params = resolve_client_uploads(vault, body.params)
     if body.dry_run:
-        offer = vault.quote(body.prompt, within_budget=True, **body.params)
+        offer = vault.quote(body.prompt, within_budget=True, **params)
         return Generated(quote=offer.to_json())
     records = vault.generate(
-        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **body.params
+        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **params
     )
     return Generated(images=[image_out(r) for r in records])
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -41,8 +42,13 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOKEN_COOKIE = "ideovault_token"  # noqa: S105 (the name of the cookie, not a secret)
+SESSION_COOKIE = "ideovault_session"  # a gallery session made from a personal key (web/auth.py)
+KEY_PREFIX = "Bearer ivk_"  # personal keys are checked by web/auth.py, not against the token
+OPEN_PATHS = frozenset({"/signin", "/healthz", "/readyz"})  # need no token (web/auth.py)
 CSRF_HEADER = "x-ideovault-request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_REG_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+_IPV6_LITERAL = re.compile(r"\[[0-9a-f:.]+\]")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 MIN_TOKEN_CHARS = 16
 CSP = (
@@ -79,6 +85,7 @@ class WebSettings:
     token: str | None = field(default=None, repr=False)
     max_body_bytes: int = 1 << 20
     page_size: int = 60  # images per gallery page (first page in the HTML, more on scroll)
+    team: bool = False  # the vault has users: personal keys guard it even without a token
 
     @property
     def loopback(self) -> bool:
@@ -86,12 +93,13 @@ class WebSettings:
 
     def check(self) -> WebSettings:
         """Refuse to serve the network without a token (UserError: a usage mistake)."""
-        if self.token is not None and len(self.token) < MIN_TOKEN_CHARS:
+        if self.token is not None and len("".join(self.token.split())) < MIN_TOKEN_CHARS:
             raise UserError(
-                f"IDEOVAULT_TOKEN is too short: use at least {MIN_TOKEN_CHARS} random characters "
-                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+                f"IDEOVAULT_TOKEN is too short: use at least {MIN_TOKEN_CHARS} random non-blank "
+                "characters, e.g. the output of "
+                "python -c 'import secrets; print(secrets.token_urlsafe(24))'"
             )
-        if not self.loopback and not self.token:
+        if not self.loopback and not self.token and not self.team:
             raise UserError(
                 f"serving on {self.host} exposes the vault to the network: set IDEOVAULT_TOKEN "
                 "to a long random secret, or bind to 127.0.0.1"
@@ -131,7 +139,8 @@ class Guard:
         if refusal is not None:
             await _plain(send, *refusal, api=scope["path"].startswith("/api/"))
             return
-        if self.settings.token and _query_token(scope) is not None:
+        verified = scope.get("state", {}).get("token_verified", False)
+        if verified and _query_token(scope) is not None:
             await self._sign_in(scope, send)
             return
         limit = self.settings.max_body_bytes
@@ -167,11 +176,17 @@ class Guard:
     def _refuse(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         """(status, message) when the request must not reach the application."""
         host = headers.get("host", "")
-        hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if self.settings.loopback and not self.settings.token and hostname not in LOOPBACK_NAMES:
+        if (
+            self.settings.loopback
+            and not self.settings.token
+            and host_name(host) not in LOOPBACK_NAMES
+        ):
             return 400, "unknown Host header: open the gallery at http://127.0.0.1"
-        if self.settings.token and not self._authorised(scope, headers):
-            return 401, "missing or wrong token: send 'Authorization: Bearer <IDEOVAULT_TOKEN>'"
+        if self.settings.token:
+            if self._authorised(scope, headers):
+                scope.setdefault("state", {})["token_verified"] = True
+            elif not _personal(scope, headers):
+                return 401, "missing or wrong token: send 'Authorization: Bearer <IDEOVAULT_TOKEN>'"
         if scope["method"] not in SAFE_METHODS:
             if headers.get(CSRF_HEADER) != "1":
                 return 403, "changing requests need the header 'X-Ideovault-Request: 1'"
@@ -194,7 +209,7 @@ class Guard:
         """Trade ``?token=`` for a cookie and redirect, so the token leaves the address bar."""
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         rest = [(k, v) for k, v in query if k != "token"]
-        location = scope["path"] + ("?" + urlencode(rest) if rest else "")
+        location = local_path(scope["path"]) + ("?" + urlencode(rest) if rest else "")
         cookie = f"{TOKEN_COOKIE}={self.settings.token}; HttpOnly; SameSite=Strict; Path=/"
         await send(
             {
@@ -204,6 +219,49 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": b""})
+
+
+def host_name(host: str) -> str | None:
+    """The name in a ``Host`` header (RFC 9110: uri-host [":" port]), or None if malformed.
+
+    Splitting at the last colon is not enough: ``127.0.0.1:80@evil.example`` would pass as
+    127.0.0.1. A name may hold only the characters of a DNS name or an IPv4 address, an IPv6
+    literal only hex digits, colons and dots inside its brackets, and a port only digits.
+    """
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]") + 1
+        name, rest = host[:end], host[end:]
+        if not end or not _IPV6_LITERAL.fullmatch(name) or rest[:1] not in ("", ":"):
+            return None
+        port = rest[1:]
+    else:
+        name, _, port = host.partition(":")
+        if not _REG_NAME.fullmatch(name):
+            return None
+    if port and not (port.isascii() and port.isdigit()):
+        return None
+    return name
+
+
+def local_path(path: str) -> str:
+    """``path`` as a redirect target that can only name a page of this server.
+
+    Browsers read ``//host``, ``/\\host`` and (after dropping tabs and newlines) ``/\t/host``
+    as another site; so leading slashes and backslashes collapse to one slash and everything
+    but the plain characters of a path is percent-encoded.
+    """
+    return "/" + quote(path.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@")
+
+
+def _personal(scope: Scope, headers: Headers) -> bool:
+    """A request that web/auth.py checks instead: a personal key, a session, or an open path
+    (the sign-in page, and the health checks that orchestrators send without credentials)."""
+    return (
+        headers.get("authorization", "").startswith(KEY_PREFIX)
+        or _cookie(headers, SESSION_COOKIE) is not None
+        or scope["path"] in OPEN_PATHS
+    )
 
 
 def _query_token(scope: Scope) -> str | None:

@@ -2,7 +2,7 @@
 
 Binding first means the real address is known (``--port 0`` picks a free one) and can be
 printed before the server blocks, and tests use exactly the code path the CLI uses, in a
-thread. Access logs are kept but scrubbed of ``token=`` query values.
+thread. Access logs are kept but scrubbed of ``token=`` and ``key=`` query values.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from fastapi import FastAPI
 from ideovault.errors import UserError
 from ideovault.web.security import WebSettings
 
-_TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"]+")
+_TOKEN_IN_QUERY = re.compile(r"((?:token|key)=)[^&\s\"]+")
 
 
 class _ScrubToken(logging.Filter):
-    """Keep ``?token=…`` (the sign-in link) out of the access log."""
+    """Keep ``?token=…`` and ``?key=…`` (the sign-in links) out of the access log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):

@@ -1,0 +1,221 @@
+"""`ideovault user …`, `key …` and `audit`: the people of a team vault, run on the server's
+machine (whoever holds the catalog's credentials is its operator; actions are logged as
+``local``). `user init NAME` makes the first admin once; admins do the rest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
+from ideovault.cli.output import out, print_json, say
+from ideovault.units import parse_duration
+
+user_app = typer.Typer(help="People of a team vault and their roles.", no_args_is_help=True)
+key_app = typer.Typer(
+    help="Personal API keys (shown once, stored as a hash).", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+app.add_typer(key_app, name="key")
+LOCAL = "local"
+Role = typer.Option("viewer", "--role", help="viewer, editor or admin.")
+
+
+def _users_table(rows: list[dict[str, object]]) -> Table:
+    table = Table(title="users")
+    for column in ("name", "role", "created_at", "disabled_at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(escape(str(row[c] or "")) for c in ("name", "role", "created_at", "disabled_at"))
+        )
+    return table
+
+
+@user_app.command("init")
+def user_init(
+    name: str = typer.Argument(..., help="The first admin's name."), as_json: Json = False
+) -> None:
+    """Make the first admin and their key, once, on the server's machine."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        user, key = people.first_admin(vault, name)
+    if as_json:
+        print_json({"user": user.to_json(), "key": key})
+    else:
+        say(f"admin {escape(user.name)} created; their key (shown once, keep it safe):")
+        typer.echo(key)
+
+
+@user_app.command("add")
+def user_add(name: str, role: str = Role, as_json: Json = False) -> None:
+    """Add a person with a role (viewer: read; editor: + generate and change; admin: all)."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        user = people.add_user(vault, name, role, LOCAL)
+    if as_json:
+        print_json(user.to_json())
+    else:
+        say(
+            f"added {escape(user.name)} as {user.role}; "
+            f"`ideovault key create --user {escape(name)}` makes their key"
+        )
+
+
+@user_app.command("list")
+def user_list(as_json: Json = False) -> None:
+    """Everyone, with role and whether disabled."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        rows = [u.to_json() for u in people.store(vault).list_users()]
+    if as_json:
+        print_json(rows)
+    else:
+        out.print(_users_table(rows))
+
+
+@user_app.command("set-role")
+def user_set_role(
+    name: str,
+    role: str = typer.Argument(..., help="viewer, editor or admin."),
+    as_json: Json = False,
+) -> None:
+    """Change a person's role (their keys follow at once)."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        user = people.set_role(vault, name, role, LOCAL)
+    print_json(user.to_json()) if as_json else say(f"{escape(name)} is now {user.role}")
+
+
+@user_app.command("disable")
+def user_disable(name: str, as_json: Json = False) -> None:
+    """Stop a person signing in (their keys stop at once; their records keep their name)."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        user = people.disable(vault, name, LOCAL)
+    print_json(user.to_json()) if as_json else say(f"{escape(name)} is disabled")
+
+
+@user_app.command("budget")
+def user_budget(
+    name: str,
+    daily: float | None = typer.Option(None, "--daily", help="USD a day (omit: no limit)."),
+    monthly: float | None = typer.Option(None, "--monthly", help="USD a month (omit: none)."),
+    as_json: Json = False,
+) -> None:
+    """Set a person's own budgets, on top of the team's [budget] in ideovault.toml."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        user = people.set_budget(vault, name, daily, monthly, LOCAL)
+    print_json(user.to_json()) if as_json else say(f"budgets of {escape(name)} set")
+
+
+@key_app.command("create")
+def key_create(
+    user: str = typer.Option(..., "--user", help="Whose key."),
+    scope: list[str] = typer.Option(
+        [],
+        "--scope",
+        help="images:read, images:write, generate, admin (repeatable; default: the role's).",
+    ),
+    expires: str | None = typer.Option(None, "--expires", help="Lifetime, e.g. 90d."),
+    as_json: Json = False,
+) -> None:
+    """Make a key and print it once (the vault keeps only its hash)."""
+    from ideovault.vault import people
+
+    lifetime = parse_duration(expires) if expires else None
+    with GLOBALS.open_vault() as vault:
+        row, key = people.create_key(vault, user, scope, lifetime, LOCAL)
+    if as_json:
+        print_json({"id": row.id, "key": key})
+    else:
+        say(f"key {row.id} for {escape(user)} (shown once, keep it safe):")
+        typer.echo(key)
+
+
+@key_app.command("list")
+def key_list(
+    user: str | None = typer.Option(None, "--user", help="Only this person's."),
+    as_json: Json = False,
+) -> None:
+    """Keys: id, user, scopes, expiry, revocation, last use (never the key)."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        rows = people.list_keys(vault, user)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="keys")
+    for column in ("id", "user", "scopes", "expires_at", "revoked_at"):
+        table.add_column(column)
+    for row in rows:
+        scopes = ",".join(row["scopes"]) or "(role)"
+        table.add_row(
+            row["id"],
+            escape(row["user"]),
+            scopes,
+            str(row["expires_at"] or ""),
+            str(row["revoked_at"] or ""),
+        )
+    out.print(table)
+
+
+@key_app.command("revoke")
+def key_revoke(key_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Refuse a key from now on."""
+    from ideovault.vault import people
+
+    with GLOBALS.open_vault() as vault:
+        people.revoke_key(vault, key_id, LOCAL)
+    say(f"key {escape(key_id)} revoked")
+
+
+@app.command()
+def audit(
+    user: str | None = typer.Option(None, "--user", help="Only what this person did."),
+    since: str | None = typer.Option(None, "--since", help="Only the last 7d, 12h, …"),
+    as_json: Json = False,
+) -> None:
+    """Who did what: the append-only audit log, oldest first."""
+    from ideovault.vault import people
+
+    start = datetime.now(UTC) - parse_duration(since) if since else None
+    with GLOBALS.open_vault() as vault:
+        rows = [e.to_json() for e in people.audit_entries(vault, user, start)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="audit log")
+    for column in ("at", "actor", "action", "target"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["at"][:19],
+            escape(row["actor"]),
+            escape(row["action"]),
+            escape(str(row["target"] or "")),
+        )
+    out.print(table)
+
+
+@app.command()
+def backup(file: Path = typer.Argument(..., help="A new file for the copy.")) -> None:
+    """Copy the catalog while it is in use (SQLite; for PostgreSQL it says what to run)."""
+    from ideovault.vault.backup import backup_catalog
+
+    with GLOBALS.open_vault() as vault:
+        size = backup_catalog(vault, file)
+    say(f"catalog copied to {escape(str(file))} ({size} bytes)")

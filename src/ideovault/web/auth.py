@@ -1,0 +1,173 @@
+"""Who is asking, and may they: every route of the app is checked here, server-side.
+
+One app-wide dependency (:func:`authorize`) runs before every route. It finds the principal:
+
+* a personal key (``Authorization: Bearer ivk_…``) or a gallery session cookie made from one;
+* else, on a vault with no users: whoever passed the guard — the holder of ``IDEOVAULT_TOKEN``,
+  or anyone on loopback — acts as the single owner, exactly as before teams existed;
+* else 401. Once a vault has users, every request needs a key or a session.
+
+Then it looks up the scope the route needs in :data:`RULES` (a route missing from the table
+needs ``admin``, so a new route is closed to non-admins until someone classifies it) and
+answers 403 when the principal lacks it. Each change that succeeds is appended to the audit
+log with its actor. Failed key checks are counted per client address: after
+:data:`MAX_FAILURES` the address is locked out for :data:`LOCKOUT_SECONDS` (429), so keys
+cannot be guessed at network speed (they have 256 bits; this also keeps logs quiet).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+
+from ideovault.vault import Vault, people
+from ideovault.web.security import SESSION_COOKIE, WebSettings
+
+Principal = people.Principal
+MAX_FAILURES = 10
+LOCKOUT_SECONDS = 900.0
+CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PUBLIC = "public"  # a rule: anyone may (the sign-in page itself)
+
+READ, WRITE, GENERATE, ADMIN = "images:read", "images:write", "generate", "admin"
+RULES: dict[tuple[str, str], str] = {
+    ("GET", "/"): READ,
+    ("GET", "/trash"): READ,
+    ("GET", "/report"): READ,
+    ("GET", "/images/{image_id}"): READ,
+    ("GET", "/signin"): PUBLIC,
+    ("GET", "/signout"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): READ,
+    ("GET", "/api/images"): READ,
+    ("GET", "/api/images/{image_id}"): READ,
+    ("GET", "/api/images/{image_id}/original"): READ,
+    ("GET", "/api/images/{image_id}/thumbnail"): READ,
+    ("GET", "/api/images/{image_id}/lineage"): READ,
+    ("GET", "/api/report"): READ,
+    ("GET", "/api/choices"): READ,
+    ("GET", "/api/whoami"): READ,
+    ("POST", "/api/images/{image_id}/tags"): WRITE,
+    ("POST", "/api/images/{image_id}/star"): WRITE,
+    ("POST", "/api/images/{image_id}/trash"): WRITE,
+    ("POST", "/api/images/{image_id}/restore"): WRITE,
+    ("POST", "/api/generate"): GENERATE,
+    ("POST", "/api/images/{image_id}/reproduce"): GENERATE,
+    ("GET", "/api/users"): ADMIN,
+    ("POST", "/api/users"): ADMIN,
+    ("POST", "/api/users/{name}/role"): ADMIN,
+    ("POST", "/api/users/{name}/disable"): ADMIN,
+    ("GET", "/api/keys"): ADMIN,
+    ("POST", "/api/keys"): ADMIN,
+    ("POST", "/api/keys/{key_id}/revoke"): ADMIN,
+    ("GET", "/api/audit"): ADMIN,
+}
+
+
+def required_scope(method: str, route_path: str) -> str:
+    """The scope a route needs; HEAD is a GET; an unlisted route needs ``admin``."""
+    return RULES.get(("GET" if method == "HEAD" else method, route_path), ADMIN)
+
+
+class Lockout:
+    """Failed key checks per client address; a locked address is refused without a check."""
+
+    def __init__(self, max_failures: int = MAX_FAILURES, seconds: float = LOCKOUT_SECONDS):
+        self.max_failures = max_failures
+        self.seconds = seconds
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def locked(self, client: str) -> bool:
+        with self._lock:
+            count, since = self._failures.get(client, (0, 0.0))
+            if count >= self.max_failures and time.monotonic() - since < self.seconds:
+                return True
+            if count >= self.max_failures:
+                del self._failures[client]  # the lockout is over: start counting again
+            return False
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            count, _ = self._failures.get(client, (0, 0.0))
+            self._failures[client] = (count + 1, time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+def _bearer_key(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    key = value.removeprefix("Bearer ").strip()
+    return key if key.startswith(people.KEY_PREFIX) else None
+
+
+def check_key(request: Request, vault: Vault, key: str) -> Principal:
+    """The principal of a personal key, or 401/429 (counting the failure)."""
+    lockout: Lockout = request.app.state.lockout
+    client = request.client.host if request.client else "?"
+    if lockout.locked(client):
+        raise HTTPException(429, "too many wrong keys from this address: try again later")
+    principal = people.authenticate(vault, key)
+    if principal is None:
+        lockout.failed(client)
+        raise HTTPException(401, "this key is unknown, revoked or expired, or its user disabled")
+    lockout.succeeded(client)
+    return principal
+
+
+def identify(request: Request) -> Principal:
+    """Who is asking (see the module docstring), or an HTTPException."""
+    vault: Vault = request.app.state.vault
+    web: WebSettings = request.app.state.web
+    key = _bearer_key(request)
+    if key is not None:
+        return check_key(request, vault, key)
+    session = request.cookies.get(SESSION_COOKIE)
+    if session:
+        principal = people.session_principal(vault, session)
+        if principal is not None:
+            return principal
+    if people.is_team(vault):
+        raise HTTPException(
+            401, "sign in: send 'Authorization: Bearer <your personal key>' or open /signin"
+        )
+    if web.token:
+        if request.scope.get("state", {}).get("token_verified"):
+            return people.TOKEN_HOLDER
+        raise HTTPException(401, "missing or wrong token")
+    if web.loopback:
+        return people.LOCAL_OWNER
+    raise HTTPException(401, "sign in with a personal key")
+
+
+async def authorize(request: Request) -> AsyncIterator[Principal]:
+    """The app-wide dependency: identify, check the route's scope, audit a successful change."""
+    route = request.scope.get("route")
+    route_path = str(getattr(route, "path", request.url.path))
+    needed = required_scope(request.method, route_path)
+    if needed == PUBLIC:
+        yield people.ANONYMOUS
+        return
+    principal = await run_in_threadpool(identify, request)
+    if not principal.allows(needed):
+        raise HTTPException(
+            403, f"{principal.name} ({principal.role}) may not do this: it needs {needed}"
+        )
+    request.state.principal = principal
+    people.ACTING.set(principal)  # the route's thread inherits it: generations name their actor
+    yield principal
+    if request.method in CHANGING:
+        target: Any = request.path_params.get("image_id") or request.path_params.get("name")
+        target = target or request.path_params.get("key_id")
+        vault: Vault = request.app.state.vault
+        await run_in_threadpool(
+            people.record, vault, principal.name, f"{request.method} {route_path}", target
+        )

@@ -1,0 +1,154 @@
+"""Sign-in and sign-out for the gallery, and the admin's REST routes: users, keys, audit.
+
+The gallery signs in with a personal key: ``/signin`` (a form, or ``/signin?key=…``) checks
+the key and trades it for a session cookie (HttpOnly, SameSite=Strict, a new secret at every
+sign-in, the old session ended), then redirects to a path of this server. The key itself is
+never stored in the browser. Access to every route here is decided by ``web/auth.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ideovault.errors import UserError
+from ideovault.vault import people
+from ideovault.web.auth import Principal, authorize, check_key
+from ideovault.web.deps import VaultDep
+from ideovault.web.security import SESSION_COOKIE, local_path
+
+router = APIRouter()
+Actor = Annotated[Principal, Depends(authorize)]
+
+SIGN_IN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Sign in · ideovault</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="signin"><h1>ideovault</h1>{message}
+<form method="get" action="/signin"><label>Personal key
+<input name="key" type="password" autocomplete="current-password" required></label>
+<input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form>
+<p>An admin makes keys with <code>ideovault key create --user NAME</code>.</p></main></body></html>
+"""
+
+
+@router.get("/signin", response_class=HTMLResponse, include_in_schema=False)
+def sign_in(
+    request: Request,
+    vault: VaultDep,
+    key: str | None = Query(None, max_length=200),
+    next: str = Query("/", max_length=2000),
+) -> Response:
+    """Without a key: the form. With one: a fresh session cookie and a redirect."""
+    if not key:
+        return HTMLResponse(SIGN_IN_PAGE.format(message="", next=escape(next)))
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        # Another site must not sign a visitor in with a key of its choosing (login CSRF).
+        return HTMLResponse("sign in from this server's own /signin page", status_code=403)
+    try:
+        principal = check_key(request, vault, key)
+    except HTTPException as exc:
+        page = SIGN_IN_PAGE.format(message=f"<p class=error>{escape(exc.detail)}</p>", next="/")
+        return HTMLResponse(page, status_code=exc.status_code)
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        people.end_session(vault, old)
+    secret = people.start_session(vault, principal)
+    response = RedirectResponse(local_path(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, secret, httponly=True, samesite="strict", path="/",
+        secure=request.url.scheme == "https", max_age=int(people.SESSION_LIFETIME.total_seconds()),
+    )  # fmt: skip
+    return response
+
+
+@router.get("/signout", include_in_schema=False)
+def sign_out(request: Request, vault: VaultDep) -> Response:
+    """End the session (SameSite=Strict: another site cannot sign anyone out)."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        people.end_session(vault, secret)
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/api/whoami", tags=["people"])
+def whoami(actor: Actor) -> dict[str, Any]:
+    """The signed-in principal: name, role and the scopes this key has."""
+    return {"name": actor.name, "role": actor.role, "scopes": sorted(actor.scopes)}
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(..., max_length=64)
+    role: str = Field("viewer", max_length=10)
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: str = Field(..., max_length=10)
+
+
+class NewKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user: str = Field(..., max_length=64)
+    scopes: list[str] = Field(default_factory=list, max_length=len(people.SCOPES))
+    expires_days: int | None = Field(None, ge=1, le=3650)
+
+
+@router.get("/api/users", tags=["people"])
+def list_users(vault: VaultDep) -> list[dict[str, Any]]:
+    return [u.to_json() for u in people.store(vault).list_users()]
+
+
+@router.post("/api/users", tags=["people"])
+def add_user(body: NewUser, vault: VaultDep, actor: Actor) -> dict[str, Any]:
+    return people.add_user(vault, body.name, body.role, actor.name).to_json()
+
+
+@router.post("/api/users/{name}/role", tags=["people"])
+def set_role(name: str, body: RoleChange, vault: VaultDep, actor: Actor) -> dict[str, Any]:
+    return people.set_role(vault, name, body.role, actor.name).to_json()
+
+
+@router.post("/api/users/{name}/disable", tags=["people"])
+def disable_user(name: str, vault: VaultDep, actor: Actor) -> dict[str, Any]:
+    return people.disable(vault, name, actor.name).to_json()
+
+
+@router.get("/api/keys", tags=["people"])
+def list_keys(vault: VaultDep, user: str | None = Query(None, max_length=64)) -> Any:
+    return people.list_keys(vault, user)
+
+
+@router.post("/api/keys", tags=["people"])
+def create_key(body: NewKey, vault: VaultDep, actor: Actor) -> dict[str, Any]:
+    """A new key, shown in this answer only (the vault keeps a hash)."""
+    from datetime import timedelta
+
+    expires = timedelta(days=body.expires_days) if body.expires_days else None
+    row, key = people.create_key(vault, body.user, body.scopes, expires, actor.name)
+    return {"id": row.id, "key": key}
+
+
+@router.post("/api/keys/{key_id}/revoke", tags=["people"])
+def revoke_key(key_id: str, vault: VaultDep, actor: Actor) -> dict[str, str]:
+    if not key_id.isalnum() or len(key_id) > 40:
+        raise UserError("not a key id: `ideovault key list` shows them")
+    people.revoke_key(vault, key_id, actor.name)
+    return {"revoked": key_id}
+
+
+@router.get("/api/audit", tags=["people"])
+def audit(
+    vault: VaultDep,
+    user: str | None = Query(None, max_length=64),
+    since: datetime | None = Query(None, description="ISO date-time"),
+    limit: int = Query(1000, ge=1, le=10_000),
+) -> list[dict[str, Any]]:
+    """The audit log, oldest first (append-only: there is no route to change it)."""
+    return [e.to_json() for e in people.audit_entries(vault, user, since, limit)]
