@@ -60,6 +60,20 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/api/keys"): "admin",
     ("POST", "/api/keys/{key_id}/revoke"): "admin",
     ("GET", "/api/audit"): "admin",
+    ("GET", "/albums"): "viewer",
+    ("GET", "/compare"): "viewer",
+    ("GET", "/api/count"): "viewer",
+    ("GET", "/api/zip"): "viewer",
+    ("POST", "/api/zip"): "viewer",
+    ("GET", "/api/albums"): "viewer",
+    ("GET", "/api/albums/{album_id}"): "viewer",
+    ("GET", "/api/images/{image_id}/albums"): "viewer",
+    ("POST", "/api/images/{image_id}/rating"): "editor",
+    ("POST", "/api/bulk"): "editor",
+    ("POST", "/api/albums"): "editor",
+    ("PATCH", "/api/albums/{album_id}"): "editor",
+    ("DELETE", "/api/albums/{album_id}"): "editor",
+    ("POST", "/api/albums/{album_id}/cover"): "editor",
 }
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 BODIES: dict[str, Any] = {
@@ -70,6 +84,10 @@ BODIES: dict[str, Any] = {
     "/api/users": {"name": "newcomer", "role": "viewer"},
     "/api/users/{name}/role": {"role": "viewer"},
     "/api/keys": {"user": "zed"},
+    "/api/images/{image_id}/rating": {"rating": 3},
+    "/api/bulk": {"action": "star", "query": "matrix", "starred": True},
+    "/api/albums": {"name": "matrix"},
+    "/api/zip": {"ids": []},
 }
 
 
@@ -124,9 +142,10 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
 
 
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:
-    url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id)
+    url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id,
+                      album_id="0193a5c2-0000-7000-8000-000000000001")  # fmt: skip
     headers = {**CHANGE, **({"Authorization": f"Bearer {key}"} if key else {})}
-    body = BODIES.get(path, {}) if method == "POST" else None
+    body = BODIES.get(path, {}) if method in ("POST", "PATCH") else None
     response = httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)
     assert TEST_API_KEY not in response.text and TEST_API_KEY not in str(response.headers)
     return response

@@ -9,6 +9,7 @@ import typer
 
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import say
+from ideovault.errors import UserError
 
 if TYPE_CHECKING:
     import socket
@@ -65,6 +66,11 @@ def serve(
         logger.propagate = False
     with GLOBALS.open_vault() as vault:  # a bad configuration fails here, once, before forking
         team = people.is_team(vault)
+    if mcp and team:  # MCP's route is not behind the per-route role checks of the REST API
+        raise UserError(
+            "serve --mcp is not available on a team vault yet (its tools are not checked "
+            "against roles); assistants can use `ideovault mcp` over stdio on their machine"
+        )
     settings = WebSettings(
         host=host, port=port, token=token, max_body_bytes=max_body, team=team
     ).check()

@@ -67,6 +67,21 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/keys"): ADMIN,
     ("POST", "/api/keys/{key_id}/revoke"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    # curation (issue 17): reading albums, counts and zips needs read; changing, write
+    ("GET", "/albums"): READ,
+    ("GET", "/compare"): READ,
+    ("GET", "/api/count"): READ,
+    ("GET", "/api/zip"): READ,
+    ("POST", "/api/zip"): READ,  # a POST only to carry a list of ids; it changes nothing
+    ("GET", "/api/albums"): READ,
+    ("GET", "/api/albums/{album_id}"): READ,
+    ("GET", "/api/images/{image_id}/albums"): READ,
+    ("POST", "/api/images/{image_id}/rating"): WRITE,
+    ("POST", "/api/bulk"): WRITE,
+    ("POST", "/api/albums"): WRITE,
+    ("PATCH", "/api/albums/{album_id}"): WRITE,
+    ("DELETE", "/api/albums/{album_id}"): WRITE,
+    ("POST", "/api/albums/{album_id}/cover"): WRITE,
 }
 
 
