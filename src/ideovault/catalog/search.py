@@ -40,7 +40,6 @@ from sqlalchemy import (
     text,
     tuple_,
 )
-from sqlalchemy.sql.functions import Function
 
 from ideovault.catalog import (
     ranking,
@@ -53,7 +52,7 @@ from ideovault.catalog.ranking import CommonWordsPlan
 from ideovault.catalog.records import ImageRecord
 from ideovault.catalog.rows import image_from_row
 from ideovault.catalog.schema import image_tags, images
-from ideovault.catalog.search_groups import fts5_phrase, term_tsquery, tokens
+from ideovault.catalog.search_groups import fts5_phrase, tokens
 from ideovault.errors import UserError
 
 RELEVANCE_WINDOW = 2_000
@@ -229,7 +228,7 @@ def build(
     else:
         text_queries, conditions = search_groups.split_postgres(query.groups)
         where += conditions
-        tsq = _pg_tsquery(query.terms, text_queries)
+        tsq = search_groups.tsquery_of(query.terms, text_queries)
         if tsq is not None:
             where.append(literal_column("images.search_vector").op("@@")(tsq))
             rank = func.ts_rank(literal_column("images.search_vector"), tsq)
@@ -364,22 +363,6 @@ def _pg_relevance(
         .offset(_offset(after))
         .limit(limit + 1)
     )
-
-
-def _pg_tsquery(terms: Sequence[Term], groups: Sequence[Any]) -> Any:
-    """Each term a phrase tsquery of its tokens (bound parameters), joined with AND/NOT, and
-    ANDed with the text-only groups' tsqueries."""
-    expr: Any = None
-    for term in terms:
-        if not tokens(term):
-            continue
-        q: Any = term_tsquery(term)
-        if term.negated:
-            q = Function("tsquery_not", q)
-        expr = q if expr is None else Function("tsquery_and", expr, q)
-    for q in groups:
-        expr = q if expr is None else Function("tsquery_and", expr, q)
-    return expr
 
 
 def fetch(conn: Connection, stmt: Any) -> list[Any]:

@@ -112,6 +112,22 @@ def term_tsquery(term: Term) -> Any:
     return phraseto_tsquery("simple", bindparam(None, " ".join(words)))  # type: ignore[no-untyped-call]
 
 
+def tsquery_of(terms: Sequence[Term], groups: Sequence[Any]) -> Any:
+    """Each term a phrase tsquery of its tokens (bound parameters), joined with AND/NOT, and
+    ANDed with the text-only groups' tsqueries."""
+    expr: Any = None
+    for term in terms:
+        if not tokens(term):
+            continue
+        q: Any = term_tsquery(term)
+        if term.negated:
+            q = Function("tsquery_not", q)
+        expr = q if expr is None else Function("tsquery_and", expr, q)
+    for q in groups:
+        expr = q if expr is None else Function("tsquery_and", expr, q)
+    return expr
+
+
 def tsquery(node: Node) -> Any:
     """The tsquery of a text-only node (``_pure_text`` with negation)."""
     if isinstance(node, Term):
