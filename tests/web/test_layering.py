@@ -1,4 +1,4 @@
-"""DESIGN.md's arrows for the web layer: it calls the vault, never catalog, blobs or api."""
+"""The arrows of docs/architecture.md for web/: it calls the vault, never catalog, blobs, api."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Ideogram HTTP client: one method per endpoint, bounded retries, clear errors.
 
-Retry rules (ideogram-api.md §7):
+Retry rules (docs/ideogram-api.md §7):
 
 * 429 — wait ``Retry-After`` when given, else exponential backoff with full jitter; rejected
   requests do not run and are not billed, so retrying is safe. The process's limiter also

@@ -1,4 +1,4 @@
-"""The API's enumerations, kept as data (they change; see ideogram-api.md §3).
+"""The API's enumerations, kept as data (they change; see docs/ideogram-api.md §3).
 
 Shared by the client (to validate before any credit is spent) and the fake server (to answer
 400 the way the real API does).

@@ -1,6 +1,6 @@
 """Client-side limits shared by every thread of one process: places in flight, calls per period.
 
-Ideogram limits each organisation to about 10 *images* in progress at once (ideogram-api.md §7)
+Ideogram limits each organisation to about 10 *images* in progress at once (docs/ideogram-api.md §7)
 and answers 429 beyond that; a batch that keeps hitting the limit wastes its retries and time.
 So the client waits for a place *before* sending: a request for 4 images takes 4 places. An
 optional calls-per-minute cap (off by default: the reference documents none) covers proxies

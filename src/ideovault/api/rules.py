@@ -1,4 +1,4 @@
-"""Which route takes which parameter (ideogram-api.md §4-6), as data.
+"""Which route takes which parameter (docs/ideogram-api.md §4-6), as data.
 
 A request is checked against this table before it is sent, so that "reframe takes no
 negative prompt" is our clear message, not a 400 after a round trip (or, worse, a parameter the

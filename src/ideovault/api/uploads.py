@@ -1,7 +1,7 @@
 """Image files sent to the API (inputs, masks, style and character references).
 
 Checked here, before a request is sent, the way the reference says the API checks them
-(ideogram-api.md §1): JPEG, PNG or WebP by their bytes (not their name), at most 10 MB a file,
+(docs/ideogram-api.md §1): JPEG, PNG or WebP by their bytes (not their name), at most 10 MB a file,
 decodable, with a known pixel size. A bad file costs nothing and gets a message that names it.
 
 Every image ideovault reads — an input here, a download, an import — is opened with

@@ -1,4 +1,4 @@
-"""Ideogram 4.0's JSON prompt (V4JsonPrompt, ideogram-api.md §6.2) as pydantic models.
+"""Ideogram 4.0's JSON prompt (V4JsonPrompt, docs/ideogram-api.md §6.2) as pydantic models.
 
 A JSON prompt is used verbatim by the API (Magic Prompt off), so a typo in it is paid for:
 ``hight_level_description`` would be a 400 at best. Everything is checked here, with the path

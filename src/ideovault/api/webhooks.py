@@ -1,4 +1,4 @@
-"""Checking an Ideogram webhook delivery (ideogram-api.md §8): Ed25519 over four lines.
+"""Checking an Ideogram webhook delivery (docs/ideogram-api.md §8): Ed25519 over four lines.
 
 The message is ``generation_id``, ``user_id``, ``timestamp`` and the sha256 hex of the raw body,
 joined by ``\\n``; the signature (lowercase hex) must verify under one of the keys Ideogram

@@ -1,4 +1,4 @@
-"""How a request goes over the wire, route by route (ideogram-api.md §1, §4-6).
+"""How a request goes over the wire, route by route (docs/ideogram-api.md §1, §4-6).
 
 Three shapes exist: legacy ``/generate`` is JSON; legacy ``/remix`` and ``/upscale`` are
 multipart with the parameters as one JSON-text part ``image_request``; every other route is

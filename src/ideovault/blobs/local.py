@@ -1,6 +1,6 @@
 """Blobs in a folder on this machine.
 
-Writes follow the rules of DESIGN.md: temp file in the store (same filesystem, so the rename is
+Writes follow docs/architecture.md: temp file in the store (same filesystem, so the rename is
 atomic), fsync the file, rename into place, fsync the folder. A reader therefore sees a blob
 whole or not at all, even if the process is killed or the machine loses power mid-write.
 Sidecar updates are serialised across processes with an ``flock`` on a lock file, because two

@@ -1,4 +1,4 @@
-"""The search language, one grammar for the CLI, the Python API and the web (DESIGN.md).
+"""The search language, one grammar for the CLI, the Python API and the web (docs/architecture.md).
 
     red fox "neon sign" tag:poster -tag:draft model:V_3 style:DESIGN aspect:16x9 seed:1234
     after:2026-01-01 before:7d safe:true is:starred -is:trashed status:pending parent:0193a5

@@ -1,6 +1,6 @@
 """The catalog's records, as the rest of the program (and JSON output) sees them.
 
-Field names are the JSON contract of DESIGN.md; changing one breaks users' scripts.
+Field names are the JSON contract of docs/architecture.md; changing one breaks users' scripts.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """How the CLI talks: JSON only on stdout under ``--json``, Rich tables for people, messages on
-stderr. Kept in one place so every command follows the same contract (DESIGN.md)."""
+stderr. Kept in one place so every command follows the same contract (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ def image_list(
     """One item per image; with the unsafe marker the last item is withheld (url null).
 
     The PNG behind each link has the output size: ``upscaled_resolution`` when the route
-    changed the size (upscale), else ``resolution`` (ideogram-api.md §9).
+    changed the size (upscale), else ``resolution`` (docs/ideogram-api.md §9).
     """
     shown = req.upscaled_resolution or req.resolution
     width, height = (int(side) for side in shown.split("x"))

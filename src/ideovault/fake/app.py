@@ -1,6 +1,6 @@
 """The fake Ideogram server's routes (FastAPI).
 
-It answers like the real API (ideogram-api.md §12): ``Api-Key`` checked, wrong input → 400,
+It answers like the real API (docs/ideogram-api.md §12): ``Api-Key`` checked, wrong input → 400,
 unsafe prompt → 422, an in-flight cap → 429, expiring signed image links, deterministic PNGs.
 The two generate routes live here; every image-input route (legacy, V3, V4) is registered by
 ``fake.routes_ops`` (the four newest /v1 routes by ``fake.routes_more``) and goes through the

@@ -1,4 +1,4 @@
-"""The ``Api-Key`` check every working route makes first (ideogram-api.md §1, §7)."""
+"""The ``Api-Key`` check every working route makes first (docs/ideogram-api.md §1, §7)."""
 
 from __future__ import annotations
 

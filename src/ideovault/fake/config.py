@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass
 class FakeConfig:
-    """How the fake behaves. Defaults mirror the real API where it is known (ideogram-api.md)."""
+    """How the fake behaves. Defaults mirror the real API (docs/ideogram-api.md)."""
 
     api_key: str | None = None  # the only key accepted; None: any non-empty key is accepted
     link_ttl: float = 3600.0  # seconds before image links answer 403 (the real TTL is ~1 h)

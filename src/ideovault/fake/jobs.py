@@ -1,4 +1,4 @@
-"""4.0 async generation (ideogram-api.md §8): a job per ``generation_id``, pending until its
+"""4.0 async generation (docs/ideogram-api.md §8): a job per ``generation_id``, pending until its
 time comes, then completed with images (or failed), then a signed webhook delivery.
 
 A job completes on whichever comes first: its timer task (which then delivers the webhook) or

@@ -1,4 +1,4 @@
-"""The order every working route follows once its request is valid (ideogram-api.md §7, §12).
+"""The order every working route follows once its request is valid (docs/ideogram-api.md §7, §12).
 
 Injected faults first (they stand for the network and the service, not for the input), then
 the safety checks (422 for an unsafe prompt or input image), then the in-flight cap (429 when

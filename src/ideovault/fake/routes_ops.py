@@ -1,6 +1,6 @@
 """The image-input routes of the fake: legacy /remix /upscale /edit /reframe /describe, the V3
 operations (inpaint and its /edit alias, remix, reframe, replace-background) and V4 generate
-and remix (ideogram-api.md §4, §5, §6).
+and remix (docs/ideogram-api.md §4, §5, §6).
 
 Each route does what the generate routes do, in the same order: the key first (401, or 403 on
 legacy /remix and /upscale as documented), then the call is counted under its own path (valid

@@ -1,4 +1,4 @@
-"""The 4.0 routes that are not plain image routes (ideogram-api.md §6.3, §8): magic-prompt,
+"""The 4.0 routes that are not plain image routes (docs/ideogram-api.md §6.3, §8): magic-prompt,
 describe, async generate, polling, and the JWKS of the webhook signing keys.
 
 They follow the order of every other route: key first (401), then the call is counted, then

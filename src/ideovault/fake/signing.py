@@ -1,4 +1,4 @@
-"""The fake's webhook signing keys (ideogram-api.md §8): Ed25519, published as a JWKS.
+"""The fake's webhook signing keys (docs/ideogram-api.md §8): Ed25519, published as a JWKS.
 
 Each fake server makes its own key at start (nothing is stored), so no test can pass by
 accident with a key it was not given. ``rotate()`` adds a new current key and keeps the old one

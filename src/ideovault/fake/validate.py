@@ -79,7 +79,7 @@ V3_ARRAYS = frozenset(
      "character_reference_images_mask"}
 )  # fmt: skip
 V3_FILES = V3_ARRAYS - {"style_codes"}
-V3_STYLE_PRESETS = frozenset(enums.STYLE_PRESETS)  # ideogram-api.md §3 (62)
+V3_STYLE_PRESETS = frozenset(enums.STYLE_PRESETS)  # docs/ideogram-api.md §3 (62)
 DEFAULT_RESOLUTION = enums.ASPECT_TO_RESOLUTION["1x1"]
 
 _LEGACY_ASPECT = re.compile(r"ASPECT_(\d+)_(\d+)")
@@ -193,7 +193,7 @@ def legacy_size(value: Any, model: str) -> str:
 
 
 def legacy_style(style: Any, model: str) -> str | None:
-    """A legacy ``style_type``: not for V_1 models (ideogram-api.md §3)."""
+    """A legacy ``style_type``: not for V_1 models (docs/ideogram-api.md §3)."""
     if style is None:
         return None
     if model in ("V_1", "V_1_TURBO"):

@@ -1,5 +1,5 @@
 """The newer /v1 routes of the fake: generate-transparent, remove-background, layerize-text and
-edit by instruction (``/v1/edit``) (ideogram-api.md §2.2, §5, §7).
+edit by instruction (``/v1/edit``) (docs/ideogram-api.md §2.2, §5, §7).
 
 Independent of the client's rules, like every validator here. What the reference says a route
 does not take is refused even in lenient mode (generate-transparent: ``resolution`` and FLASH;

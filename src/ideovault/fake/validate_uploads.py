@@ -1,4 +1,4 @@
-"""Uploaded images, checked as the real API documents it (ideogram-api.md §1, §5, §12).
+"""Uploaded images, checked as the real API documents it (docs/ideogram-api.md §1, §5, §12).
 
 Every file part of every route passes here: the format is sniffed from the first bytes (the
 part's Content-Type and filename are not trusted: a client that labels a GIF ``image/png`` must

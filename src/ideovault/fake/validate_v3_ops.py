@@ -1,5 +1,5 @@
 """The Ideogram 3.0 image-input routes: inpaint (and its /edit alias), remix, reframe,
-replace-background (ideogram-api.md §5).
+replace-background (docs/ideogram-api.md §5).
 
 All multipart with flat fields, the style fields shared with V3 generate. What each route takes
 is data below; the fields the reference says a route does *not* take (reframe: no

@@ -1,4 +1,4 @@
-"""Ideogram 4.0 async generation (ideogram-api.md §8), retry-safe and crash-safe.
+"""Ideogram 4.0 async generation (docs/ideogram-api.md §8), retry-safe and crash-safe.
 
 The flow: the usual checks and a generation row (``flow.start``) → submit → the API's
 ``generation_id`` saved on the row BEFORE any waiting → poll with growing pauses until

@@ -2,7 +2,7 @@
 cache derived files (thumbnails), and the values the filters offer.
 
 A mixin of :class:`ideovault.vault.core.Vault`, so that the web layer can stay on the far side
-of the vault (DESIGN.md: web → vault → blobs/api) and never open a blob store itself.
+of the vault (docs/architecture.md: web → vault → blobs/api) and never open a blob store itself.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The vault: the one public face of ideovault. CLI and web call this; it calls api, catalog, blobs.
 
-The flow of one generation (DESIGN.md): validate → generation row (requested) → API call →
-one transaction with every image row (pending, url, expiry) → parallel downloads into the blob
-store, each checked → image rows stored. A crash at any point leaves rows that say what is
+The flow of one generation (docs/architecture.md): validate → generation row (requested) →
+API call → one transaction with every image row (pending, url, expiry) → parallel downloads
+into the blob store, each checked → image rows stored. A crash at any point leaves rows that say what is
 missing, and :meth:`Vault.recover` finishes the work.
 """
 

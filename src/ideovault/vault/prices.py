@@ -1,4 +1,4 @@
-"""Estimated USD per output image (ideogram-api.md §10, as of 2026-08), overridable in
+"""Estimated USD per output image (docs/ideogram-api.md §10, as of 2026-08), overridable in
 ``ideovault.toml`` under ``[prices]``, e.g. ``V_3.TURBO = 0.03`` or ``V_2 = 0.08``.
 
 Estimates only: Ideogram bills unsafe (withheld) images too, so they are counted. Remix, edit,

@@ -1,4 +1,4 @@
-"""4.0's magic-prompt (ideogram-api.md §6.3): a text prompt turned into a JSON prompt.
+"""4.0's magic-prompt (docs/ideogram-api.md §6.3): a text prompt turned into a JSON prompt.
 
 Nothing is stored: no image is made, and the answer is meant to be edited and sent back as
 ``generate(model="V_4", json_prompt=...)``, whose generation keeps it. The API publishes no

@@ -1,6 +1,6 @@
 """The REST API (with its OpenAPI document) and the gallery page, served by ``ideovault serve``.
 
-Only :mod:`ideovault.vault` is called from here (DESIGN.md: web → vault), plus the package's
+Only :mod:`ideovault.vault` is called from here (docs/architecture.md), plus the package's
 top-level ``config``, ``errors`` and ``ids`` modules.
 """
 
