@@ -2,8 +2,8 @@
 
 The flow of one generation (docs/architecture.md): validate → generation row (requested) →
 API call → one transaction with every image row (pending, url, expiry) → parallel downloads
-into the blob store, each checked → image rows stored. A crash at any point leaves rows that say what is
-missing, and :meth:`Vault.recover` finishes the work.
+into the blob store, each checked → image rows stored. A crash at any point leaves rows that
+say what is missing, and :meth:`Vault.recover` finishes the work.
 """
 
 from __future__ import annotations
