@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import text
 
-from ideovault.catalog import Catalog, aggregates, imports, maintenance
+from ideovault.catalog import Catalog, aggregates, bulk, imports, maintenance
 from ideovault.catalog.records import (
     GenerationRecord,
     GenerationStatus,
@@ -121,6 +121,12 @@ class Writes(RuleBasedStateMachine):
     @rule(data=st.data(), starred=st.booleans())
     def star(self, data: st.DataObject, starred: bool) -> None:
         self.catalog.set_starred(data.draw(st.sampled_from(self.ids)), starred)
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data(), rating=st.integers(0, 5))
+    def rate(self, data: st.DataObject, rating: int) -> None:
+        picked = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=4))
+        bulk.apply(self.catalog, picked, bulk.Change("rate", rating=rating))
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), trash=st.booleans())

@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import click
 import typer
 from mcp import Client
 from mcp_types import BlobResourceContents, ImageContent, ResourceLink
@@ -21,7 +22,7 @@ from tests.mcp.conftest import Scenario, data_of
 
 TOOLS = {
     "generate", "remix", "edit", "upscale", "reframe", "replace_background", "describe",
-    "search", "show", "similar", "lineage", "tag", "star", "reproduce", "report",
+    "search", "show", "similar", "lineage", "tag", "star", "rate", "reproduce", "report",
 }  # fmt: skip
 # `ideovault generate` options whose tool argument has another name (the API's, mostly).
 RENAMED = {
@@ -35,8 +36,10 @@ NOT_A_TOOL_ARGUMENT = {"as_json"}  # MCP results are always JSON
 
 
 def cli_options(name: str) -> set[str]:
-    command: Any = typer.main.get_command(app)
-    return {p.name for p in command.commands[name].params if p.name} - NOT_A_TOOL_ARGUMENT
+    """The options of a CLI command, which the group loads on use (``cli/commands.py``)."""
+    group: Any = typer.main.get_command(app)
+    command = group.get_command(click.Context(group), name)
+    return {p.name for p in command.params if p.name} - NOT_A_TOOL_ARGUMENT
 
 
 def test_every_tool_is_listed_with_a_described_bounded_schema(
@@ -163,8 +166,14 @@ def test_search_show_similar_lineage_tag_star_report(
             for i in data_of(await client.call_tool("search", {"query": "is:starred"}))["images"]
         ] == [fox.id]
 
+        rated = await client.call_tool("rate", {"image_ids": [fox.id], "rating": 4})
+        assert data_of(rated)["images"][0]["rating"] == 4
+        found = data_of(await client.call_tool("search", {"query": "rating:>=4"}))["images"]
+        assert [i["id"] for i in found] == [fox.id]
+        assert (await client.call_tool("rate", {"image_ids": [fox.id], "rating": 9})).is_error
+
         report = data_of(await client.call_tool("report", {}))
-        assert report["total"]["images"] == 4
+        assert report["total"]["images"] == 4 and report["by_rating"]["4"] == 1
 
     over_stdio(scenario)
     assert vault.get(fox.id).starred  # changed in the catalog, not only in the answer

@@ -46,13 +46,16 @@ class Dimension:
     sqlite: str
     postgresql: str
     live_only: bool = True
+    columns: tuple[str, ...] = ()  # columns of images it reads beyond COUNTED (update trigger)
 
     def expr(self, dialect: str, row: str) -> str:
         return (self.postgresql if dialect == "postgresql" else self.sqlite).format(r=row)
 
 
-def _same(name: str, expr: str, *, live_only: bool = True) -> Dimension:
-    return Dimension(name, expr, expr, live_only)
+def _same(
+    name: str, expr: str, *, live_only: bool = True, columns: tuple[str, ...] = ()
+) -> Dimension:
+    return Dimension(name, expr, expr, live_only, columns)
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
@@ -71,7 +74,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "CASE WHEN {r}.trashed_at IS NOT NULL THEN 'trashed' ELSE {r}.status END",
         live_only=False,
     ),
-    _same("rating", "coalesce(CAST({r}.rating AS VARCHAR(1)), '')"),  # migration 0011
+    _same("rating", "coalesce(CAST({r}.rating AS VARCHAR(1)), '')", columns=("rating",)),  # 0011
     # person: Dimension("person", "coalesce({r}.<column>, '')", ...) once images have one.
 )
 TAG = "tag"  # the one dimension that comes from image_tags rather than from the image row
@@ -120,8 +123,13 @@ TRIGGERS = ("report_images_insert", "report_images_update", "report_images_delet
             "report_tags_insert", "report_tags_delete")  # fmt: skip
 
 
+def _counted(dims: Sequence[Dimension]) -> str:
+    """The columns whose change moves a row between totals: the update trigger's column list."""
+    return ", ".join(dict.fromkeys((*COUNTED, *(c for d in dims for c in d.columns))))
+
+
 def _sqlite_ddl(dims: Sequence[Dimension]) -> list[str]:
-    counted = ", ".join(COUNTED)
+    counted = _counted(dims)
     return [
         "CREATE TRIGGER report_images_insert AFTER INSERT ON images BEGIN "
         f"{_contribution('sqlite', dims, 'NEW', 1)}; END",
@@ -138,7 +146,7 @@ def _sqlite_ddl(dims: Sequence[Dimension]) -> list[str]:
 
 
 def _postgresql_ddl(dims: Sequence[Dimension]) -> list[str]:
-    counted = ", ".join(COUNTED)
+    counted = _counted(dims)
     pg = "postgresql"
     return [
         "CREATE FUNCTION report_images_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

@@ -40,6 +40,8 @@ TAG = """Add and remove tags on one or more images (tags are lower-cased; spaces
 Tags make images findable with search 'tag:NAME'."""
 STAR = """Star (or with starred=false unstar) images to mark favourites; search 'is:starred'
 finds them."""
+RATE = """Give images 1-5 stars, or 0 to clear their rating; search 'rating:>=4' (also
+'rating:3', 'rating:<2'; unrated counts as 0) finds them."""
 REPRODUCE = """Send the request that made an image again — same route, model, parameters,
 inputs and seed, one image — tag it `reproduced` and link it to the original; says whether
 the bytes are identical (Ideogram does not promise identical pixels). Answered from the vault
@@ -131,6 +133,14 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         starred: Annotated[bool, Field(description="False to unstar.")] = True,
     ) -> CallToolResult:
         records = await run_in_thread(None, lambda _on_event: vault.star(image_ids, starred))
+        return images_result(vault, shaping, records, thumbnails=0)
+
+    @registry.tool(description=RATE, annotations=MARK)
+    async def rate(
+        image_ids: Ids,
+        rating: Annotated[int, Field(ge=0, le=5, description="1-5 stars; 0 clears.")],
+    ) -> CallToolResult:
+        records = await run_in_thread(None, lambda _on_event: vault.rate(image_ids, rating))
         return images_result(vault, shaping, records, thumbnails=0)
 
     @registry.tool(description=REPRODUCE, annotations=ToolAnnotations(open_world_hint=True))
