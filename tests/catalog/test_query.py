@@ -196,7 +196,7 @@ def test_rating_album_and_by_parse() -> None:
         ("-(parent:01 fox)", 2, "outside OR"),
         ("(is:trashed OR fox)", 1, "outside OR"),
         ("-(seed:3)", 0, "without '-'"),
-        ("-rating:3", 8, "without '-'"),
+        ("-aspect:3x2", 8, "without '-'"),
         ("rating:6", 7, "a rating from 0 to 5"),
         ("rating:>>4", 7, "a rating"),
         ("album:", 6, "a value"),
@@ -254,3 +254,13 @@ def _terms(node: Term | Filter | Group) -> list[Term]:
     if isinstance(node, Term):
         return [node]
     return [t for i in node.items for t in _terms(i)] if isinstance(node, Group) else []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [("-rating:5", "rating:!=5"), ("-rating:>=4", "rating:<4"), ("-rating:<2", "rating:>=2"),
+     ("-rating:>0", "rating:<=0"), ("rating:!=3", "rating:!=3")],
+)  # fmt: skip
+def test_a_negated_rating_is_the_rating_filter_it_equals(text: str, written: str) -> None:
+    query = parse(text, now=NOW)
+    assert to_text(query) == written and parse(written, now=NOW) == query

@@ -25,6 +25,7 @@ from ideovault.catalog.query_values import (
     TOP_LEVEL_ONLY,
     FilterValue,
     normalise,
+    opposite_rating,
     value_text,
 )
 from ideovault.errors import UserError
@@ -273,14 +274,19 @@ class _Parser:
             value, self.i = (wm.group(0), wm.end()) if wm else ("", j)
         if not value:
             self.fail(j, f"a value after '{key}:'")
-        if negated and key not in NEGATABLE:
+        if negated and key not in NEGATABLE and key != "rating":
             self.fail(j, f"'{key}:' without '-' (only {', '.join(NEGATABLE)} can be negated)")
         try:
-            return Filter(key, normalise(key, value, self.now), negated, position=start)
+            normal = normalise(key, value, self.now)
         except ValueError as exc:
             self.fail(j, str(exc))
+        if key == "rating" and negated:
+            return Filter(key, opposite_rating(normal), False, position=start)  # type: ignore[arg-type]
+        return Filter(key, normal, negated, position=start)
 
     def negate(self, node: Node, position: int) -> Node:
+        if isinstance(node, Filter) and node.key == "rating":
+            return replace(node, value=opposite_rating(node.value))  # type: ignore[arg-type]
         if isinstance(node, Filter) and node.key not in NEGATABLE:
             self.fail(
                 position, f"'{node.key}:' without '-' (only {', '.join(NEGATABLE)} can be negated)"

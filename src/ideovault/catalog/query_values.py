@@ -33,7 +33,7 @@ RATING_OPERATORS = (">=", "<=", ">", "<", "=")
 _RELATIVE = re.compile(r"^(\d{1,5})([hdwy])$")
 _ASPECT = re.compile(r"^(\d{1,2})[x:](\d{1,2})$")
 _ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{1,36}$")
-_RATING = re.compile(r"^(>=|<=|>|<|=)?(\d{1,2})$")
+_RATING = re.compile(r"^(>=|<=|!=|>|<|=)?(\d{1,2})$")
 
 FilterValue = str | int | bool | datetime | tuple[str, int]
 
@@ -69,8 +69,18 @@ def _bool(text: str) -> bool:
 def _rating(text: str) -> tuple[str, int]:
     m = _RATING.match(text)
     if not m or int(m.group(2)) > MAX_RATING:
-        raise ValueError(f"a rating from 0 to {MAX_RATING}, optionally after >=, <=, > or <")
+        raise ValueError(f"a rating from 0 to {MAX_RATING}, optionally after >=, <=, >, < or !=")
     return (m.group(1) or "=", int(m.group(2)))
+
+
+_OPPOSITE = {"=": "!=", "!=": "=", ">=": "<", "<": ">=", "<=": ">", ">": "<="}
+
+
+def opposite_rating(value: tuple[str, int]) -> tuple[str, int]:
+    """``-rating:5`` is ``rating:!=5``, ``-rating:>=4`` is ``rating:<4``: a negated rating is
+    kept as the rating filter it equals, so it needs no NOT of its own."""
+    operator, stars = value
+    return (_OPPOSITE[operator], stars)
 
 
 def _name(text: str) -> str:

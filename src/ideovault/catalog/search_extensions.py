@@ -48,8 +48,8 @@ def rating_condition(operator: str, stars: int) -> ColumnElement[bool]:
         raise FilterNotAvailable("rating", "images have no ratings yet")
     rating = func.coalesce(column, 0)  # unrated counts as 0, as `rate ID 0` clears
     compare: dict[str, ColumnElement[bool]] = {
-        "=": rating == stars, ">=": rating >= stars, "<=": rating <= stars,
-        ">": rating > stars, "<": rating < stars,
+        "=": rating == stars, "!=": rating != stars, ">=": rating >= stars,
+        "<=": rating <= stars, ">": rating > stars, "<": rating < stars,
     }  # fmt: skip
     return compare[operator]
 
