@@ -86,6 +86,10 @@ def test_semantic_search_cli(run, monkeypatch) -> None:
     generate(run, "cozy autumn cafe interior")
     generate(run, "rocket launching into space")
     if semantic.available():
+        # a search embeds only its query: the images' prompts are embedded by backfill (or on
+        # store, with [semantic] embed_on_store)
+        assert json.loads(run("search", "--semantic", "coffee", "--json").out)["results"] == []
+        assert run("backfill", "--json").code == 0
         res = run("search", "--semantic", "coffee shop in fall", "--json")
         assert res.code == 0, res.err
         results = json.loads(res.out)["results"]

@@ -103,7 +103,9 @@ class RemoteVault:
     def restore(self, ids: list[str]) -> list[ImageRecord]:
         return self._each(ids, "restore", {})
 
-    def report(self) -> dict[str, Any]:
+    def report(self, *, exact: bool = False) -> dict[str, Any]:
+        if exact:  # a recount of every row is an operator's check, made on the server itself
+            raise UserError("report --exact runs on the server's machine, not through a server")
         return dict(self._call("GET", "/api/report"))
 
 
