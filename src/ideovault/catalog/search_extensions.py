@@ -73,5 +73,6 @@ def creator_condition(name: str) -> ColumnElement[bool]:
     log = _table("audit_log")
     if log is None:
         raise FilterNotAvailable("by", "it records no people yet")
-    made = select(log.c.target).where(log.c.action == "generate", log.c.actor == name)
+    # people's names are lower case (vault/people.py), so by:Ed finds ed
+    made = select(log.c.target).where(log.c.action == "generate", log.c.actor == name.lower())
     return images.c.generation_id.in_(made)
