@@ -36,8 +36,8 @@ import anyio  # noqa: E402
 from mcp import Client  # noqa: E402
 from mcp.client.stdio import StdioServerParameters  # noqa: E402
 
+from ideogram_fake import FakeConfig, FakeServer  # noqa: E402
 from ideovault.config import load_settings  # noqa: E402
-from ideovault.fake import FakeConfig, FakeServer  # noqa: E402
 from ideovault.mcp.server import build_server  # noqa: E402
 from ideovault.vault import Vault  # noqa: E402
 

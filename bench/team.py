@@ -23,8 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from ideogram_fake import FakeServer
 from ideovault.config import load_settings
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault, people
 from ideovault.vault.remote import RemoteVault
 from ideovault.web import WebSettings, create_app

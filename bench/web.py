@@ -27,8 +27,8 @@ import httpx
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))
+from ideogram_fake import FakeConfig, FakeServer
 from ideovault.config import load_settings
-from ideovault.fake import FakeConfig, FakeServer
 from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread

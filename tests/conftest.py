@@ -22,8 +22,8 @@ import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, text
 
+from ideogram_fake import FakeConfig, FakeServer
 from ideovault.blobs.s3 import S3BlobStore
-from ideovault.fake import FakeConfig, FakeServer
 
 # One distinctive key for every test: tests assert it never shows up in output or files.
 TEST_API_KEY = "sk-test-Zq8-very-secret-key-4711"

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.api import IdeogramClient, errors, parse_params
 from ideovault.api.responses import GenerateResponse
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 KEY = TEST_API_KEY

@@ -11,9 +11,9 @@ from itertools import pairwise
 
 import httpx
 
+from ideogram_fake import FakeServer
 from ideovault.api import IdeogramClient, parse_params
 from ideovault.api.limits import RateLimiter, shared_limiter
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 

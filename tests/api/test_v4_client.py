@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.api import IdeogramClient, errors, parse_params
 from ideovault.api.uploads import Upload
 from ideovault.api.wire import encode
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 from tests.images import image_bytes
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.cli import main
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 API_KEY = TEST_API_KEY

@@ -18,7 +18,7 @@ import httpx
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from ideovault.fake import FakeConfig, FakeServer
+from ideogram_fake import FakeConfig, FakeServer
 from tests.conftest import TEST_API_KEY
 
 KEY = TEST_API_KEY

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer, inject_remote
+from ideogram_fake import FakeServer, inject_remote
 from tests.fake.conftest import KEY, URL_RE, legacy, one_url, own_server, v3
 
 
@@ -88,7 +88,7 @@ def fake_process() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``serve()`` in its own process, as ``ideovault fake-api`` runs it."""
     port = _free_port()
     code = (
-        "from ideovault.fake import FakeConfig, serve; "
+        "from ideogram_fake import FakeConfig, serve; "
         f"serve('127.0.0.1', {port}, FakeConfig(api_key={KEY!r}))"
     )
     proc = subprocess.Popen(

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import V3, H, one_url, own_server, png_size, v3
 from tests.waiting import wait_for
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
+from ideogram_fake.images import corrupt_png, render_png
 from ideovault.api import enums
-from ideovault.fake.images import corrupt_png, render_png
 
 
 def decode(data: bytes) -> Image.Image:

@@ -6,7 +6,7 @@ import hashlib
 
 import httpx
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import URL_RE, legacy, link_exp, one_url, own_server, v3, wait_until
 
 

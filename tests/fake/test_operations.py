@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import URL_RE, image_bytes, png_size, post
 
 SQUARE = image_bytes(64, 64)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import H, image_bytes, link_exp, own_server, post, wait_until
 from tests.waiting import wait_for
 

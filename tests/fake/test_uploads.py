@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import KEY, H, image_bytes, own_server, post
 
 SQUARE = image_bytes(64, 64)

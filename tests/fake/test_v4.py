@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import H, image_bytes, own_server, png_size, post
 
 GEN = "/v1/ideogram-v4/generate"

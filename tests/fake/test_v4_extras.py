@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import H, image_bytes, own_server, post
 from tests.receiver import receiver
 from tests.waiting import wait_for

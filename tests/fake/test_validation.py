@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import V3, H, image_bytes, legacy, own_server, v3, v3_json
 
 

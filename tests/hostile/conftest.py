@@ -23,8 +23,8 @@ import pytest
 import typer
 
 import ideovault.cli
+from ideogram_fake import FakeServer
 from ideovault.cli import main
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 RUN_TIMEOUT = 60.0  # seconds; far above any run here, so only a hang trips it

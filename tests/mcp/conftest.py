@@ -18,8 +18,8 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.stdio import stdio_client as stdio_client_transport
 from mcp_types import CallToolResult, TextContent
 
+from ideogram_fake import FakeServer
 from ideovault.config import load_settings
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.conftest import TEST_API_KEY
 

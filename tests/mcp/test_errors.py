@@ -15,7 +15,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault
 from tests.conftest import TEST_API_KEY
 from tests.mcp.conftest import Scenario, data_of, text_of
@@ -103,7 +103,7 @@ def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
 
     over_stdio(scenario)
     assert fake.stats()["generate_calls"] == 0  # nothing hostile cost anything
-    assert [r.id for r in vault.list()] == [kept.id]  # nor stored anything
+    assert [r.id for r in vault.list_images()] == [kept.id]  # nor stored anything
     assert "Traceback" not in server_log.read_text()  # and no path of the server crashed
 
 

@@ -19,7 +19,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.mcp.http import mount_mcp
 from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app

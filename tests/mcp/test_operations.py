@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mcp import Client
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault
 from tests.images import image_file
 from tests.mcp.conftest import Scenario, data_of

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault import ids
 from ideovault.catalog.batch_records import ItemStatus
 from ideovault.catalog.records import GenerationStatus, ImageStatus
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from ideovault.vault.batch import BatchFileInvalid
 from ideovault.vault.ingest import record_response

@@ -84,10 +84,10 @@ def test_status_rule(vault: Vault, five: dict) -> None:
 def test_run_trashes_and_restore_undoes(vault: Vault, five: dict) -> None:
     plan = vault.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
     vault.cleanup(plan)
-    assert {r.id for r in vault.list()} == {five["old_starred"].id, five["old_kept"].id,
+    assert {r.id for r in vault.list_images()} == {five["old_starred"].id, five["old_kept"].id,
                                             five["new"].id}  # fmt: skip
     vault.restore([five["old"].id, five["mid"].id])
-    assert len(vault.list()) == 5
+    assert len(vault.list_images()) == 5
 
 
 def test_policy_validation_and_config(vault: Vault) -> None:

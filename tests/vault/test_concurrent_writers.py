@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.catalog import Catalog
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 PROCESSES, CALLS, IMAGES = 4, 6, 2

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.images import image_file
 

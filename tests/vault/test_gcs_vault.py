@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.catalog import Catalog
 from ideovault.config import load_settings
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.conftest import TEST_API_KEY
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.api.errors import OutcomeUnknown, SafetyRejected
 from ideovault.blobs.base import Staged
 from ideovault.catalog.records import GenerationStatus, ImageStatus
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.vault.conftest import API_KEY
 
@@ -81,7 +81,7 @@ def test_unsafe_prompt_is_refused_and_recorded(vault: Vault) -> None:
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.FAILED and gen.error and "safety" in gen.error
     assert vault.catalog.unanswered_generations() == []
-    assert vault.list() == []
+    assert vault.list_images() == []
 
 
 def test_truncated_download_is_retried(vault: Vault, fake: FakeServer) -> None:
@@ -142,7 +142,7 @@ def test_bad_input_costs_no_call(vault: Vault, fake: FakeServer) -> None:
     with pytest.raises(UserError):
         vault.generate("x", tags=[""])
     assert fake.stats()["generate_calls"] == 0
-    assert vault.list() == []
+    assert vault.list_images() == []
 
 
 def test_full_disk_leaves_the_image_pending(

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ideogram_fake import FakeServer
 from ideovault.api.text import has_control
 from ideovault.config import load_settings
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.vault.conftest import API_KEY
 from tests.vault.seed_files import png, seed_folder, seed_record, write_generations
@@ -40,7 +40,7 @@ def one_bad_field(vault: Vault, tmp_path: Path, **changes: Any) -> str:
     record = {k: v for k, v in record.items() if v is not None}
     report = vault.import_path(write_generations(folder, [record]))
     assert report.imported == [] and report.failed, report.skipped
-    assert vault.list() == [] and blob_files(vault) == []  # nothing stored, no orphan
+    assert vault.list_images() == [] and blob_files(vault) == []  # nothing stored, no orphan
     (reason,) = report.skipped
     assert reason.startswith("generations.json record 1"), reason
     return reason
@@ -191,7 +191,7 @@ def test_every_path_that_is_not_a_file_is_reported(vault: Vault, odd_folder: Pat
     assert "symbolic link" in reasons["linked-folder"]
     assert "FIFO" in reasons["pipe.png"] and "socket" in reasons["sock.png"]
     assert "not an image file" in reasons["readme.txt"]
-    assert len(reasons) == 5 and vault.list(limit=10)[0].prompt == ""
+    assert len(reasons) == 5 and vault.list_images(limit=10)[0].prompt == ""
 
 
 @pytest.mark.parametrize("kind", ["fifo", "socket", "missing"])
@@ -255,7 +255,7 @@ def test_generated_records_are_imported_faithfully_or_refused(
     vault = sqlite_vault
     before = len(blob_files(vault))
     folder = seed_folder(tmp_path_factory.mktemp("gen"))
-    shade = len(vault.list(limit=1000)) + 100  # new bytes each time, so no duplicate skip
+    shade = len(vault.list_images(limit=1000)) + 100  # new bytes each time, so no duplicate skip
     record = {**seed_record(folder, shade, "generated"), **changes}
     report = vault.import_path(write_generations(folder, [record]))
     assert len(report.imported) + len(report.skipped) == 1

@@ -23,13 +23,13 @@ def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
     (a,) = vault.generate("keep me", seed=1)
     (b,) = vault.generate("trash me", seed=2)
     vault.trash([b.id[:20]])
-    assert [r.id for r in vault.list()] == [a.id]
+    assert [r.id for r in vault.list_images()] == [a.id]
     assert vault.search("trash").records == []
     assert [r.id for r in vault.search("is:trashed").records] == [b.id]
     assert [r.id for r in vault.trashed()] == [b.id]
     assert path_of(vault, b.blob_key).is_file()  # files are kept in the trash
     assert vault.restore([b.id])[0].trashed_at is None
-    assert {r.id for r in vault.list()} == {a.id, b.id}
+    assert {r.id for r in vault.list_images()} == {a.id, b.id}
 
 
 def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:

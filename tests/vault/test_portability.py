@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from ideogram_fake import FakeServer
 from ideovault.config import load_settings
 from ideovault.errors import IdeovaultError, UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault, embed
 from ideovault.vault.export import _Folder
 from tests.vault.conftest import API_KEY
@@ -124,7 +124,7 @@ def test_import_seed_generations_json(vault: Vault, other_vault: Vault, tmp_path
     assert first.expanded_prompt == "seed era, detailed"
     again = other_vault.import_path(tmp_path / "seed" / "generations.json")
     assert again.imported == []
-    assert len(other_vault.list()) == 2
+    assert len(other_vault.list_images()) == 2
 
 
 def test_import_plain_images_and_sidecar_folders(
@@ -157,7 +157,7 @@ def test_hostile_generation_files(other_vault: Vault, tmp_path: Path, content: b
     path.write_bytes(content)
     with pytest.raises(UserError, match="nothing was imported"):
         other_vault.import_path(path)
-    assert other_vault.list() == []
+    assert other_vault.list_images() == []
 
 
 def test_100mb_of_junk(other_vault: Vault, tmp_path: Path) -> None:

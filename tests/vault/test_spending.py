@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 
 

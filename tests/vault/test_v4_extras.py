@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
+from ideogram_fake import FakeServer
 from ideovault.api.errors import GenerationNotFound
 from ideovault.catalog.records import GenerationStatus, ImageStatus
 from ideovault.catalog.schema import generations
 from ideovault.errors import UserError
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from ideovault.vault.asynchronous import GenerationFailed, StillRunning
 from ideovault.vault.describe import V4Options

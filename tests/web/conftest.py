@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.config import load_settings
-from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread

@@ -41,7 +41,7 @@ def test_query_errors_are_400_with_the_position(client: httpx.Client) -> None:
 
 
 def test_get_by_id_and_prefix(client: httpx.Client, vault: Vault) -> None:
-    record = vault.list(1)[0]
+    record = vault.list_images(1)[0]
     assert client.get(f"/api/images/{record.id}").json()["id"] == record.id
     assert client.get(f"/api/images/{record.id[:13]}").json()["id"] == record.id
     missing = client.get("/api/images/00000000-0000-7000-8000-000000000000")
@@ -51,7 +51,7 @@ def test_get_by_id_and_prefix(client: httpx.Client, vault: Vault) -> None:
 def test_original_is_the_stored_bytes_with_cache_headers(
     client: httpx.Client, vault: Vault
 ) -> None:
-    record = vault.list(1)[0]
+    record = vault.list_images(1)[0]
     response = client.get(f"/api/images/{record.id}/original")
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == record.sha256

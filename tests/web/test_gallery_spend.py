@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault
 from tests.web.chromium import browser, page, playwright_sync, shot, site
 from tests.web.conftest import CHANGE

@@ -16,7 +16,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.web.conftest import CHANGE, open_vault

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault, people
 from ideovault.web import WebSettings, create_app
 from ideovault.web.auth import RULES, Lockout
@@ -138,7 +138,7 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
         app = create_app(vault, WebSettings(port=0))
         app.state.lockout = Lockout(max_failures=10**6)  # this test fails keys on purpose
         with ServerThread(app) as running:
-            yield Team(vault, running.url, keys, vault.list(1)[0].id, spare.id)
+            yield Team(vault, running.url, keys, vault.list_images(1)[0].id, spare.id)
 
 
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault, people
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
@@ -52,7 +52,7 @@ def test_generations_name_their_actor_and_by_finds_them(served: tuple[Vault, str
     assert [e.action for e in entries].count("generate") == 1
     assert "POST /api/generate" in [e.action for e in entries]
     # seeded images made locally (the vault's single owner) are not anyone's on the team
-    assert len(vault.search("by:local").records) == len(vault.list(500)) - len(ids)
+    assert len(vault.search("by:local").records) == len(vault.list_images(500)) - len(ids)
 
 
 def test_a_person_over_their_budget_is_refused_before_any_call(

@@ -41,22 +41,22 @@ COMMANDS: dict[str, Entry] = {
         "Keep the subject of SOURCE, paint a new background as PROMPT says (V_3).",
     ),
     "generate-transparent": Entry(
-        "editing_more",
+        "image_tools",
         "PNG images with a transparent background from PROMPT (V_3; not --speed FLASH).",
     ),
     "remove-background": Entry(
-        "editing_more",
+        "image_tools",
         "The subject of SOURCE on a transparent background (one image).",
     ),
     "layerize-text": Entry(
-        "editing_more",
+        "image_tools",
         (
             "SOURCE without its text, stored as a new image; the text is kept as blocks "
             "(position, font, colour) in the new image's descriptions, where search finds it."
         ),
     ),
     "instruct": Entry(
-        "editing_more",
+        "image_tools",
         (
             "Edit images by instruction (/v1/edit): PROMPT says what to change; the first --image"
             " is the parent of the results."

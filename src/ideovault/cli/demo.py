@@ -37,8 +37,8 @@ def demo(
     latency: float = typer.Option(0.2, "--latency", help="Seconds the fake API takes per call."),
 ) -> None:
     """Generate a handful of images against the built-in fake API and show what was stored."""
+    from ideogram_fake import FakeConfig, FakeServer
     from ideovault.catalog.records import ImageRecord
-    from ideovault.fake import FakeConfig, FakeServer
     from ideovault.vault import Vault
 
     home = GLOBALS.home or Path("demo-vault")
@@ -80,7 +80,7 @@ def fake_api(
     download_delay: float = typer.Option(0.0, "--download-delay", help="Seconds per download."),
 ) -> None:
     """Run the offline Ideogram-compatible server (for tests, demos and scripts)."""
-    from ideovault.fake import FakeConfig, serve
+    from ideogram_fake import FakeConfig, serve
 
     say(f"fake Ideogram API on http://{host}:{port}")
     config = FakeConfig(

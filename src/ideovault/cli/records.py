@@ -46,7 +46,7 @@ def list_images(
     with GLOBALS.open_vault() as vault:
         if bound is not None and len(bound) < 36:  # a prefix: the page starts below its image
             bound = vault.get(bound).id
-        records = vault.list(limit, before_id=bound, statuses=statuses)
+        records = vault.list_images(limit, before_id=bound, statuses=statuses)
     if as_json:
         print_json([r.to_json() for r in records])
     else:

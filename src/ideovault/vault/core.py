@@ -8,7 +8,6 @@ say what is missing, and :meth:`Vault.recover` finishes the work.
 
 from __future__ import annotations
 
-import builtins
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -47,9 +46,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
 
 log = logging.getLogger("ideovault.vault")
 
-# Writes a new generation row (the values of ``generations``) before a call; see Vault.send.
-
-# `Vault.list` shadows the builtin inside the class body, so annotations use this alias.
+# The return type of every method that answers image records.
 Images = list[ImageRecord]
 Matches = list["Match"]
 
@@ -162,7 +159,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
     def get(self, id_or_prefix: str) -> ImageRecord:
         return self._present(self.catalog.get_image(id_or_prefix))
 
-    def list(
+    def list_images(
         self,
         limit: int = 50,
         *,
@@ -183,13 +180,13 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
 
         return similar(self, image_id, limit)
 
-    def dupes(self, max_distance: int = 3) -> builtins.list[Matches]:
+    def dupes(self, max_distance: int = 3) -> list[Matches]:
         """Groups of near-identical images across the vault."""
         from ideovault.vault.similar import dupes
 
         return dupes(self, max_distance)
 
-    def semantic_search(self, text: str, limit: int = 20) -> builtins.list[Scored]:
+    def semantic_search(self, text: str, limit: int = 20) -> list[Scored]:
         """Images whose prompts mean something close to ``text`` (needs the semantic extra)."""
         from ideovault.vault.semantic import search
 

@@ -13,9 +13,9 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from ideogram_fake import validate
+from ideogram_fake.validate import Fields, FilePart
 from ideovault.api import enums
-from ideovault.fake import validate
-from ideovault.fake.validate import Fields, FilePart
 
 
 def media_type(request: Request) -> str:

@@ -1,6 +1,6 @@
-"""`generate-transparent`, `remove-background`, `layerize-text` and `instruct`: the four newer
-/v1 routes, with the same `--dry-run`, `--budget`, `--force`, `--dedupe` and `--json` as the
-other operations.
+"""`generate-transparent`, `remove-background`, `layerize-text` and `instruct`: the image tools,
+the four newer /v1 routes, with the same `--dry-run`, `--budget`, `--force`, `--dedupe` and
+`--json` as the other operations.
 
 `generate-transparent` is its own command rather than `generate --transparent`: the route takes
 a different set of options (an upscale factor; no resolution, style, palette or references), and

@@ -1,8 +1,8 @@
-"""The fake's newer /v1 routes: generate-transparent and ``/v1/edit`` (image lists, §2.1),
-remove-background and layerize-text (their own bodies, §2.2).
+"""The fake's image tools, its newer /v1 routes: generate-transparent and ``/v1/edit`` (image
+lists, §2.1), remove-background and layerize-text (their own bodies, §2.2).
 
 Same order as every other route (``routes_ops``): key, count, read, validate in a worker
-thread (uploads are decoded), then :func:`ideovault.fake.pipeline.run` — faults, safety, the
+thread (uploads are decoded), then :func:`ideogram_fake.pipeline.run` — faults, safety, the
 in-flight cap, latency. generate-transparent also takes a JSON body (§1).
 """
 
@@ -17,20 +17,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ideogram_fake import validate_image_tools as tools
+from ideogram_fake.answers import created_now
+from ideogram_fake.links import IssuedImage
+from ideogram_fake.pipeline import run, run_images
+from ideogram_fake.routes_ops import intake
+from ideogram_fake.state import FakeState
+from ideogram_fake.validate_uploads import source_of
 from ideovault.api import enums
-from ideovault.fake import validate_more as more
-from ideovault.fake.answers import created_now
-from ideovault.fake.links import IssuedImage
-from ideovault.fake.pipeline import run, run_images
-from ideovault.fake.routes_ops import intake
-from ideovault.fake.state import FakeState
-from ideovault.fake.validate_uploads import source_of
 
 _WORDS = ("SALE", "OPEN", "HELLO", "FRESH", "GRAND OPENING", "NEW", "COFFEE", "WELCOME")
 _FONTS = ("Inter", "Roboto", "Playfair Display", "Montserrat", "Bebas Neue")
 
 
-def add_more_routes(app: FastAPI, state: FakeState) -> None:
+def add_image_tool_routes(app: FastAPI, state: FakeState) -> None:
     """Register the four routes on ``app``."""
     config = state.config
 
@@ -42,13 +42,13 @@ def add_more_routes(app: FastAPI, state: FakeState) -> None:
 
         app.add_api_route(path, handler, methods=["POST"], name=path)
 
-    image_list_route(more.TRANSPARENT, more.transparent, True)
-    image_list_route(more.INSTRUCT, more.instruct, False)
+    image_list_route(tools.TRANSPARENT, tools.transparent, True)
+    image_list_route(tools.INSTRUCT, tools.instruct, False)
 
-    @app.post(more.REMOVE_BACKGROUND)
+    @app.post(tools.REMOVE_BACKGROUND)
     async def remove_background(request: Request) -> Response:
-        fields, text = await intake(state, request, more.REMOVE_BACKGROUND, False, "")
-        got = await run_in_threadpool(more.remove_background, fields, text, config)
+        fields, text = await intake(state, request, tools.REMOVE_BACKGROUND, False, "")
+        got = await run_in_threadpool(tools.remove_background, fields, text, config)
         base = str(request.base_url)
 
         def build() -> dict[str, Any]:
@@ -59,10 +59,10 @@ def add_more_routes(app: FastAPI, state: FakeState) -> None:
 
         return await run(state, prompt="", unsafe_upload=got.unsafe_upload, places=1, build=build)
 
-    @app.post(more.LAYERIZE)
+    @app.post(tools.LAYERIZE)
     async def layerize(request: Request) -> Response:
-        fields, text = await intake(state, request, more.LAYERIZE, False, "prompt")
-        got = await run_in_threadpool(more.layerize, fields, text, config)
+        fields, text = await intake(state, request, tools.LAYERIZE, False, "prompt")
+        got = await run_in_threadpool(tools.layerize, fields, text, config)
         base = str(request.base_url)
 
         def build() -> dict[str, Any]:

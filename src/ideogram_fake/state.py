@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.faults import FaultBook
-from ideovault.fake.jobs import Jobs
-from ideovault.fake.links import ImageLinks
-from ideovault.fake.signing import WebhookKeys
-from ideovault.fake.stats import Stats
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.faults import FaultBook
+from ideogram_fake.jobs import Jobs
+from ideogram_fake.links import ImageLinks
+from ideogram_fake.signing import WebhookKeys
+from ideogram_fake.stats import Stats
 
 
 class FakeState:

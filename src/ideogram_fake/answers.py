@@ -6,12 +6,12 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from ideogram_fake.captions import describe_text, expand
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.links import ImageLinks, IssuedImage
+from ideogram_fake.validate import Request
+from ideogram_fake.validate_uploads import Upload
 from ideovault.api import enums
-from ideovault.fake.captions import describe_text, expand
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.links import ImageLinks, IssuedImage
-from ideovault.fake.validate import Request
-from ideovault.fake.validate_uploads import Upload
 
 __all__ = ["created_now", "describe", "expand", "image_list", "too_many"]
 

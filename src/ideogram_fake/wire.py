@@ -17,7 +17,7 @@ from typing import Any
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-RAW_SEND = "ideovault.fake.raw_send"
+RAW_SEND = "ideogram_fake.raw_send"
 
 
 class KeepRawSend:

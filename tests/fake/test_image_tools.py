@@ -10,7 +10,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from tests.fake.conftest import URL_RE, H, image_bytes, own_server, post
 
 TRANSPARENT = "/v1/ideogram-v3/generate-transparent"

@@ -1,5 +1,5 @@
-"""The newer /v1 routes of the fake: generate-transparent, remove-background, layerize-text and
-edit by instruction (``/v1/edit``) (docs/ideogram-api.md §2.2, §5, §7).
+"""The fake's image tools (its newer /v1 routes): generate-transparent, remove-background,
+layerize-text and edit by instruction (``/v1/edit``) (docs/ideogram-api.md §2.2, §5, §7).
 
 Independent of the client's rules, like every validator here. What the reference says a route
 does not take is refused even in lenient mode (generate-transparent: ``resolution`` and FLASH;
@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ideovault.api import enums
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import (
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import (
     Fields,
     Request,
     bad,
@@ -30,7 +29,8 @@ from ideovault.fake.validate import (
     string,
     v3_size,
 )
-from ideovault.fake.validate_uploads import Upload, read_uploads, single, source_of, unsafe
+from ideogram_fake.validate_uploads import Upload, read_uploads, single, source_of, unsafe
+from ideovault.api import enums
 
 TRANSPARENT = enums.OPERATION_ENDPOINTS["generate-transparent"]["v3"]
 REMOVE_BACKGROUND = enums.OPERATION_ENDPOINTS["remove-background"]["v3"]

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from ideovault.fake.app import FakeState, create_app
-from ideovault.fake.config import FakeConfig
+from ideogram_fake.app import FakeState, create_app
+from ideogram_fake.config import FakeConfig
 
 START_TIMEOUT = 15.0
 

@@ -5,7 +5,7 @@ and remix (docs/ideogram-api.md §4, §5, §6).
 Each route does what the generate routes do, in the same order: the key first (401, or 403 on
 legacy /remix and /upscale as documented), then the call is counted under its own path (valid
 or not, like generate), then the body is read and validated (400), then
-:func:`ideovault.fake.pipeline.run` applies faults, safety (422), the in-flight cap (429,
+:func:`ideogram_fake.pipeline.run` applies faults, safety (422), the in-flight cap (429,
 counting images) and latency. Validation decodes the uploads with Pillow, so it runs in a
 worker thread and never stalls the event loop that holds the other calls open.
 """
@@ -20,17 +20,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ideovault.fake import validate_legacy_ops as legacy_ops
-from ideovault.fake import validate_v3_ops as v3_ops
-from ideovault.fake import validate_v4 as v4
-from ideovault.fake.answers import describe
-from ideovault.fake.auth import FORBIDDEN_ON_BAD_KEY, check_key
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.forms import first_text, read_fields, wrong_media
-from ideovault.fake.pipeline import run, run_images
-from ideovault.fake.state import FakeState
-from ideovault.fake.validate import Fields
-from ideovault.fake.validate import Request as ImageRequest
+from ideogram_fake import validate_legacy_ops as legacy_ops
+from ideogram_fake import validate_v3_ops as v3_ops
+from ideogram_fake import validate_v4 as v4
+from ideogram_fake.answers import describe
+from ideogram_fake.auth import FORBIDDEN_ON_BAD_KEY, check_key
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.forms import first_text, read_fields, wrong_media
+from ideogram_fake.pipeline import run, run_images
+from ideogram_fake.state import FakeState
+from ideogram_fake.validate import Fields
+from ideogram_fake.validate import Request as ImageRequest
 
 Validator = Callable[[Fields, bool, FakeConfig], ImageRequest]
 

@@ -14,9 +14,8 @@ import dataclasses
 import json
 from typing import Any
 
-from ideovault.api import enums
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import (
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import (
     LEGACY_FIELDS,
     Fields,
     Request,
@@ -34,7 +33,7 @@ from ideovault.fake.validate import (
     string,
     unknown_fields,
 )
-from ideovault.fake.validate_uploads import (
+from ideogram_fake.validate_uploads import (
     Upload,
     read_uploads,
     same_size,
@@ -42,6 +41,7 @@ from ideovault.fake.validate_uploads import (
     source_of,
     unsafe,
 )
+from ideovault.api import enums
 
 REMIX = enums.OPERATION_ENDPOINTS["remix"]["legacy"]
 UPSCALE = enums.OPERATION_ENDPOINTS["upscale"]["legacy"]

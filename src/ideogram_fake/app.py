@@ -3,7 +3,7 @@
 It answers like the real API (docs/ideogram-api.md §12): ``Api-Key`` checked, wrong input → 400,
 unsafe prompt → 422, an in-flight cap → 429, expiring signed image links, deterministic PNGs.
 The two generate routes live here; every image-input route (legacy, V3, V4) is registered by
-``fake.routes_ops`` (the four newest /v1 routes by ``fake.routes_more``) and goes through the
+``routes_ops`` (the four newest /v1 routes by ``routes_image_tools``) and goes through the
 same ``fake.pipeline``; 4.0's magic-prompt, describe,
 async generate, polling and JWKS are in ``fake.routes_v4``. Admin routes under
 ``/_fake`` (no key) let a test in another process inject faults and read counts. Waiting is
@@ -20,20 +20,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ideogram_fake import validate, validate_uploads
+from ideogram_fake.auth import check_key
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.forms import first_text, json_body, media_type, read_fields, wrong_media
+from ideogram_fake.images import corrupt_png
+from ideogram_fake.links import LINK_PREFIX, LinkCheck
+from ideogram_fake.pipeline import UNSAFE_PROMPT_ERROR, run_images
+from ideogram_fake.routes_image_tools import add_image_tool_routes
+from ideogram_fake.routes_ops import add_operation_routes
+from ideogram_fake.routes_v4 import add_v4_routes
+from ideogram_fake.state import FakeState
+from ideogram_fake.validate import FakeError
+from ideogram_fake.wire import CutConnection, KeepRawSend, slow_stream
 from ideovault.api import enums
-from ideovault.fake import validate, validate_uploads
-from ideovault.fake.auth import check_key
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.forms import first_text, json_body, media_type, read_fields, wrong_media
-from ideovault.fake.images import corrupt_png
-from ideovault.fake.links import LINK_PREFIX, LinkCheck
-from ideovault.fake.pipeline import UNSAFE_PROMPT_ERROR, run_images
-from ideovault.fake.routes_more import add_more_routes
-from ideovault.fake.routes_ops import add_operation_routes
-from ideovault.fake.routes_v4 import add_v4_routes
-from ideovault.fake.state import FakeState
-from ideovault.fake.validate import FakeError
-from ideovault.fake.wire import CutConnection, KeepRawSend, slow_stream
 
 __all__ = ["UNSAFE_PROMPT_ERROR", "FakeState", "create_app"]
 
@@ -76,7 +76,7 @@ def create_app(config: FakeConfig) -> KeepRawSend:
         return await run_images(state, request, dataclasses.replace(req, unsafe_upload=unsafe))
 
     add_operation_routes(app, state)
-    add_more_routes(app, state)
+    add_image_tool_routes(app, state)
     add_v4_routes(app, state)
 
     @app.get(LINK_PREFIX + "{name}")

@@ -16,15 +16,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ideogram_fake import validate_v4 as v4
+from ideogram_fake.auth import check_key
+from ideogram_fake.captions import v4_describe, v4_magic_prompt
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.forms import first_text, json_body, media_type, read_fields, wrong_media
+from ideogram_fake.pipeline import run
+from ideogram_fake.state import FakeState
+from ideogram_fake.validate import FakeError, bad
 from ideovault.api import enums
-from ideovault.fake import validate_v4 as v4
-from ideovault.fake.auth import check_key
-from ideovault.fake.captions import v4_describe, v4_magic_prompt
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.forms import first_text, json_body, media_type, read_fields, wrong_media
-from ideovault.fake.pipeline import run
-from ideovault.fake.state import FakeState
-from ideovault.fake.validate import FakeError, bad
 
 _GENERATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _METADATA_HOSTS = {"169.254.169.254", "metadata.google.internal", "fd00:ec2::254"}

@@ -12,9 +12,8 @@ the asked ``resolution``.
 
 from __future__ import annotations
 
-from ideovault.api import enums
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import (
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import (
     V3_FILES,
     Fields,
     Request,
@@ -29,7 +28,8 @@ from ideovault.fake.validate import (
     v3_looks,
     v3_size,
 )
-from ideovault.fake.validate_uploads import read_uploads, same_size, single, source_of, unsafe
+from ideogram_fake.validate_uploads import read_uploads, same_size, single, source_of, unsafe
+from ideovault.api import enums
 
 INPAINT = enums.OPERATION_ENDPOINTS["edit"]["v3"]
 EDIT_ALIAS = enums.V3_EDIT_ALIAS

@@ -6,8 +6,8 @@ import hmac
 
 from fastapi import Request
 
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import FakeError
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import FakeError
 
 # Legacy /remix and /upscale list 403, not 401, for a bad key (§4, §7).
 FORBIDDEN_ON_BAD_KEY = frozenset({"/remix", "/upscale"})

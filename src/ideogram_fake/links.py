@@ -19,7 +19,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ideovault.fake.images import render_png
+from ideogram_fake.images import render_png
 
 LINK_PREFIX = "/api/images/ephemeral/"
 

@@ -16,11 +16,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from ideovault.fake.answers import image_list, too_many
-from ideovault.fake.state import FakeState
-from ideovault.fake.validate import FakeError
-from ideovault.fake.validate import Request as ImageRequest
-from ideovault.fake.wire import CutConnection
+from ideogram_fake.answers import image_list, too_many
+from ideogram_fake.state import FakeState
+from ideogram_fake.validate import FakeError
+from ideogram_fake.validate import Request as ImageRequest
+from ideogram_fake.wire import CutConnection
 
 UNSAFE_PROMPT_ERROR = (
     "Prompt provided failed safety check due to the inclusion of prohibited content."

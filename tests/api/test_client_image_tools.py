@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from ideogram_fake import FakeServer
 from ideovault.api import IdeogramClient, errors, parse_params
 from ideovault.api.uploads import Upload
-from ideovault.fake import FakeServer
 from tests.conftest import TEST_API_KEY
 from tests.images import image_bytes
 

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ideovault.fake.answers import created_now, image_list
-from ideovault.fake.validate import Request as ImageRequest
+from ideogram_fake.answers import created_now, image_list
+from ideogram_fake.validate import Request as ImageRequest
 
 if TYPE_CHECKING:
-    from ideovault.fake.state import FakeState
+    from ideogram_fake.state import FakeState
 
-log = logging.getLogger("ideovault.fake")
+log = logging.getLogger("ideogram_fake")
 
 
 @dataclass

@@ -20,10 +20,9 @@ import math
 import re
 from typing import Any
 
-from ideovault.api import enums
-from ideovault.fake.captions import v4_caption
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import (
+from ideogram_fake.captions import v4_caption
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import (
     Fields,
     Request,
     bad,
@@ -38,7 +37,8 @@ from ideovault.fake.validate import (
     string,
     unknown_fields,
 )
-from ideovault.fake.validate_uploads import Upload, read_uploads, single, source_of, unsafe
+from ideogram_fake.validate_uploads import Upload, read_uploads, single, source_of, unsafe
+from ideovault.api import enums
 
 GENERATE = enums.V4_ENDPOINT
 REMIX = enums.OPERATION_ENDPOINTS["remix"]["v4"]

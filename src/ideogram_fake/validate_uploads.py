@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.validate import FakeError, Fields, FilePart, bad
 from ideovault.api import enums
-from ideovault.fake.config import FakeConfig
-from ideovault.fake.validate import FakeError, Fields, FilePart, bad
 
 # Our own guard, not the API's: an input this big would take the fake seconds and hundreds of MB
 # to decode (a "decompression bomb" fits in 10 MB). Real inputs are a few megapixels.
@@ -125,7 +125,7 @@ def read_uploads(fields: Fields, config: FakeConfig) -> dict[str, list[Upload]]:
     """Every file part of a request: the cheap rules first (sizes, totals, counts, §5), then
     each file is sniffed and decoded, then character masks are matched to their images.
 
-    Call after :func:`ideovault.fake.validate.shapes`, which has made sure the file fields hold
+    Call after :func:`ideogram_fake.validate.shapes`, which has made sure the file fields hold
     only files. Runs Pillow: call it from a worker thread.
     """
     parts = {
