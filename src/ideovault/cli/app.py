@@ -6,7 +6,7 @@ import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 import typer.main
@@ -102,15 +102,21 @@ GLOBALS = Globals()
 
 @app.callback()
 def _global_options(
-    home: Path | None = typer.Option(
-        None, "--home", help="The vault's folder (default: $IDEOVAULT_HOME or the user data dir)."
-    ),
-    database_url: str | None = typer.Option(
-        None, "--database-url", help="SQLAlchemy URL of the catalog ($IDEOVAULT_DATABASE_URL)."
-    ),
-    storage_url: str | None = typer.Option(
-        None, "--storage-url", help="Where blobs go ($IDEOVAULT_STORAGE_URL)."
-    ),
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home", help="The vault's folder (default: $IDEOVAULT_HOME or the user data dir)."
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="SQLAlchemy URL of the catalog ($IDEOVAULT_DATABASE_URL)."
+        ),
+    ] = None,
+    storage_url: Annotated[
+        str | None, typer.Option("--storage-url", help="Where blobs go ($IDEOVAULT_STORAGE_URL).")
+    ] = None,
 ) -> None:
     GLOBALS.home = home
     GLOBALS.database_url = database_url

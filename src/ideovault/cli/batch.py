@@ -7,7 +7,7 @@ when the first argument is not one of its commands (a file named like a command:
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -44,36 +44,49 @@ batch_app = typer.Typer(
 )
 app.add_typer(batch_app, name="batch")
 
-CONCURRENCY = typer.Option(
-    None,
-    "--concurrency",
-    "-c",
-    min=1,
-    max=64,
-    show_default=False,
-    help="Requests in flight (default: as many as the API's in-flight limit allows, "
-    "[limits] max_in_flight, 10 images; fewer for a while after a 429).",
-)
-LEASE = typer.Option(60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat.")
-JSON = typer.Option(False, "--json", help="Print only JSON on stdout.")
+Concurrency = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        "-c",
+        min=1,
+        max=64,
+        show_default=False,
+        help="Requests in flight (default: as many as the API's in-flight limit allows, "
+        "[limits] max_in_flight, 10 images; fewer for a while after a 429).",
+    ),
+]
+Lease = Annotated[
+    float, typer.Option("--lease", min=1.0, help="Seconds a claim lasts without a heartbeat.")
+]
+JsonOnly = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
 
 @batch_app.command("run", hidden=True)
 def run(
-    file: str = typer.Argument(..., help="A .jsonl or .csv file, one request per row."),
-    concurrency: int | None = CONCURRENCY,
-    skip_invalid: bool = typer.Option(
-        False, "--skip-invalid", help="Send the valid rows even when some are invalid."
-    ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check and price the file only."),
-    budget: float | None = typer.Option(None, "--budget", help="Refuse if it costs more (USD)."),
-    fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: by suffix)."),
-    name: str | None = typer.Option(None, "--name", help="A name for the job."),
-    queue_only: bool = typer.Option(
-        False, "--queue-only", help="Create the job for `ideovault worker`s; send nothing here."
-    ),
-    lease: float = LEASE,
-    as_json: bool = JSON,
+    file: Annotated[str, typer.Argument(help="A .jsonl or .csv file, one request per row.")],
+    concurrency: Concurrency = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Send the valid rows even when some are invalid.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and price the file only.")
+    ] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Refuse if it costs more (USD).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl or csv (default: by suffix).")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="A name for the job.")] = None,
+    queue_only: Annotated[
+        bool,
+        typer.Option(
+            "--queue-only", help="Create the job for `ideovault worker`s; send nothing here."
+        ),
+    ] = False,
+    lease: Lease = 60.0,
+    as_json: JsonOnly = False,
 ) -> None:
     """Check every row, show the cost, then generate them all (`batch FILE`)."""
     from ideovault.vault.batch import BatchFileInvalid
@@ -114,18 +127,24 @@ def run(
 
 @batch_app.command()
 def resume(
-    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
-    concurrency: int | None = CONCURRENCY,
-    retry_unanswered: bool = typer.Option(
-        False,
-        "--retry-unanswered",
-        help="Send again items that were sent but never answered "
-        "(they may have been charged already).",
-    ),
-    retry_failed: bool = typer.Option(False, "--retry-failed", help="Send failed items again."),
-    budget: float | None = typer.Option(None, "--budget", help="Refuse if the rest costs more."),
-    lease: float = LEASE,
-    as_json: bool = JSON,
+    job: Annotated[str, typer.Argument(help="Batch id (a unique prefix will do).")],
+    concurrency: Concurrency = None,
+    retry_unanswered: Annotated[
+        bool,
+        typer.Option(
+            "--retry-unanswered",
+            help="Send again items that were sent but never answered "
+            "(they may have been charged already).",
+        ),
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Send failed items again.")
+    ] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Refuse if the rest costs more.")
+    ] = None,
+    lease: Lease = 60.0,
+    as_json: JsonOnly = False,
 ) -> None:
     """Continue a batch after a crash, Ctrl-C or cancel; answered items are never re-sent."""
     with GLOBALS.open_vault() as vault:
@@ -140,8 +159,8 @@ def resume(
 
 @batch_app.command()
 def status(
-    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
-    as_json: bool = JSON,
+    job: Annotated[str, typer.Argument(help="Batch id (a unique prefix will do).")],
+    as_json: JsonOnly = False,
 ) -> None:
     """Items by status, images stored, and what needs attention."""
     with GLOBALS.open_vault() as vault:
@@ -154,8 +173,8 @@ def status(
 
 @batch_app.command()
 def cancel(
-    job: str = typer.Argument(..., help="Batch id (a unique prefix will do)."),
-    as_json: bool = JSON,
+    job: Annotated[str, typer.Argument(help="Batch id (a unique prefix will do).")],
+    as_json: JsonOnly = False,
 ) -> None:
     """Send nothing more; requests already in flight still finish and are stored."""
     with GLOBALS.open_vault() as vault:
@@ -169,8 +188,8 @@ def cancel(
 
 @batch_app.command("list")
 def list_batches(
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
-    as_json: bool = JSON,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: JsonOnly = False,
 ) -> None:
     """Batches, newest first, with their progress."""
     with GLOBALS.open_vault() as vault:

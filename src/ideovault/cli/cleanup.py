@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.markup import escape
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import human_size, print_json, say, short
 from ideovault.units import parse_duration, parse_size
 
 
 @app.command()
 def cleanup(
-    older_than: str | None = typer.Option(None, "--older-than", help="e.g. 30d"),
-    keep_tag: list[str] = typer.Option([], "--keep-tag", help="Never remove images with it."),
-    keep_starred: bool = typer.Option(True, "--keep-starred/--no-keep-starred"),
-    max_total: str | None = typer.Option(None, "--max-total", help="Keep newest within, e.g. 50GB"),
-    max_count: int | None = typer.Option(None, "--max-count", help="Keep the newest N."),
-    status: list[str] = typer.Option([], "--status", help="Only images with this status."),
-    policy: str | None = typer.Option(None, "--policy", help="A policy from ideovault.toml."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
-    as_json: bool = typer.Option(False, "--json"),
+    older_than: Annotated[str | None, typer.Option("--older-than", help="e.g. 30d")] = None,
+    keep_tag: Annotated[
+        list[str], typer.Option("--keep-tag", help="Never remove images with it.")
+    ] = [],
+    keep_starred: Annotated[bool, typer.Option("--keep-starred/--no-keep-starred")] = True,
+    max_total: Annotated[
+        str | None, typer.Option("--max-total", help="Keep newest within, e.g. 50GB")
+    ] = None,
+    max_count: Annotated[int | None, typer.Option("--max-count", help="Keep the newest N.")] = None,
+    status: Annotated[
+        list[str], typer.Option("--status", help="Only images with this status.")
+    ] = [],
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="A policy from ideovault.toml.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
+    ] = False,
+    as_json: Json = False,
 ) -> None:
     """Move images that a retention rule selects to the trash (see `purge`)."""
     from ideovault.vault.cleanup import Policy

@@ -7,7 +7,7 @@ real client, catalog and blob store against it, so it shows the product without 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -34,7 +34,9 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
 
 @app.command()
 def demo(
-    latency: float = typer.Option(0.2, "--latency", help="Seconds the fake API takes per call."),
+    latency: Annotated[
+        float, typer.Option("--latency", help="Seconds the fake API takes per call.")
+    ] = 0.2,
 ) -> None:
     """Generate a handful of images against the built-in fake API and show what was stored."""
     from ideogram_fake import FakeConfig, FakeServer
@@ -72,12 +74,18 @@ def demo(
 
 @app.command("fake-api")
 def fake_api(
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
-    api_key: str | None = typer.Option(None, "--api-key", help="The only key accepted."),
-    link_ttl: float = typer.Option(3600.0, "--link-ttl", help="Seconds before image links 403."),
-    latency: float = typer.Option(0.0, "--latency", help="Seconds each generate call takes."),
-    download_delay: float = typer.Option(0.0, "--download-delay", help="Seconds per download."),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    api_key: Annotated[str | None, typer.Option("--api-key", help="The only key accepted.")] = None,
+    link_ttl: Annotated[
+        float, typer.Option("--link-ttl", help="Seconds before image links 403.")
+    ] = 3600.0,
+    latency: Annotated[
+        float, typer.Option("--latency", help="Seconds each generate call takes.")
+    ] = 0.0,
+    download_delay: Annotated[
+        float, typer.Option("--download-delay", help="Seconds per download.")
+    ] = 0.0,
 ) -> None:
     """Run the offline Ideogram-compatible server (for tests, demos and scripts)."""
     from ideogram_fake import FakeConfig, serve

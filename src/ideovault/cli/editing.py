@@ -46,8 +46,8 @@ def remix(
     negative: Annotated[str | None, typer.Option("--negative", help="What to keep out.")] = None,
     num_images: NumImages = 1, speed: Speed = None, magic_prompt: Magic = None,
     style: Style = None, preset: Preset = None, palette: Palette = None,
-    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """A new image from PROMPT that keeps the look of SOURCE."""
@@ -68,8 +68,8 @@ def edit(
     mask: Annotated[str, typer.Option("--mask", help="Mask, same size; black = change.")],
     model: Model = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
     magic_prompt: Magic = None, style: Style = None, preset: Preset = None,
-    palette: Palette = None, style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    palette: Palette = None, style_code: StyleCodes = [], style_ref: StyleRefs = [],
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """Repaint the masked part of SOURCE as PROMPT says (inpainting)."""
@@ -89,7 +89,7 @@ def upscale(
     resemblance: Annotated[int | None, typer.Option("--resemblance", help="1 … 100.")] = None,
     detail: Annotated[int | None, typer.Option("--detail", help="1 … 100.")] = None,
     seed: Seed = None, num_images: NumImages = 1, magic_prompt: Magic = None,
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """A larger version of SOURCE."""
@@ -107,8 +107,8 @@ def reframe(
     resolution: Annotated[str, typer.Option("--resolution", help="The new size, WxH.")],
     model: Model = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
     style: Style = None, preset: Preset = None, palette: Palette = None,
-    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """Extend a square SOURCE to another size, painting what lies outside it."""
@@ -125,8 +125,8 @@ def replace_background(
     source: Source, prompt: Annotated[str, typer.Argument(help="The new background.")],
     seed: Seed = None, num_images: NumImages = 1, speed: Speed = None, magic_prompt: Magic = None,
     preset: Preset = None, palette: Palette = None,
-    style_code: StyleCodes = [], style_ref: StyleRefs = [],  # noqa: B006
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    style_code: StyleCodes = [], style_ref: StyleRefs = [],
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """Keep the subject of SOURCE, paint a new background as PROMPT says (V_3)."""

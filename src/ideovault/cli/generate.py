@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from ideovault.cli.app import app
+from ideovault.cli.options import (
+    Budget,
+    Dedupe,
+    DryRun,
+    Force,
+    Magic,
+    NumImages,
+    Preset,
+    Seed,
+    Style,
+    StyleCodes,
+    Tags,
+)
 from ideovault.cli.sending import Delivery, deliver, send_and_report
 from ideovault.cli.v4 import read_json_prompt
 from ideovault.errors import UserError
@@ -14,50 +27,77 @@ from ideovault.errors import UserError
 
 @app.command()
 def generate(
-    prompt: str | None = typer.Argument(
-        None, help="What to draw (optional with --json-prompt, which replaces it)."
-    ),
-    model: str | None = typer.Option(
-        None, "--model", "-m", help="V_3 (default), V_4, V_2, V_2_TURBO, …"
-    ),
-    style: str | None = typer.Option(None, "--style", "-s", help="Style type, e.g. DESIGN."),
-    aspect: str | None = typer.Option(None, "--aspect", "-a", help="16x9, 16:9 or ASPECT_16_9."),
-    resolution: str | None = typer.Option(None, "--resolution", help="WxH, e.g. 1024x1024."),
-    seed: int | None = typer.Option(None, "--seed", help="0 … 2147483647; random if omitted."),
-    negative: str | None = typer.Option(None, "--negative", help="What to keep out of the image."),
-    num_images: int = typer.Option(1, "--num-images", "-n", help="1 … 8."),
-    magic_prompt: str | None = typer.Option(None, "--magic-prompt", help="AUTO, ON or OFF."),
-    speed: str | None = typer.Option(None, "--speed", help="TURBO, DEFAULT or QUALITY (V_3)."),
-    palette: str | None = typer.Option(None, "--palette", help="Color palette preset (V_2, V_3)."),
-    style_code: list[str] = typer.Option([], "--style-code", help="8-hex style code (V_3)."),
-    preset: str | None = typer.Option(None, "--style-preset", help="Style preset (V_3)."),
-    style_ref: list[str] = typer.Option(
-        [], "--style-ref", help="Style reference image: file or vault id (V_3, repeatable)."
-    ),
-    character_ref: str | None = typer.Option(
-        None, "--character-ref", help="Character reference image: file or vault id (V_3)."
-    ),
-    character_mask: str | None = typer.Option(
-        None, "--character-mask", help="Mask of the character reference (V_3)."
-    ),
-    tag: list[str] = typer.Option([], "--tag", "-t", help="Tag the images (repeatable)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the request and its cost only."),
-    force: bool = typer.Option(False, "--force", help="Call the API even for a repeat request."),
-    dedupe: str | None = typer.Option(None, "--dedupe", help="seeded (default), always, never."),
-    budget: float | None = typer.Option(None, "--budget", help="Refuse if this costs more (USD)."),
-    json_prompt: str | None = typer.Option(
-        None, "--json-prompt", help="A V_4 JSON prompt file (- for stdin), e.g. from magic-prompt."
-    ),
-    use_async: bool = typer.Option(
-        False, "--async", help="V_4 only: submit, then poll (retry-safe; `recover` resumes it)."
-    ),
-    webhook_url: str | None = typer.Option(
-        None, "--webhook-url", help="https URL the API requires for --async ($webhook_url)."
-    ),
-    timeout: float | None = typer.Option(
-        None, "--timeout", help="--async: seconds to wait before leaving it to `recover`."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the image records as JSON."),
+    prompt: Annotated[
+        str | None,
+        typer.Argument(help="What to draw (optional with --json-prompt, which replaces it)."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="V_3 (default), V_4, V_2, V_2_TURBO, …")
+    ] = None,
+    style: Style = None,
+    aspect: Annotated[
+        str | None, typer.Option("--aspect", "-a", help="16x9, 16:9 or ASPECT_16_9.")
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="WxH, e.g. 1024x1024.")
+    ] = None,
+    seed: Seed = None,
+    negative: Annotated[
+        str | None, typer.Option("--negative", help="What to keep out of the image.")
+    ] = None,
+    num_images: NumImages = 1,
+    magic_prompt: Magic = None,
+    speed: Annotated[
+        str | None, typer.Option("--speed", help="TURBO, DEFAULT or QUALITY (V_3).")
+    ] = None,
+    palette: Annotated[
+        str | None, typer.Option("--palette", help="Color palette preset (V_2, V_3).")
+    ] = None,
+    style_code: StyleCodes = [],
+    preset: Preset = None,
+    style_ref: Annotated[
+        list[str],
+        typer.Option(
+            "--style-ref", help="Style reference image: file or vault id (V_3, repeatable)."
+        ),
+    ] = [],
+    character_ref: Annotated[
+        str | None,
+        typer.Option("--character-ref", help="Character reference image: file or vault id (V_3)."),
+    ] = None,
+    character_mask: Annotated[
+        str | None, typer.Option("--character-mask", help="Mask of the character reference (V_3).")
+    ] = None,
+    tag: Tags = [],
+    dry_run: DryRun = False,
+    force: Force = False,
+    dedupe: Dedupe = None,
+    budget: Budget = None,
+    json_prompt: Annotated[
+        str | None,
+        typer.Option(
+            "--json-prompt", help="A V_4 JSON prompt file (- for stdin), e.g. from magic-prompt."
+        ),
+    ] = None,
+    use_async: Annotated[
+        bool,
+        typer.Option(
+            "--async", help="V_4 only: submit, then poll (retry-safe; `recover` resumes it)."
+        ),
+    ] = False,
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-url", help="https URL the API requires for --async ($webhook_url)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="--async: seconds to wait before leaving it to `recover`."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the image records as JSON.")
+    ] = False,
 ) -> None:
     """Generate images, download them at once, store and catalog them."""
     if json_prompt is None and not (prompt or "").strip():

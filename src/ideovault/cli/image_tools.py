@@ -43,7 +43,7 @@ def generate_transparent(
     aspect: Aspect = None, seed: Seed = None, num_images: NumImages = 1, speed: Speed = None,
     magic_prompt: Magic = None,
     negative: Annotated[str | None, typer.Option("--negative", help="What to keep out.")] = None,
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """PNG images with a transparent background from PROMPT (V_3; not --speed FLASH)."""
@@ -59,7 +59,7 @@ def generate_transparent(
 @app.command("remove-background")
 def remove_background(
     source: Source,
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """The subject of SOURCE on a transparent background (one image)."""
@@ -72,7 +72,7 @@ def layerize_text(
     source: Source,
     prompt: Annotated[str, typer.Option("--prompt", help="Optional: the text it shows.")] = "",
     seed: Seed = None,
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """SOURCE without its text, stored as a new image; the text is kept as blocks (position,
@@ -104,7 +104,7 @@ def instruct(
         bool, typer.Option("--transparent", help="Ask for a transparent background.")
     ] = False,
     seed: Seed = None, num_images: NumImages = 1, magic_prompt: Magic = None,
-    tag: Tags = [], dry_run: DryRun = False, force: Force = False,  # noqa: B006
+    tag: Tags = [], dry_run: DryRun = False, force: Force = False,
     dedupe: Dedupe = None, budget: Budget = None, as_json: Json = False,
 ) -> None:  # fmt: skip
     """Edit images by instruction (/v1/edit): PROMPT says what to change; the first --image is

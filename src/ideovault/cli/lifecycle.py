@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.markup import escape
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import human_size, images_table, out, print_json, say
 from ideovault.units import parse_duration
 
 
 @app.command()
 def rm(
-    ids: list[str] = typer.Argument(..., metavar="ID..."),
-    as_json: bool = typer.Option(False, "--json"),
+    ids: Annotated[list[str], typer.Argument(metavar="ID...")],
+    as_json: Json = False,
 ) -> None:
     """Move images to the trash (reversible with `restore`; files are kept until `purge`)."""
     with GLOBALS.open_vault() as vault:
@@ -25,7 +28,7 @@ def rm(
 
 
 @app.command("trash")
-def trash_list(as_json: bool = typer.Option(False, "--json")) -> None:
+def trash_list(as_json: Json = False) -> None:
     """List the images in the trash."""
     with GLOBALS.open_vault() as vault:
         records = vault.trashed()
@@ -37,8 +40,8 @@ def trash_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 @app.command()
 def restore(
-    ids: list[str] = typer.Argument(..., metavar="ID..."),
-    as_json: bool = typer.Option(False, "--json"),
+    ids: Annotated[list[str], typer.Argument(metavar="ID...")],
+    as_json: Json = False,
 ) -> None:
     """Take images out of the trash."""
     with GLOBALS.open_vault() as vault:
@@ -51,9 +54,11 @@ def restore(
 
 @app.command()
 def purge(
-    older_than: str | None = typer.Option(None, "--older-than", help="e.g. 7d: trashed before."),
-    everything: bool = typer.Option(False, "--all", help="Purge the whole trash."),
-    as_json: bool = typer.Option(False, "--json"),
+    older_than: Annotated[
+        str | None, typer.Option("--older-than", help="e.g. 7d: trashed before.")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Purge the whole trash.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Delete trashed images for good (a file shared by another record is kept)."""
     age = parse_duration(older_than) if older_than else None
@@ -70,8 +75,10 @@ def purge(
 
 @app.command()
 def verify(
-    repair: bool = typer.Option(False, "--repair", help="Fix what can be fixed; never deletes."),
-    as_json: bool = typer.Option(False, "--json"),
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Fix what can be fixed; never deletes.")
+    ] = False,
+    as_json: Json = False,
 ) -> None:
     """Check every stored image against its sha256, find orphans and stale sidecars."""
     with GLOBALS.open_vault() as vault:
@@ -91,8 +98,10 @@ def verify(
 
 @app.command()
 def rebuild(
-    to: str | None = typer.Option(None, "--to", help="Database URL to fill (must be empty)."),
-    as_json: bool = typer.Option(False, "--json"),
+    to: Annotated[
+        str | None, typer.Option("--to", help="Database URL to fill (must be empty).")
+    ] = None,
+    as_json: Json = False,
 ) -> None:
     """Rebuild the catalog from the sidecars in the blob store (when the database is lost)."""
     with GLOBALS.open_vault() as vault:

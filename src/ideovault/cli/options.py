@@ -25,7 +25,7 @@ Force = Annotated[bool, typer.Option("--force", help="Call the API even for a re
 Overwrite = Annotated[bool, typer.Option("--force", help="Replace an existing file at --to.")]
 Dedupe = Annotated[str | None, typer.Option("--dedupe", help="seeded (default), always, never.")]
 Budget = Annotated[float | None, typer.Option("--budget", help="Refuse if this costs more (USD).")]
-Json = Annotated[bool, typer.Option("--json", help="Print the records as JSON.")]
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def style_params(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -23,7 +24,7 @@ key_app = typer.Typer(
 app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="key")
 LOCAL = "local"
-Role = typer.Option("viewer", "--role", help="viewer, editor or admin.")
+Role = Annotated[str, typer.Option("--role", help="viewer, editor or admin.")]
 
 
 def _users_table(rows: list[dict[str, object]]) -> Table:
@@ -39,7 +40,7 @@ def _users_table(rows: list[dict[str, object]]) -> Table:
 
 @user_app.command("init")
 def user_init(
-    name: str = typer.Argument(..., help="The first admin's name."), as_json: Json = False
+    name: Annotated[str, typer.Argument(help="The first admin's name.")], as_json: Json = False
 ) -> None:
     """Make the first admin and their key, once, on the server's machine."""
     from ideovault.vault import people
@@ -54,7 +55,7 @@ def user_init(
 
 
 @user_app.command("add")
-def user_add(name: str, role: str = Role, as_json: Json = False) -> None:
+def user_add(name: str, role: Role = "viewer", as_json: Json = False) -> None:
     """Add a person with a role (viewer: read; editor: + generate and change; admin: all)."""
     from ideovault.vault import people
 
@@ -85,7 +86,7 @@ def user_list(as_json: Json = False) -> None:
 @user_app.command("set-role")
 def user_set_role(
     name: str,
-    role: str = typer.Argument(..., help="viewer, editor or admin."),
+    role: Annotated[str, typer.Argument(help="viewer, editor or admin.")],
     as_json: Json = False,
 ) -> None:
     """Change a person's role (their keys follow at once)."""
@@ -109,8 +110,12 @@ def user_disable(name: str, as_json: Json = False) -> None:
 @user_app.command("budget")
 def user_budget(
     name: str,
-    daily: float | None = typer.Option(None, "--daily", help="USD a day (omit: no limit)."),
-    monthly: float | None = typer.Option(None, "--monthly", help="USD a month (omit: none)."),
+    daily: Annotated[
+        float | None, typer.Option("--daily", help="USD a day (omit: no limit).")
+    ] = None,
+    monthly: Annotated[
+        float | None, typer.Option("--monthly", help="USD a month (omit: none).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Set a person's own budgets, on top of the team's [budget] in ideovault.toml."""
@@ -123,13 +128,15 @@ def user_budget(
 
 @key_app.command("create")
 def key_create(
-    user: str = typer.Option(..., "--user", help="Whose key."),
-    scope: list[str] = typer.Option(
-        [],
-        "--scope",
-        help="images:read, images:write, generate, admin (repeatable; default: the role's).",
-    ),
-    expires: str | None = typer.Option(None, "--expires", help="Lifetime, e.g. 90d."),
+    user: Annotated[str, typer.Option("--user", help="Whose key.")],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope",
+            help="images:read, images:write, generate, admin (repeatable; default: the role's).",
+        ),
+    ] = [],
+    expires: Annotated[str | None, typer.Option("--expires", help="Lifetime, e.g. 90d.")] = None,
     as_json: Json = False,
 ) -> None:
     """Make a key and print it once (the vault keeps only its hash)."""
@@ -147,7 +154,7 @@ def key_create(
 
 @key_app.command("list")
 def key_list(
-    user: str | None = typer.Option(None, "--user", help="Only this person's."),
+    user: Annotated[str | None, typer.Option("--user", help="Only this person's.")] = None,
     as_json: Json = False,
 ) -> None:
     """Keys: id, user, scopes, expiry, revocation, last use (never the key)."""
@@ -174,7 +181,7 @@ def key_list(
 
 
 @key_app.command("revoke")
-def key_revoke(key_id: str = typer.Argument(..., metavar="ID")) -> None:
+def key_revoke(key_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Refuse a key from now on."""
     from ideovault.vault import people
 
@@ -185,8 +192,8 @@ def key_revoke(key_id: str = typer.Argument(..., metavar="ID")) -> None:
 
 @app.command()
 def audit(
-    user: str | None = typer.Option(None, "--user", help="Only what this person did."),
-    since: str | None = typer.Option(None, "--since", help="Only the last 7d, 12h, …"),
+    user: Annotated[str | None, typer.Option("--user", help="Only what this person did.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only the last 7d, 12h, …")] = None,
     as_json: Json = False,
 ) -> None:
     """Who did what: the append-only audit log, oldest first."""
@@ -212,7 +219,7 @@ def audit(
 
 
 @app.command()
-def backup(file: Path = typer.Argument(..., help="A new file for the copy.")) -> None:
+def backup(file: Annotated[Path, typer.Argument(help="A new file for the copy.")]) -> None:
     """Copy the catalog while it is in use (SQLite; for PostgreSQL it says what to run)."""
     from ideovault.vault.backup import backup_catalog
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from ideovault.cli.app import GLOBALS, app
-from ideovault.cli.options import Overwrite
+from ideovault.cli.options import Json, Overwrite
 from ideovault.cli.output import human_size, print_json, say
 from ideovault.errors import IdeovaultError, UserError
 
 
 @app.command("import")
 def import_(
-    path: Path = typer.Argument(..., help="generations.json, or a folder of images."),
-    as_json: bool = typer.Option(False, "--json"),
+    path: Annotated[Path, typer.Argument(help="generations.json, or a folder of images.")],
+    as_json: Json = False,
 ) -> None:
     """Import images with what is known about them; running it twice adds nothing.
 
@@ -38,16 +39,27 @@ def import_(
 
 @app.command()
 def export(
-    query: str = typer.Argument("", help="A search query; empty exports everything."),
-    to: str | None = typer.Option(None, "--to", help="A folder, or a file ending in .zip."),
-    zip_to: Path | None = typer.Option(
-        None, "--zip", help="Stream a zip here: files named from prompt and id, manifest.jsonl."
-    ),
-    query_option: str | None = typer.Option(None, "--query", "-q", help="With --zip: a search."),
-    album: str | None = typer.Option(None, "--album", help="With --zip: an album's images."),
-    embed_metadata: bool = typer.Option(False, "--embed-metadata", help="Record in each file."),
+    query: Annotated[str, typer.Argument(help="A search query; empty exports everything.")] = "",
+    to: Annotated[
+        str | None, typer.Option("--to", help="A folder, or a file ending in .zip.")
+    ] = None,
+    zip_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--zip", help="Stream a zip here: files named from prompt and id, manifest.jsonl."
+        ),
+    ] = None,
+    query_option: Annotated[
+        str | None, typer.Option("--query", "-q", help="With --zip: a search.")
+    ] = None,
+    album: Annotated[
+        str | None, typer.Option("--album", help="With --zip: an album's images.")
+    ] = None,
+    embed_metadata: Annotated[
+        bool, typer.Option("--embed-metadata", help="Record in each file.")
+    ] = False,
     force: Overwrite = False,
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: Json = False,
 ) -> None:
     """Export originals and a manifest (manifest.jsonl, manifest.csv), or stream a --zip."""
     if (to is None) == (zip_to is None):

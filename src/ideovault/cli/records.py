@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ideovault import ids
 from ideovault.catalog.records import ImageStatus
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import images_table, out, print_json, record_details
 from ideovault.errors import UserError
 
 
 @app.command()
 def show(
-    image_id: str = typer.Argument(..., metavar="ID", help="An image id or a unique prefix."),
-    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+    image_id: Annotated[str, typer.Argument(metavar="ID", help="An image id or a unique prefix.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Show everything the vault knows about one image."""
     with GLOBALS.open_vault() as vault:
@@ -27,10 +30,18 @@ def show(
 
 @app.command("list")
 def list_images(
-    limit: int = typer.Option(20, "--limit", "-l", help="How many, newest first (1 … 10000)."),
-    status: list[str] = typer.Option([], "--status", help="Only these statuses (repeatable)."),
-    before: str | None = typer.Option(None, "--before", help="Page: ids older than this id."),
-    as_json: bool = typer.Option(False, "--json", help="Print the records as a JSON array."),
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", help="How many, newest first (1 … 10000).")
+    ] = 20,
+    status: Annotated[
+        list[str], typer.Option("--status", help="Only these statuses (repeatable).")
+    ] = [],
+    before: Annotated[
+        str | None, typer.Option("--before", help="Page: ids older than this id.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the records as a JSON array.")
+    ] = False,
 ) -> None:
     """List images, newest first."""
     if not 1 <= limit <= 10_000:
@@ -55,9 +66,11 @@ def list_images(
 
 @app.command()
 def url(
-    image_id: str = typer.Argument(..., metavar="ID"),
-    expires: str = typer.Option("1h", "--expires", help="How long a signed URL lives (≤ 7d)."),
-    as_json: bool = typer.Option(False, "--json"),
+    image_id: Annotated[str, typer.Argument(metavar="ID")],
+    expires: Annotated[
+        str, typer.Option("--expires", help="How long a signed URL lives (≤ 7d).")
+    ] = "1h",
+    as_json: Json = False,
 ) -> None:
     """A URL for the original image: public (IDEOVAULT_PUBLIC_BASE_URL) or signed and expiring."""
     from ideovault.units import parse_duration

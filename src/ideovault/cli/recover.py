@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.markup import escape
 
@@ -11,7 +13,7 @@ from ideovault.cli.output import print_json, say
 
 @app.command()
 def recover(
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Download every pending image whose link still works; report the rest."""
     with GLOBALS.open_vault() as vault:

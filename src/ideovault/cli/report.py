@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import human_size, out, print_json, short
 
 BAR = 30
@@ -33,10 +34,13 @@ def _table(title: str, rows: list[dict[str, Any]], limit: int = 12) -> Table:
 
 @app.command()
 def report(
-    as_json: bool = typer.Option(False, "--json"),
-    exact: bool = typer.Option(
-        False, "--exact", help="Count every row again instead of reading the running totals."
-    ),
+    as_json: Json = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact", help="Count every row again instead of reading the running totals."
+        ),
+    ] = False,
 ) -> None:
     """What the vault holds and what it cost (estimates), broken down several ways."""
     with GLOBALS.open_vault() as vault:

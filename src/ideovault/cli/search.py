@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import dumps, images_table, out, print_json, say
 from ideovault.errors import UserError
 
@@ -21,14 +23,20 @@ class Format(StrEnum):
 
 @app.command()
 def search(
-    query: str = typer.Argument("", help='e.g. red fox "neon sign" tag:poster model:V_3 after:7d'),
-    limit: int = typer.Option(50, "--limit", "-l", help="Results per page (1 … 1000)."),
-    after: str | None = typer.Option(None, "--after", help="Continue from this page cursor."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json, jsonl, paths."),
-    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
-    semantic: bool = typer.Option(
-        False, "--semantic", help="Rank by meaning (needs ideovault[semantic])."
-    ),
+    query: Annotated[
+        str, typer.Argument(help='e.g. red fox "neon sign" tag:poster model:V_3 after:7d')
+    ] = "",
+    limit: Annotated[int, typer.Option("--limit", "-l", help="Results per page (1 … 1000).")] = 50,
+    after: Annotated[
+        str | None, typer.Option("--after", help="Continue from this page cursor.")
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, json, jsonl, paths.")
+    ] = Format.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic", help="Rank by meaning (needs ideovault[semantic]).")
+    ] = False,
 ) -> None:
     """Search the vault with the query language (see the README)."""
     if as_json:
@@ -56,8 +64,12 @@ def search(
 
 @app.command(context_settings={"ignore_unknown_options": True})
 def tag(
-    items: list[str] = typer.Argument(..., metavar="ID... [+TAG|-TAG]...", help="Ids, then tags."),
-    as_json: bool = typer.Option(False, "--json", help="Print the changed records as JSON."),
+    items: Annotated[
+        list[str], typer.Argument(metavar="ID... [+TAG|-TAG]...", help="Ids, then tags.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the changed records as JSON.")
+    ] = False,
 ) -> None:
     """Add (+tag) and remove (-tag) tags: `ideovault tag 01a2 01b3 +poster -draft`."""
     ids = [i for i in items if not i.startswith(("+", "-"))]
@@ -88,8 +100,8 @@ def _star(ids: list[str], starred: bool, as_json: bool) -> None:
 
 @app.command()
 def star(
-    ids: list[str] = typer.Argument(..., metavar="ID..."),
-    as_json: bool = typer.Option(False, "--json"),
+    ids: Annotated[list[str], typer.Argument(metavar="ID...")],
+    as_json: Json = False,
 ) -> None:
     """Star images (starred images are never removed by a cleanup policy)."""
     _star(ids, True, as_json)
@@ -97,8 +109,8 @@ def star(
 
 @app.command()
 def unstar(
-    ids: list[str] = typer.Argument(..., metavar="ID..."),
-    as_json: bool = typer.Option(False, "--json"),
+    ids: Annotated[list[str], typer.Argument(metavar="ID...")],
+    as_json: Json = False,
 ) -> None:
     """Remove the star from images."""
     _star(ids, False, as_json)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,20 +21,28 @@ if TYPE_CHECKING:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (off loopback: token)."),
-    port: int = typer.Option(8765, "--port", help="Port to listen on (0: any free port)."),
-    max_body: int = typer.Option(
-        1 << 20, "--max-body", help="Largest request body accepted, in bytes."
-    ),
-    workers: int = typer.Option(
-        1, "--workers", min=1, max=64, help="Server processes (about one per core)."
-    ),
-    mcp: bool = typer.Option(
-        False, "--mcp", help="Also serve MCP (streamable HTTP) at /mcp; needs ideovault[mcp]."
-    ),
-    log_json: bool = typer.Option(
-        False, "--log-json", help="One JSON line per request (request id, route, actor)."
-    ),
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (off loopback: token).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on (0: any free port).")
+    ] = 8765,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body accepted, in bytes.")
+    ] = 1 << 20,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (about one per core).")
+    ] = 1,
+    mcp: Annotated[
+        bool,
+        typer.Option(
+            "--mcp", help="Also serve MCP (streamable HTTP) at /mcp; needs ideovault[mcp]."
+        ),
+    ] = False,
+    log_json: Annotated[
+        bool,
+        typer.Option("--log-json", help="One JSON line per request (request id, route, actor)."),
+    ] = False,
 ) -> None:
     """Serve the gallery and the REST API (OpenAPI at /openapi.json).
 

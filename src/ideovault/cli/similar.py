@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import images_table, out, print_json, say
 
 
 @app.command()
 def similar(
-    image_id: str = typer.Argument(..., metavar="ID"),
-    limit: int = typer.Option(20, "--limit", "-l", help="How many (1 … 1000)."),
-    as_json: bool = typer.Option(False, "--json"),
+    image_id: Annotated[str, typer.Argument(metavar="ID")],
+    limit: Annotated[int, typer.Option("--limit", "-l", help="How many (1 … 1000).")] = 20,
+    as_json: Json = False,
 ) -> None:
     """Images that look like this one, closest first (0 = same picture)."""
     with GLOBALS.open_vault() as vault:
@@ -26,8 +29,10 @@ def similar(
 
 @app.command()
 def dupes(
-    max_distance: int = typer.Option(3, "--max-distance", help="Differing bits allowed (0-3)."),
-    as_json: bool = typer.Option(False, "--json"),
+    max_distance: Annotated[
+        int, typer.Option("--max-distance", help="Differing bits allowed (0-3).")
+    ] = 3,
+    as_json: Json = False,
 ) -> None:
     """Groups of near-identical images across the vault."""
     with GLOBALS.open_vault() as vault:
@@ -43,7 +48,7 @@ def dupes(
 
 
 @app.command()
-def backfill(as_json: bool = typer.Option(False, "--json")) -> None:
+def backfill(as_json: Json = False) -> None:
     """Compute perceptual hashes for stored images that lack one."""
     with GLOBALS.open_vault() as vault:
         report = vault.backfill()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import Annotated
 
 import typer
 
 from ideovault.cli.app import GLOBALS, app
+from ideovault.cli.options import Json
 from ideovault.cli.output import human_size, print_json, say
 
 storage_app = typer.Typer(help="Where the image files live.", no_args_is_help=True)
@@ -15,8 +17,8 @@ app.add_typer(storage_app, name="storage")
 
 @storage_app.command("migrate")
 def migrate(
-    to: str = typer.Option(..., "--to", help="s3://bucket/prefix, file:///path or a folder."),
-    as_json: bool = typer.Option(False, "--json"),
+    to: Annotated[str, typer.Option("--to", help="s3://bucket/prefix, file:///path or a folder.")],
+    as_json: Json = False,
 ) -> None:
     """Copy every blob and sidecar, verify each copy, then switch (resumable; old store kept)."""
     with GLOBALS.open_vault() as vault:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Annotated
 
 import typer
 
@@ -14,23 +15,30 @@ from ideovault.errors import IdeovaultError, UserError
 
 @app.command()
 def worker(
-    concurrency: int | None = typer.Option(
-        None,
-        "--concurrency",
-        "-c",
-        min=1,
-        max=64,
-        show_default=False,
-        help="Requests in flight (default: as many as the API's in-flight limit allows).",
-    ),
-    batch: str | None = typer.Option(None, "--batch", help="Work on this batch only."),
-    lease: float = typer.Option(
-        60.0, "--lease", min=1.0, help="Seconds a claim lasts without a heartbeat."
-    ),
-    until_idle: bool = typer.Option(
-        False, "--until-idle", help="Exit when no open batch has work left (else keep waiting)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-c",
+            min=1,
+            max=64,
+            show_default=False,
+            help="Requests in flight (default: as many as the API's in-flight limit allows).",
+        ),
+    ] = None,
+    batch: Annotated[str | None, typer.Option("--batch", help="Work on this batch only.")] = None,
+    lease: Annotated[
+        float, typer.Option("--lease", min=1.0, help="Seconds a claim lasts without a heartbeat.")
+    ] = 60.0,
+    until_idle: Annotated[
+        bool,
+        typer.Option(
+            "--until-idle", help="Exit when no open batch has work left (else keep waiting)."
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's summary as JSON.")
+    ] = False,
 ) -> None:
     """Claim batch items from the shared catalog and generate them, until stopped."""
     with GLOBALS.open_vault() as vault:
