@@ -41,7 +41,8 @@ def check_request(p: GenerateParams) -> None:
         if given and name not in accepts and name != "image":
             where = "" if p.operation == "generate" else f" for {p.operation}"
             raise ValueError(f"{p.model} does not take {LABELS[name]}{where}")
-    if p.image is not None and p.operation in ("generate-transparent", "instruct"):
+    if p.image is not None and "image" not in REQUIRES[p.operation]:
+        # generate and generate-transparent take none (remix does); the API answers 400.
         where = "takes no input image" if p.operation != "instruct" else "takes images, not image"
         raise ValueError(f"{p.operation} {where}")
     _check_values(p, family)
