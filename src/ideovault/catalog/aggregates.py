@@ -75,7 +75,6 @@ DIMENSIONS: tuple[Dimension, ...] = (
         live_only=False,
     ),
     _same("rating", "coalesce(CAST({r}.rating AS VARCHAR(1)), '')", columns=("rating",)),  # 0011
-    # person: Dimension("person", "coalesce({r}.<column>, '')", ...) once images have one.
 )
 TAG = "tag"  # the one dimension that comes from image_tags rather than from the image row
 
