@@ -3,13 +3,17 @@
 Screenshots go to ``test-artifacts/`` (git-ignored) so a person can look at what the tests saw.
 Chromium comes from apt (``make test`` installs it when missing); ``playwright install`` is
 never used. Test modules import the fixtures they use from here.
+
+Every wait is playwright's own (actions and ``expect`` poll until the page is in the state
+asked for); the timeouts only bound a failure, so they are generous enough for a loaded
+two-core machine.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,16 +30,23 @@ ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 
+WAIT_MS = 60_000  # for an element, an expectation, a click
+LOAD_MS = 120_000  # for a navigation or the browser's start
+
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed (make test installs it)", allow_module_level=True
     )
 
+playwright_sync.expect.set_options(timeout=WAIT_MS)
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_sync.Browser]:
     with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS, timeout=LOAD_MS
+        )
         yield b
         b.close()
 
@@ -47,9 +58,17 @@ def site(vault: Vault) -> Iterator[str]:
         yield running.url
 
 
+def new_context(browser: playwright_sync.Browser, **options: Any) -> playwright_sync.BrowserContext:
+    """A browser context whose waits have the generous bounds above."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(LOAD_MS)
+    return context
+
+
 @pytest.fixture
 def page(browser: playwright_sync.Browser, site: str) -> Iterator[playwright_sync.Page]:
-    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
+    context = new_context(browser, base_url=site, viewport={"width": 1280, "height": 900})
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -67,10 +86,7 @@ def tiles(page: playwright_sync.Page) -> playwright_sync.Locator:
     return page.locator("#grid .tile")
 
 
-def poll(check: Callable[[], object], what: str, tries: int = 200) -> None:
-    """Wait for a condition checked from Python (the CSP forbids wait_for_function's eval)."""
-    for _ in range(tries):
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+def settled(page: playwright_sync.Page) -> None:
+    """Wait until the grid has loaded the pages the screen shows (it fills a tall screen by
+    itself, so how many tiles there are is known only then)."""
+    playwright_sync.expect(page.locator("#grid")).to_have_attribute("data-state", "idle")

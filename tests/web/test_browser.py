@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ideovault.vault import Vault
+from tests.waiting import wait_for
 from tests.web.chromium import browser, page, playwright_sync, shot, site, tiles
 from tests.web.conftest import HOSTILE, HOSTILE_TAG
 
@@ -18,11 +19,7 @@ def test_grid_loads_scrolls_and_shows_thumbnails(page: playwright_sync.Page) -> 
     playwright_sync.expect(tiles(page)).to_have_count(5)
     # Polled from Python: the page's CSP (rightly) forbids the eval that wait_for_function uses.
     loaded = "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
-    for _ in range(100):
-        if page.evaluate(loaded):
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate(loaded), "thumbnails did not load"
+    wait_for(lambda: page.evaluate(loaded), timeout=60, what="the thumbnails loading")
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "gallery")
 

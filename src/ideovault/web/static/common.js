@@ -86,6 +86,19 @@ window.ideovault = {
     });
   },
 
+  // The page's key actions, one after the other in the order the keys were pressed. An
+  // action may wait (the next page, a request), and the keys after it must act on the state it
+  // leaves: four quick arrows while the next page loads move four images, and a rating typed
+  // meanwhile rates the image moved to. An action's error still surfaces as an uncaught error,
+  // without stopping the actions queued after it.
+  keys: (() => {
+    let last = Promise.resolve();
+    return (action) => {
+      last = last.then(action).catch((e) => { setTimeout(() => { throw e; }); });
+      return last;
+    };
+  })(),
+
   // Where the detail view finds its neighbours: the ids the gallery has shown, in order.
   saveList(list) {
     try {

@@ -15,6 +15,12 @@
   let next = grid.dataset.next || null;
   let loading = null;
 
+  // The grid says when it has loaded all that the screen asks for (data-state="idle"), so a
+  // script or test can wait for that instead of for a time. "loading" while a page is fetched.
+  function state(value) {
+    grid.dataset.state = value;
+  }
+
   function remember() {
     const ids = tiles().map((t) => t.dataset.id);
     ideovault.saveList({ query, next, ids, back: location.pathname + location.search });
@@ -111,8 +117,12 @@
   }
 
   async function more() {
-    if (!next) return false;
     if (loading) return loading;
+    if (!next) {
+      state("idle");
+      return false;
+    }
+    state("loading");
     status.textContent = "loading…";
     loading = (async () => {
       try {
@@ -132,8 +142,10 @@
       }
     })();
     const added = await loading;
-    // A tall screen may still show the sentinel: keep filling it.
-    if (next && sentinel.getBoundingClientRect().top < window.innerHeight + 400) more();
+    // A tall screen may still show the sentinel: keep filling it (not after a failure, which
+    // the status line shows: scrolling the end into view again retries).
+    if (added && next && sentinel.getBoundingClientRect().top < window.innerHeight + 400) more();
+    else state("idle");
     return added;
   }
 
@@ -154,6 +166,7 @@
       target.textContent = (data.capped ? n + "+" : n) + (data.count === 1 ? " image" : " images");
       target.dataset.count = String(data.count);
       target.dataset.capped = String(data.capped);
+      document.dispatchEvent(new CustomEvent("gallery:count"));
     } catch (e) {
       /* the count is a nicety: the grid works without it */
     }
@@ -187,7 +200,10 @@
   if ("IntersectionObserver" in window) {
     new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) more();
+      else if (!loading) state("idle");
     }, { rootMargin: "400px" }).observe(sentinel);
+  } else {
+    state("idle");
   }
   window.gallery = { grid, query, trash, tiles, more, prepend, update, remember, count, hasMore: () => Boolean(next) };
 })();

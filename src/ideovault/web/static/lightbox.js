@@ -122,8 +122,9 @@
   });
   stage.addEventListener("pointerup", () => { drag = null; });
 
-  document.addEventListener("keydown", (event) => {
-    if (box.hidden || event.altKey || event.ctrlKey || event.metaKey) return;
+  // Keys go through ideovault.keys, shared with the grid: each acts, in the order pressed, if
+  // the viewer is open when its turn comes (an Enter the grid queued may open it first).
+  function keyAction(event) {
     const key = event.key;
     const actions = {
       Escape: close,
@@ -135,10 +136,17 @@
       s: () => mark("star", { starred: g.tiles()[at].dataset.starred !== "true" }),
     };
     if (/^[0-5]$/.test(key)) actions[key] = () => mark("rate", { rating: Number(key) });
-    if (actions[key]) {
-      event.preventDefault();
-      actions[key]();
-    } else if (key === "Tab") {
+    return actions[key] || null;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+    const action = keyAction(event);
+    if (action) {
+      if (!box.hidden) event.preventDefault();
+      ideovault.keys(() => (box.hidden ? undefined : action()));
+    } else if (event.key === "Tab" && !box.hidden) {
       // Keep focus inside the dialog.
       const items = Array.from(box.querySelectorAll("button:not([disabled]), a[href]"));
       const i = items.indexOf(document.activeElement);

@@ -32,6 +32,7 @@
     $("bulk-compare").disabled = allResults || selected.size < 2 || selected.size > 4;
   }
   document.addEventListener("gallery:more", render);
+  document.addEventListener("gallery:count", render); // "All N results" needs the count
 
   function index(li) {
     return g.tiles().indexOf(li);
@@ -220,51 +221,57 @@
     return best;
   }
 
-  document.addEventListener("keydown", async (event) => {
-    if (window.lightbox && window.lightbox.isOpen()) return;
-    if (event.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
-    if (document.querySelector("dialog[open]")) return;
-    const list = g.tiles();
-    if (!list.length) return;
+  // What a key does in the grid, or null. It runs through ideovault.keys (shared with the
+  // viewer): in the order pressed, on the state the keys before it left, and only if the
+  // viewer is closed when its turn comes.
+  function keyAction(event) {
     const key = event.key;
     if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "a") {
-      event.preventDefault();
-      allResults = true;
-      render();
-      return;
+      return () => { allResults = true; render(); };
     }
-    if (event.ctrlKey || event.metaKey) return;
-    const moves = { ArrowRight: cursor + 1, ArrowLeft: cursor - 1 };
-    if (key in moves) {
-      event.preventDefault();
-      if (moves[key] >= list.length && g.hasMore()) await g.more();
-      focus(moves[key]);
-      if (event.shiftKey) choose(g.tiles()[cursor], { shiftKey: true, target: document.body });
-    } else if (key === "ArrowDown" || key === "ArrowUp") {
-      event.preventDefault();
-      const i = below(key === "ArrowDown" ? 1 : -1);
-      if (i >= 0) focus(i);
-      else if (key === "ArrowDown" && g.hasMore()) { await g.more(); focus(cursor + 1); }
-    } else if (key === "Enter") {
-      event.preventDefault();
-      if (window.lightbox) window.lightbox.open(cursor);
-    } else if (key === " ") {
-      event.preventDefault();
-      choose(list[cursor], { ctrlKey: true, target: document.body });
-    } else if (key === "Escape") {
-      allResults = false;
-      selected.clear();
-      render();
-    } else if (key === "Delete" || key === "Backspace") {
-      event.preventDefault();
-      bulk(g.trash ? "restore" : "trash", {}, g.trash ? "restored" : "moved to the trash");
-    } else if (/^[0-5]$/.test(key)) {
-      bulk("rate", { rating: Number(key) }, key === "0" ? "rating cleared" : "rated " + key);
-    } else if (key === "s") {
-      const li = list[cursor];
-      const on = selected.size || allResults ? true : li.dataset.starred !== "true";
-      bulk("star", { starred: on }, on ? "starred" : "unstarred");
+    if (event.ctrlKey || event.metaKey) return null;
+    if (key === "ArrowRight" || key === "ArrowLeft") {
+      return async () => {
+        const to = cursor + (key === "ArrowRight" ? 1 : -1);
+        if (to >= g.tiles().length && g.hasMore()) await g.more();
+        focus(to);
+        if (event.shiftKey) choose(g.tiles()[cursor], { shiftKey: true, target: document.body });
+      };
     }
+    if (key === "ArrowDown" || key === "ArrowUp") {
+      return async () => {
+        const i = below(key === "ArrowDown" ? 1 : -1);
+        if (i >= 0) focus(i);
+        else if (key === "ArrowDown" && g.hasMore()) { await g.more(); focus(cursor + 1); }
+      };
+    }
+    const actions = {
+      Enter: () => { if (window.lightbox) window.lightbox.open(cursor); },
+      " ": () => { if (g.tiles()[cursor]) choose(g.tiles()[cursor], { ctrlKey: true, target: document.body }); },
+      Escape: () => { allResults = false; selected.clear(); render(); },
+      Delete: () => bulk(g.trash ? "restore" : "trash", {}, g.trash ? "restored" : "moved to the trash"),
+      s: () => {
+        const li = g.tiles()[cursor];
+        const on = selected.size || allResults ? true : !(li && li.dataset.starred === "true");
+        return bulk("star", { starred: on }, on ? "starred" : "unstarred");
+      },
+    };
+    actions.Backspace = actions.Delete;
+    if (/^[0-5]$/.test(key)) {
+      return () => bulk("rate", { rating: Number(key) }, key === "0" ? "rating cleared" : "rated " + key);
+    }
+    return actions[key] || null;
+  }
+  const OWN_KEYS = /^(a|A|Arrow(Right|Left|Down|Up)|Enter| |Delete|Backspace)$/; // default prevented
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+    if (document.querySelector("dialog[open]")) return;
+    const viewing = () => Boolean(window.lightbox && window.lightbox.isOpen());
+    const action = keyAction(event);
+    if (!action || !g.tiles().length) return;
+    if (!viewing() && OWN_KEYS.test(event.key)) event.preventDefault();
+    ideovault.keys(() => (viewing() || !g.tiles().length ? undefined : action()));
   });
 
   if (g.tiles().length) g.tiles()[0].querySelector(".pick").setAttribute("tabindex", "0");
