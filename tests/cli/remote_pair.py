@@ -8,6 +8,7 @@ keeps files is none of a client's business); nothing else.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,11 +43,13 @@ class Both:
     def remote(self, *args: str, key: str | None = None) -> Any:
         self.monkeypatch.setenv("IDEOVAULT_URL", self.url)
         self.monkeypatch.setenv("IDEOVAULT_KEY", key or self.key or "")
-        self.monkeypatch.delenv("IDEOGRAM_API_KEY", raising=False)  # the client never needs it
+        api_key = os.environ.pop("IDEOGRAM_API_KEY", None)  # the client never needs it
         try:
             return self.run(*args)
         finally:
             self.monkeypatch.delenv("IDEOVAULT_URL")
+            if api_key is not None:  # the local CLI (and the server's vault) keep theirs
+                os.environ["IDEOGRAM_API_KEY"] = api_key
 
     def json(self, *args: str, remote: bool = True) -> Any:
         result = self.remote(*args) if remote else self.local(*args)
