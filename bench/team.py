@@ -7,8 +7,11 @@
   share of a request over real HTTP on loopback.
 * remote search — ``search`` through the server with the CLI's RemoteVault against the local
   ``vault.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
+* remote generate — one image through the server (``RemoteVault.generate``: the request goes
+  to the server, which calls the fake API, downloads, stores and answers the record) against
+  ``vault.generate`` on the same vault and fake API: what the server adds to a generation.
 
-    python bench/team.py --images 200 --runs 200
+    python bench/team.py --images 200 --runs 200 --generations 30
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=200)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--generations", type=int, default=30, help="runs of each generate")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeServer() as fake:
         settings = load_settings(home=Path(tmp), env={}).with_overrides(
@@ -68,11 +72,15 @@ def main() -> None:
                 remote = RemoteVault(running.url, key)
                 remote_ms = median_ms(lambda: remote.search("bench", limit=20), args.runs)
                 local_ms = median_ms(lambda: vault.search("bench", limit=20), args.runs)
+                runs = args.generations
+                remote_gen_ms = median_ms(lambda: remote.generate("bench remote"), runs)
+                local_gen_ms = median_ms(lambda: vault.generate("bench local"), runs)
                 remote.close()
     rows = [
         ("key check vs status_counts query", check_ms, base_ms),
         ("GET /api/images with a key vs without users", keyed_ms, open_ms),
         ("remote search vs local vault.search", remote_ms, local_ms),
+        ("remote generate vs local vault.generate", remote_gen_ms, local_gen_ms),
     ]
     print(f"{'measure':<48} {'ms':>8} {'baseline ms':>12} {'ratio':>7}")
     for name, value, baseline in rows:

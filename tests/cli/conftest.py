@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ideogram_fake import FakeServer
 from ideovault.cli import main
+from ideovault.vault import Vault
+from ideovault.web import WebSettings, create_app
+from ideovault.web.serve import ServerThread
+from tests.cli.remote_pair import Both
 from tests.conftest import TEST_API_KEY
 
 API_KEY = TEST_API_KEY
@@ -89,3 +96,16 @@ def run_process(cli_env: dict[str, str]):
         )
 
     return _run
+
+
+@pytest.fixture
+def both(
+    run: Callable[..., Result], cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, fake: Any
+) -> Iterator[Both]:
+    """A server on loopback over the CLI's vault, and an admin's key for it."""
+    with Vault.open() as vault, ServerThread(create_app(vault, WebSettings(port=0))) as running:
+        pair = Both(run, running.url, monkeypatch)
+        made = pair.local("user", "init", "ada", "--json")
+        assert made.code == 0, made.err
+        pair.key = json.loads(made.out)["key"]
+        yield pair

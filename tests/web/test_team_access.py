@@ -74,6 +74,20 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("PATCH", "/api/albums/{album_id}"): "editor",
     ("DELETE", "/api/albums/{album_id}"): "editor",
     ("POST", "/api/albums/{album_id}/cover"): "editor",
+    ("GET", "/api/list"): "viewer",
+    ("GET", "/api/trash"): "viewer",
+    ("GET", "/api/images/{image_id}/url"): "viewer",
+    ("GET", "/api/images/{image_id}/similar"): "viewer",
+    ("GET", "/api/semantic"): "viewer",
+    ("POST", "/api/describe"): "editor",
+    ("POST", "/api/magic-prompt"): "editor",
+    ("GET", "/api/batches"): "viewer",
+    ("GET", "/api/batches/{batch_id}"): "viewer",
+    ("POST", "/api/batches"): "editor",
+    ("POST", "/api/batches/{batch_id}/run"): "editor",
+    ("POST", "/api/batches/{batch_id}/stop"): "editor",
+    ("POST", "/api/batches/{batch_id}/reopen"): "editor",
+    ("POST", "/api/batches/{batch_id}/cancel"): "editor",
 }
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 BODIES: dict[str, Any] = {
@@ -88,6 +102,9 @@ BODIES: dict[str, Any] = {
     "/api/bulk": {"action": "star", "query": "matrix", "starred": True},
     "/api/albums": {"name": "matrix"},
     "/api/zip": {"ids": []},
+    "/api/describe": {"source": "not-an-id"},
+    "/api/magic-prompt": {"text": "a cat"},
+    "/api/batches": {"file_name": "rows.jsonl", "text": '{"prompt": "a cat"}', "dry_run": True},
 }
 
 
@@ -143,7 +160,8 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
 
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:
     url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id,
-                      album_id="0193a5c2-0000-7000-8000-000000000001")  # fmt: skip
+                      album_id="0193a5c2-0000-7000-8000-000000000001",
+                      batch_id="0193a5c2-0000-7000-8000-000000000002")  # fmt: skip
     headers = {**CHANGE, **({"Authorization": f"Bearer {key}"} if key else {})}
     body = BODIES.get(path, {}) if method in ("POST", "PATCH") else None
     response = httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from ideovault.cli.commands import COMMANDS
 from ideovault.config import Settings, load_settings
+from ideovault.errors import UserError
 
 if TYPE_CHECKING:
     from ideovault.vault import Vault
@@ -81,17 +82,22 @@ class Globals:
     home: Path | None = None
     database_url: str | None = None
     storage_url: str | None = None
+    url: str | None = None
+    key: str | None = None
 
     def settings(self) -> Settings:
         return load_settings(self.home, self.database_url, self.storage_url)
 
     def open_vault(self) -> Vault:
-        """The local vault, or with IDEOVAULT_URL the server's (``vault/remote.py``)."""
-        url = os.environ.get("IDEOVAULT_URL")
+        """The local vault, or with --url / IDEOVAULT_URL the server's (``vault/remote/``)."""
+        url = self.url or os.environ.get("IDEOVAULT_URL")
         if url:
             from ideovault.vault.remote import RemoteVault
 
-            return cast("Vault", RemoteVault(url, os.environ.get("IDEOVAULT_KEY")))
+            key = self.key or os.environ.get("IDEOVAULT_KEY")
+            return cast("Vault", RemoteVault(url, key))
+        if self.key:
+            raise UserError("--key goes with --url (or IDEOVAULT_URL): the server to use it on")
         from ideovault.vault import Vault  # imported on use: `--help` stays instant
 
         return Vault.open(settings=self.settings())
@@ -117,7 +123,21 @@ def _global_options(
     storage_url: Annotated[
         str | None, typer.Option("--storage-url", help="Where blobs go ($IDEOVAULT_STORAGE_URL).")
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="Use the vault of this `ideovault serve` server ($IDEOVAULT_URL)."
+        ),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key", help="Your personal key for --url ($IDEOVAULT_KEY; prefer the variable)."
+        ),
+    ] = None,
 ) -> None:
     GLOBALS.home = home
     GLOBALS.database_url = database_url
     GLOBALS.storage_url = storage_url
+    GLOBALS.url = url
+    GLOBALS.key = key

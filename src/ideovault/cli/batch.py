@@ -193,7 +193,7 @@ def list_batches(
 ) -> None:
     """Batches, newest first, with their progress."""
     with GLOBALS.open_vault() as vault:
-        rows = [(b, vault.catalog.batches.counts(b.id)) for b in vault.list_batches(limit)]
+        rows = vault.batches_with_counts(limit)
     if as_json:
         print_json([{**b.to_json(), "counts": c.to_json()} for b, c in rows])
         return
@@ -213,7 +213,7 @@ def _run_and_report(
     vault: Vault, batch_id: str, concurrency: int | None, lease: float, as_json: bool
 ) -> None:
     stop = threading.Event()
-    batch = vault.catalog.batches.get(batch_id)
+    batch = vault.batch_state(batch_id).batch
     with graceful_stop(stop), batch_progress(not as_json, batch.total_images) as on_item:
         stats = vault.run_batches(
             batch_id, concurrency=concurrency, lease_seconds=lease, stop=stop, on_item=on_item

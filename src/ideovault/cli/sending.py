@@ -41,12 +41,11 @@ def deliver(how: Delivery, prepare: Prepare) -> list[ImageRecord]:
     """Price the request ``prepare`` builds (``--dry-run``), or send it and report."""
     if how.dry_run:
         from ideovault.config_checks import usd
-        from ideovault.vault.spending import quote
 
         usd(how.budget, "--budget")  # bad input in a dry run too
 
         with GLOBALS.open_vault() as vault:
-            report_quote(quote(vault, prepare(vault)), how.as_json)
+            report_quote(vault.price(prepare(vault)), how.as_json)
         return []
     return send_and_report(
         lambda vault, on_event: vault.send(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ideovault.catalog.batch_records import BatchRecord
+    from ideovault.catalog.batch_records import BatchCounts, BatchRecord
     from ideovault.vault.batch import BatchPlan, BatchState
     from ideovault.vault.core import Vault
     from ideovault.vault.worker import ItemOutcome, RunStats
@@ -88,3 +88,8 @@ class BatchOps:
 
     def list_batches(self, limit: int = 50) -> list[BatchRecord]:
         return self._vault().catalog.batches.recent(limit)
+
+    def batches_with_counts(self, limit: int = 50) -> list[tuple[BatchRecord, BatchCounts]]:
+        """Batches, newest first, each with its items and images by status."""
+        store = self._vault().catalog.batches
+        return [(b, store.counts(b.id)) for b in store.recent(limit)]

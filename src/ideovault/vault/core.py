@@ -234,6 +234,12 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
             check_budget(self, offer)
         return offer
 
+    def price(self, request: GenerateParams) -> Quote:
+        """What a prepared request would cost (``--dry-run``), budgets not checked."""
+        from ideovault.vault.spending import quote
+
+        return quote(self, request)
+
     def prepare(self, prompt: str = "", **params: Any) -> GenerateParams:
         """Validate a request without sending or storing anything (UserError on bad input).
 

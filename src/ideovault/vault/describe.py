@@ -23,6 +23,7 @@ from ideovault.errors import UserError
 from ideovault.vault import flow, spending
 
 if TYPE_CHECKING:
+    from ideovault.api.uploads import Upload
     from ideovault.vault.core import Vault
 
 
@@ -57,7 +58,7 @@ class V4Options:
 
 def describe(
     vault: Vault,
-    source: str | Path,
+    source: str | Path | Upload,
     model_version: str | None,
     max_usd: float | None,
     v4: V4Options | None = None,

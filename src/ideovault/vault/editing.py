@@ -16,6 +16,7 @@ from ideovault.catalog.records import ImageRecord
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
+    from ideovault.api.uploads import Upload
     from ideovault.vault.core import Vault
     from ideovault.vault.describe import Described, V4Options
     from ideovault.vault.events import EventSink
@@ -116,7 +117,7 @@ class EditingOps:
 
     def describe(
         self,
-        source: Source,
+        source: Source | Upload,
         *,
         model_version: str | None = None,
         max_usd: float | None = None,

@@ -149,7 +149,7 @@ def export(
             if record.status != ImageStatus.STORED or not record.blob_key:
                 report.skipped.append(record.id)
                 continue
-            with vault.store.open(record.blob_key) as fh:
+            with vault.open_original(record.id)[1] as fh:  # a server's vault: through it
                 data = fh.read()
             name = f"{record.id}.{EXTENSIONS.get(record.mime or '', 'png')}"
             document = record.to_json()

@@ -17,12 +17,14 @@ from ideovault.vault import Vault
 from ideovault.web import (
     errors,
     routes_admin,
+    routes_batches,
     routes_curation,
     routes_curation_pages,
     routes_health,
     routes_images,
     routes_ops,
     routes_pages,
+    routes_remote,
 )
 from ideovault.web.auth import Lockout, authorize
 from ideovault.web.metrics import Metrics, Observe
@@ -52,6 +54,9 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(routes_images.router)
     app.include_router(routes_ops.router)
+    app.include_router(routes_remote.router)
+    app.include_router(routes_batches.router)
+    app.state.batch_runs = routes_batches.Runs()
     app.include_router(routes_curation.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_curation_pages.router)

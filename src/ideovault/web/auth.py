@@ -82,6 +82,21 @@ RULES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/albums/{album_id}"): WRITE,
     ("DELETE", "/api/albums/{album_id}"): WRITE,
     ("POST", "/api/albums/{album_id}/cover"): WRITE,
+    # the remote CLI (issue 15): reading needs read; anything that may call Ideogram, generate
+    ("GET", "/api/list"): READ,
+    ("GET", "/api/trash"): READ,
+    ("GET", "/api/images/{image_id}/url"): READ,
+    ("GET", "/api/images/{image_id}/similar"): READ,
+    ("GET", "/api/semantic"): READ,
+    ("POST", "/api/describe"): GENERATE,
+    ("POST", "/api/magic-prompt"): GENERATE,
+    ("GET", "/api/batches"): READ,
+    ("GET", "/api/batches/{batch_id}"): READ,
+    ("POST", "/api/batches"): GENERATE,
+    ("POST", "/api/batches/{batch_id}/run"): GENERATE,
+    ("POST", "/api/batches/{batch_id}/stop"): GENERATE,
+    ("POST", "/api/batches/{batch_id}/reopen"): GENERATE,
+    ("POST", "/api/batches/{batch_id}/cancel"): GENERATE,
 }
 
 
@@ -182,6 +197,7 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
     if request.method in CHANGING:
         target: Any = request.path_params.get("image_id") or request.path_params.get("name")
         target = target or request.path_params.get("key_id")
+        target = target or request.path_params.get("batch_id")
         vault: Vault = request.app.state.vault
         await run_in_threadpool(
             people.record, vault, principal.name, f"{request.method} {route_path}", target

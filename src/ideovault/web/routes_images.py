@@ -31,7 +31,7 @@ MIME_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 def search_images(
     vault: VaultDep,
     q: str = Query("", max_length=2000, description="The search language, e.g. fox tag:poster"),
-    limit: int = Query(60, ge=1, le=500),
+    limit: int = Query(60, ge=1, le=1000),
     cursor: str | None = Query(None, max_length=4000, description="`next` of the last page"),
 ) -> ImagePage:
     """Newest first unless the query sorts otherwise; a query error names its position."""

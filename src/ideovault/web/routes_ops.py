@@ -45,10 +45,12 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
     if body.dry_run:
         offer = vault.quote(body.prompt, within_budget=True, **params)
         return Generated(quote=offer.to_json())
+    kinds: set[str] = set()
     records = vault.generate(
-        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd, **params
-    )
-    return Generated(images=[image_out(r) for r in records])
+        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd,
+        dedupe=body.dedupe, on_event=lambda event: kinds.add(event.kind), **params,
+    )  # fmt: skip
+    return Generated(images=[image_out(r) for r in records], reused="reused" in kinds)
 
 
 @router.post("/images/{image_id}/reproduce", response_model=Generated, responses=NOT_FOUND)

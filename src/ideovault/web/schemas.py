@@ -6,7 +6,7 @@ do unbounded work; the vault validates the values themselves (tags, generation p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,6 +67,9 @@ class GenerateBody(BaseModel):
         None, ge=0, allow_inf_nan=False, description="Refuse if the estimate is higher."
     )
     force: bool = Field(False, description="Call the API even if the vault has the answer.")
+    dedupe: Literal["seeded", "always", "never"] | None = Field(
+        None, description="When the vault may answer an identical request (default: seeded)."
+    )
     dry_run: bool = Field(False, description="Only validate and price the request.")
 
 
