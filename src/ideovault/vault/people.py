@@ -67,6 +67,11 @@ ANONYMOUS = Principal("anonymous", "none", frozenset())
 ACTING: ContextVar[Principal] = ContextVar("ideovault_acting", default=LOCAL_OWNER)
 
 
+def acting_name() -> str:
+    """The name of whoever the current request or process acts for (``local`` on one's own)."""
+    return ACTING.get().name
+
+
 def store(vault: Vault) -> PeopleStore:
     return PeopleStore(vault.catalog.engine)
 
