@@ -74,6 +74,14 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("PATCH", "/api/albums/{album_id}"): "editor",
     ("DELETE", "/api/albums/{album_id}"): "editor",
     ("POST", "/api/albums/{album_id}/cover"): "editor",
+    ("GET", "/s/{token}"): None,  # a shared link checks itself (tests/web/test_shares.py)
+    ("GET", "/s/{token}/images/{image_id}/original"): None,
+    ("HEAD", "/s/{token}/images/{image_id}/original"): None,
+    ("GET", "/s/{token}/images/{image_id}/thumbnail"): None,
+    ("HEAD", "/s/{token}/images/{image_id}/thumbnail"): None,
+    ("GET", "/api/shares"): "editor",
+    ("POST", "/api/shares"): "editor",
+    ("POST", "/api/shares/{share_id}/revoke"): "editor",
 }
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 BODIES: dict[str, Any] = {
@@ -88,6 +96,7 @@ BODIES: dict[str, Any] = {
     "/api/bulk": {"action": "star", "query": "matrix", "starred": True},
     "/api/albums": {"name": "matrix"},
     "/api/zip": {"ids": []},
+    "/api/shares": {"what": "lighthouse", "expires": "1d"},
 }
 
 
@@ -143,7 +152,8 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
 
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:
     url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id,
-                      album_id="0193a5c2-0000-7000-8000-000000000001")  # fmt: skip
+                      album_id="0193a5c2-0000-7000-8000-000000000001",
+                      token="ivs_" + "0" * 32 + "_" + "A" * 43, share_id="0" * 32)  # fmt: skip
     headers = {**CHANGE, **({"Authorization": f"Bearer {key}"} if key else {})}
     body = BODIES.get(path, {}) if method in ("POST", "PATCH") else None
     response = httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)
