@@ -74,6 +74,7 @@ def import_path(vault: Vault, path: str | Path) -> ImportReport:
         if why:
             report.skipped.append(f"{entry.label}: {why}")
             report.refused += not why.startswith(ALREADY)
+    people.note(vault, "image.import", report.imported, {"from": source.name[:100]})
     return report
 
 

@@ -196,4 +196,5 @@ def store_upload(vault: Vault, upload: Upload) -> str:
     )  # fmt: skip
     stored = imports.import_image(vault.catalog, generation, image, info)
     vault.store.upsert_sidecar(blob.key, stored.id, vault.sidecar_document(stored, generation))
+    people.note(vault, "image.upload", [stored.id], {"what": upload.what})
     return stored.id
