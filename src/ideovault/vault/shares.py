@@ -28,11 +28,13 @@ from ideovault.catalog.query import parse
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.catalog.shares import Share, ShareStore
 from ideovault.errors import UserError
+from ideovault.units import parse_duration
 from ideovault.vault import people
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
+__all__ = ["Share", "create", "find", "images", "is_live", "lifetime", "listing", "revoke", "shown"]
 TOKEN_PREFIX = "ivs_"  # noqa: S105 (what a link's token starts with, not a secret)
 _TOKEN = re.compile(r"ivs_([0-9a-f]{32})_([A-Za-z0-9_-]{43})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -51,6 +53,11 @@ def store(vault: Vault) -> ShareStore:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def lifetime(text: str) -> timedelta:
+    """``7d``, ``12h``, ``2w`` … as a lifetime (checked again by :func:`create`)."""
+    return parse_duration(text)
 
 
 def _looks_like_id(text: str) -> bool:

@@ -16,8 +16,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ideovault.catalog.shares import Share
-from ideovault.units import parse_duration
 from ideovault.vault import Vault, shares
 from ideovault.web import routes_images
 from ideovault.web.auth import Lockout, Principal, authorize
@@ -32,7 +30,7 @@ NOT_FOUND = "no such link"
 GONE = "this link has expired or was revoked"
 
 
-def _open(request: Request, vault: Vault, token: str) -> Share:
+def _open(request: Request, vault: Vault, token: str) -> shares.Share:
     """The live link of ``token``, or 404 / 410 / 429."""
     lockout: Lockout = request.app.state.lockout
     client = request.client.host if request.client else "?"
@@ -115,7 +113,7 @@ class ShareIn(BaseModel):
 def create_share(body: ShareIn, vault: VaultDep) -> dict[str, Any]:
     """The link's path (``/s/…``) is in the answer once and never again."""
     row, path = shares.create(
-        vault, body.what, parse_duration(body.expires), body.label, search=body.search
+        vault, body.what, shares.lifetime(body.expires), body.label, search=body.search
     )
     return {"share": row.to_json(row.created_at), "path": path}
 
