@@ -33,16 +33,18 @@ STYLES = st.sampled_from([None, "DESIGN", "GENERAL"])
 ASPECTS = st.sampled_from([None, "1x1", "16x9"])
 TAGS = st.lists(st.sampled_from(["poster", "draft", "client", "été"]), max_size=3, unique=True)
 DAYS = st.integers(0, 90)  # spans three or four months
+CREATORS = st.sampled_from([None, "ada", "ed"])  # who made an image (0013); None: from before
 
 
 def image(model: str, speed: str | None, style: str | None, aspect: str | None,
-          tags: list[str], day: int, index: int = 0) -> NewImage:  # fmt: skip
+          tags: list[str], day: int, index: int = 0,
+          creator: str | None = None) -> NewImage:  # fmt: skip
     return NewImage(
         id=new_id(), index=index, prompt="a fox", expanded_prompt=None, negative_prompt=None,
         model=model, style_type=style, aspect_ratio=aspect, rendering_speed=speed,
         magic_prompt=None, seed=1, resolution=None, is_safe=True,
         original_url="https://example.invalid/x.png", url_expires_at=None, tags=tuple(tags),
-        created_at=START + timedelta(days=day),
+        created_at=START + timedelta(days=day), creator=creator,
     )  # fmt: skip
 
 
@@ -81,19 +83,20 @@ class Writes(RuleBasedStateMachine):
         return gid
 
     @rule(model=MODELS, speed=SPEEDS, style=STYLES, aspect=ASPECTS, tags=TAGS, day=DAYS,
-          count=st.integers(1, 3))  # fmt: skip
+          count=st.integers(1, 3), creator=CREATORS)  # fmt: skip
     def answer(self, model: str, speed: str | None, style: str | None, aspect: str | None,
-               tags: list[str], day: int, count: int) -> None:  # fmt: skip
-        news = [image(model, speed, style, aspect, tags, day, i) for i in range(count)]
+               tags: list[str], day: int, count: int, creator: str | None) -> None:  # fmt: skip
+        news = [image(model, speed, style, aspect, tags, day, i, creator) for i in range(count)]
         self.catalog.record_response(
             self._generation(model), raw={}, images=news, answered_at=START
         )
         self.ids += [n.id for n in news]
 
-    @rule(model=MODELS, speed=SPEEDS, tags=TAGS, day=DAYS, size=st.integers(1, 10**9))
+    @rule(model=MODELS, speed=SPEEDS, tags=TAGS, day=DAYS, size=st.integers(1, 10**9),
+          creator=CREATORS)  # fmt: skip
     def import_one(self, model: str, speed: str | None, tags: list[str], day: int,
-                   size: int) -> None:  # fmt: skip
-        new = image(model, speed, "DESIGN", "1x1", tags, day)
+                   size: int, creator: str | None) -> None:  # fmt: skip
+        new = image(model, speed, "DESIGN", "1x1", tags, day, creator=creator)
         generation = GenerationRecord(
             id=new_id(), endpoint="import", operation="import", model=model, request={},
             fingerprint="0" * 64, status=GenerationStatus.ANSWERED, num_images=1,
@@ -127,6 +130,16 @@ class Writes(RuleBasedStateMachine):
     def rate(self, data: st.DataObject, rating: int) -> None:
         picked = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=4))
         bulk.apply(self.catalog, picked, bulk.Change("rate", rating=rating))
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data(), creator=CREATORS)
+    def reassign(self, data: st.DataObject, creator: str | None) -> None:
+        """The creator column moves an image between people (the update trigger watches it)."""
+        victim = data.draw(st.sampled_from(self.ids))
+        with self.catalog.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE images SET creator = :c WHERE id = :id"), {"c": creator, "id": victim}
+            )
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), trash=st.booleans())
@@ -178,7 +191,7 @@ def test_the_migration_counts_what_was_there_and_report_exact_agrees(catalog_url
             id=gid, endpoint="/v1/ideogram-v3/generate", operation="generate", model="V_3",
             request={}, fingerprint="f" * 64, owner=None, created_at=START,
         )  # fmt: skip
-        news = [image("V_3", "TURBO", None, "1x1", ["poster"], d, d) for d in (0, 40)]
+        news = [image("V_3", "TURBO", None, "1x1", ["poster"], d, d, "ed") for d in (0, 40)]
         catalog.record_response(gid, raw={}, images=news, answered_at=START)
         catalog.mark_stored(news[0].id, stored(1234))
         assert aggregates.totals(catalog.engine) == []  # nothing counted without triggers
@@ -189,6 +202,6 @@ def test_the_migration_counts_what_was_there_and_report_exact_agrees(catalog_url
         assert by[("model", "V_3")] == 2 and by[("tag", "poster")] == 2
         assert by[("status", "stored")] == 1 and by[("status", "pending")] == 1
         assert by[("month", "2025-11")] == 1 and by[("month", "2025-12")] == 1
-        assert by[("style", "")] == 2
+        assert by[("style", "")] == 2 and by[("person", "ed")] == 2
     finally:
         catalog.close()

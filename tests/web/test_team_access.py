@@ -88,6 +88,14 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/api/batches/{batch_id}/stop"): "editor",
     ("POST", "/api/batches/{batch_id}/reopen"): "editor",
     ("POST", "/api/batches/{batch_id}/cancel"): "editor",
+    ("GET", "/s/{token}"): None,  # a shared link checks itself (tests/web/test_shares.py)
+    ("GET", "/s/{token}/images/{image_id}/original"): None,
+    ("HEAD", "/s/{token}/images/{image_id}/original"): None,
+    ("GET", "/s/{token}/images/{image_id}/thumbnail"): None,
+    ("HEAD", "/s/{token}/images/{image_id}/thumbnail"): None,
+    ("GET", "/api/shares"): "editor",
+    ("POST", "/api/shares"): "editor",
+    ("POST", "/api/shares/{share_id}/revoke"): "editor",
 }
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 BODIES: dict[str, Any] = {
@@ -105,6 +113,7 @@ BODIES: dict[str, Any] = {
     "/api/describe": {"source": "not-an-id"},
     "/api/magic-prompt": {"text": "a cat"},
     "/api/batches": {"file_name": "rows.jsonl", "text": '{"prompt": "a cat"}', "dry_run": True},
+    "/api/shares": {"what": "lighthouse", "expires": "1d"},
 }
 
 
@@ -161,7 +170,8 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:
     url = path.format(image_id=team.image_id, name="zed", key_id=team.spare_key_id,
                       album_id="0193a5c2-0000-7000-8000-000000000001",
-                      batch_id="0193a5c2-0000-7000-8000-000000000002")  # fmt: skip
+                      batch_id="0193a5c2-0000-7000-8000-000000000002",
+                      token="ivs_" + "0" * 32 + "_" + "A" * 43, share_id="0" * 32)  # fmt: skip
     headers = {**CHANGE, **({"Authorization": f"Bearer {key}"} if key else {})}
     body = BODIES.get(path, {}) if method in ("POST", "PATCH") else None
     response = httpx.request(method, team.url + url, json=body, headers=headers, timeout=60)

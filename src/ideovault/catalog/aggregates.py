@@ -18,7 +18,7 @@ on SQLite and on PostgreSQL alike. The rules (both dialects get the same stateme
   that then deletes its tags finds no image and changes nothing;
 * adding or removing a tag of a live image adds or subtracts that one (tag, image).
 
-Adding a dimension (``person``, when images get one) is one :class:`Dimension` in
+Adding a dimension (as 0011 added ``rating`` and 0013 ``person``) is one :class:`Dimension` in
 :data:`DIMENSIONS` plus a migration that calls :func:`install` with the new list: it recreates
 the triggers and recounts. ``report --exact`` (:func:`recount`) counts the rows directly, with
 the same expressions, and must always agree.
@@ -75,6 +75,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         live_only=False,
     ),
     _same("rating", "coalesce(CAST({r}.rating AS VARCHAR(1)), '')", columns=("rating",)),  # 0011
+    _same("person", "coalesce({r}.creator, '')", columns=("creator",)),  # 0013
 )
 TAG = "tag"  # the one dimension that comes from image_tags rather than from the image row
 

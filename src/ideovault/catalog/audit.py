@@ -46,6 +46,19 @@ def append(
         )
 
 
+def generation_actor(engine: Engine, generation_id: str) -> str | None:
+    """Who started a generation: the actor of its ``generate`` entry (what ``by:`` reads)."""
+    query = (
+        select(audit_log.c.actor)
+        .where(audit_log.c.target == generation_id, audit_log.c.action == "generate")
+        .order_by(audit_log.c.id)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).scalar()
+    return None if found is None else str(found)
+
+
 def entries(
     engine: Engine, *, actor: str | None = None, since: datetime | None = None,
     action: str | None = None, limit: int = 1000,

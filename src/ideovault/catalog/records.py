@@ -71,6 +71,7 @@ class ImageRecord(BaseModel):
     operation: str | None = None  # what made it: generate, remix, edit, ..., upload, import
     descriptions: list[dict[str, Any]] | None = None  # what `describe` said of it
     rating: int | None = None  # 1-5, set by a person; None = not rated
+    creator: str | None = None  # who generated, uploaded or imported it (a person's name)
     created_at: datetime
     stored_at: datetime | None = None
     trashed_at: datetime | None = None
@@ -136,6 +137,7 @@ class NewImage(BaseModel):
     tags: tuple[str, ...] = ()
     parent_id: str | None = None
     operation: str | None = None
+    creator: str | None = None
     created_at: datetime
 
 

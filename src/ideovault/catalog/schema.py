@@ -89,6 +89,8 @@ images = Table(
     Column("descriptions", JSON),  # what `describe` said of the image: [{"text", ...}]
     Column("descriptions_text", Text),  # the same texts, flat, for the full-text index
     Column("rating", SmallInteger),  # 1-5 stars a person gave it; NULL = not rated (0011)
+    # who generated, uploaded or imported it (0013); kept after the person is disabled
+    Column("creator", String(64)),
     Index("ix_images_generation", "generation_id"),
     Index("ix_images_status", "status"),
     Index("ix_images_created", "created_at"),
@@ -100,6 +102,7 @@ images = Table(
     Index("ix_images_phash", "phash"),
     Index("ix_images_operation", "operation"),
     Index("ix_images_rating", "rating"),
+    Index("ix_images_creator", "creator"),
 )
 
 # PostgreSQL only (migration 0007): the exact orders of sort:-size / sort:size / sort:±seed,
@@ -249,4 +252,21 @@ audit_log = Table(
     Column("detail", JSON),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_actor", "actor"),
+    Index("ix_audit_log_target", "target"),  # 0013: an image's creator from its generation
+)
+
+# Shared read-only links (migration 0013): one image or one search, until ``expires_at``.
+# Only the SHA-256 of the link's secret is kept, as for personal keys.
+shares = Table(
+    "shares",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("kind", String(10), nullable=False),  # image | search
+    Column("target", Text, nullable=False),  # the image id, or the query text
+    Column("label", String(200)),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
 )

@@ -160,6 +160,9 @@ COMMANDS: dict[str, Entry] = {
         "people",
         "Copy the catalog while it is in use (SQLite; for PostgreSQL it says what to run).",
     ),
+    "share": Entry(
+        "shares", "Read-only links to one image or a search, for anyone, until they expire."
+    ),
     "album": Entry(
         "curation",
         "Albums: named collections of images (an image may be in many; nothing is moved).",

@@ -56,12 +56,12 @@ def report(
     out.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(data["by_status"].items())))
     for key, title in (("by_model", "by model"), ("by_style", "by style"),
                        ("by_aspect", "by aspect ratio"), ("by_month", "by month"),
-                       ("by_tag", "by tag")):  # fmt: skip
+                       ("by_tag", "by tag"), ("by_creator", "by person")):  # fmt: skip
         out.print()
         out.print(_table(title, data[key]))
     if "by_person" in data:
         out.print()
-        out.print("[bold]cost by person[/] (estimates)")
+        out.print("[bold]spent by person, month and model[/] (estimates when requested)")
         for row in data["by_person"]:
             out.print(
                 f"  {escape(row['person']):<16} {row['month']}  {escape(row['model']):<12} "

@@ -19,6 +19,7 @@ from ideovault.catalog.maintenance import Candidate
 from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
 from ideovault.units import parse_duration, parse_size
+from ideovault.vault import people
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
@@ -158,3 +159,4 @@ def run(vault: Vault, cleanup: CleanupPlan) -> None:
     """Carry out a plan: the chosen images go to the trash (restore undoes it)."""
     ids = [p.record.id for p in cleanup.removals]
     maintenance.set_trashed(vault.catalog, ids, datetime.now(UTC))
+    people.note(vault, "image.cleanup", ids)

@@ -26,6 +26,7 @@ from ideovault.catalog.records import (
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
+from ideovault.vault import people
 from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.browse import BrowseOps
@@ -206,11 +207,16 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         """Add and remove tags (normalised and validated) on each image; returns the records."""
         to_add, to_remove = normalize_tags(add), normalize_tags(remove)
         records = [self.catalog.get_image(i) for i in ids]  # resolve all before changing any
-        return self._changed([self.catalog.set_tags(r.id, to_add, to_remove) for r in records])
+        changed = [self.catalog.set_tags(r.id, to_add, to_remove) for r in records]
+        detail = {"add": list(to_add), "remove": list(to_remove)}
+        people.note(self, "image.tag", [r.id for r in changed], detail)
+        return self._changed(changed)
 
     def star(self, ids: Iterable[str], starred: bool = True) -> Images:
         records = [self.catalog.get_image(i) for i in ids]
-        return self._changed([self.catalog.set_starred(r.id, starred) for r in records])
+        changed = [self.catalog.set_starred(r.id, starred) for r in records]
+        people.note(self, "image.star" if starred else "image.unstar", [r.id for r in changed])
+        return self._changed(changed)
 
     def _changed(self, records: Images) -> Images:
         """Keep each stored record's sidecar in step with the catalog (rebuild relies on it)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import UserError
+from ideovault.vault import people
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class CurationOps:
             return []
         vault = self._vault()
         done = bulk.apply(vault.catalog, names, change)
+        people.note(vault, f"image.{change.kind}", done, _detail(change))
         if change.kind not in ("album", "unalbum"):
             self.refresh_sidecars(done)
         return done
@@ -210,26 +212,48 @@ class CurationOps:
     def album_create(self, name: str) -> Album:
         from ideovault.catalog.albums import create
 
-        return create(self._vault().catalog, name)
+        album = create(self._vault().catalog, name)
+        people.record(self._vault(), people.acting_name(), "album.create", album.name)
+        return album
 
     def album_rename(self, old: str, new: str) -> Album:
         from ideovault.catalog.albums import rename
 
-        return rename(self._vault().catalog, old, new)
+        album = rename(self._vault().catalog, old, new)
+        people.record(self._vault(), people.acting_name(), "album.rename", old, {"to": new})
+        return album
 
     def album_delete(self, name: str) -> int:
         """Delete an album (never its images); returns how many images it held."""
         from ideovault.catalog.albums import delete_album
 
-        return delete_album(self._vault().catalog, name)
+        held = delete_album(self._vault().catalog, name)
+        people.record(self._vault(), people.acting_name(), "album.delete", name, {"held": held})
+        return held
 
     def album_cover(self, name: str, image_id: str | None) -> Album:
         from ideovault.catalog.albums import set_cover
 
-        return set_cover(self._vault().catalog, name, image_id)
+        album = set_cover(self._vault().catalog, name, image_id)
+        people.record(self._vault(), people.acting_name(), "album.cover", name,
+                      {"cover": album.cover_id})  # fmt: skip
+        return album
 
     def albums_of(self, image_id: str) -> list[str]:
         from ideovault.catalog.albums import albums_of
 
         vault = self._vault()
         return albums_of(vault.catalog, vault.catalog.get_image(image_id).id)
+
+
+def _detail(change: Change) -> dict[str, object]:
+    """What a bulk change did, for its audit entry (only the fields of its kind)."""
+    if change.kind == "tag":
+        return {"add": list(change.add_tags), "remove": list(change.remove_tags)}
+    if change.kind in ("album", "unalbum"):
+        return {"album": change.album}
+    if change.kind == "rate":
+        return {"rating": change.rating}
+    if change.kind == "star":
+        return {"starred": change.starred}
+    return {}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ideovault import ids
 from ideovault.api.errors import DownloadFailed, LinkExpired
+from ideovault.catalog import audit
 from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import (
     GenerationRecord,
@@ -17,6 +18,7 @@ from ideovault.catalog.records import (
     StoredInfo,
 )
 from ideovault.errors import IdeovaultError
+from ideovault.vault import people
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -43,6 +45,9 @@ def record_response(
         prompt = vault.catalog.get_image(parent_id).prompt
     # Generate and remix choose a shape by ratio; other routes keep or set the input's size.
     shaped = request.operation in ("generate", "remix") and request.family != "v4"
+    # The images belong to whoever started the generation, even when another process (recover,
+    # a worker) records the answer: the audit log's entry names them, as `by:` reads it.
+    creator = audit.generation_actor(vault.catalog.engine, generation.id) or people.acting_name()
     new = [
         NewImage(
             id=ids.new_id(),
@@ -66,6 +71,7 @@ def record_response(
             tags=tags,
             parent_id=parent_id,
             operation=request.operation,
+            creator=creator,
             created_at=now,
         )
         for i, item in enumerate(response.images)

@@ -31,6 +31,7 @@ from ideovault.catalog.records import (
     StoredInfo,
 )
 from ideovault.errors import NotFound, UserError
+from ideovault.vault import people
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -180,7 +181,7 @@ def store_upload(vault: Vault, upload: Upload) -> str:
         model="UPLOAD", style_type=None, aspect_ratio=None, rendering_speed=None,
         magic_prompt=None, seed=None, resolution=f"{width}x{height}", is_safe=True,
         original_url=None, url_expires_at=None, tags=("uploaded",), operation="upload",
-        created_at=now,
+        creator=people.acting_name(), created_at=now,
     )  # fmt: skip
     generation = GenerationRecord(
         id=ids.new_id(), endpoint="upload", operation="upload", model="UPLOAD",
@@ -195,4 +196,5 @@ def store_upload(vault: Vault, upload: Upload) -> str:
     )  # fmt: skip
     stored = imports.import_image(vault.catalog, generation, image, info)
     vault.store.upsert_sidecar(blob.key, stored.id, vault.sidecar_document(stored, generation))
+    people.note(vault, "image.upload", [stored.id], {"what": upload.what})
     return stored.id

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ideovault.catalog import maintenance
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
+from ideovault.vault import people
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
@@ -31,6 +32,7 @@ def _resolve(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
 def trash(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
     records = _resolve(vault, ids)
     maintenance.set_trashed(vault.catalog, [r.id for r in records], datetime.now(UTC))
+    people.note(vault, "image.trash", [r.id for r in records])
     return [vault.get(r.id) for r in records]
 
 
@@ -45,6 +47,7 @@ def restore(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
             f"not in the trash: {shown}; nothing was restored (`ideovault trash` lists it)"
         )
     maintenance.set_trashed(vault.catalog, [r.id for r in records], None)
+    people.note(vault, "image.restore", [r.id for r in records])
     return [vault.get(r.id) for r in records]
 
 
@@ -83,4 +86,5 @@ def purge(vault: Vault, *, older_than: timedelta | None, everything: bool) -> Pu
         for record in chunk:
             if record.blob_key in still_used:
                 vault.store.remove_from_sidecar(record.blob_key, record.id)
+        people.note(vault, "image.purge", [r.id for r in chunk])  # one entry per chunk
     return report

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -67,6 +68,11 @@ ANONYMOUS = Principal("anonymous", "none", frozenset())
 ACTING: ContextVar[Principal] = ContextVar("ideovault_acting", default=LOCAL_OWNER)
 
 
+def acting_name() -> str:
+    """The name of whoever the current request or process acts for (``local`` on one's own)."""
+    return ACTING.get().name
+
+
 def store(vault: Vault) -> PeopleStore:
     return PeopleStore(vault.catalog.engine)
 
@@ -82,6 +88,22 @@ def record(
 ) -> None:  # fmt: skip
     """Append one line to the audit log (``catalog/audit.py``: nothing can remove it)."""
     audit.append(vault.catalog.engine, actor, action, target, detail)
+
+
+MAX_LOGGED_IDS = 100  # an entry names at most this many images, and counts them all
+
+
+def note(
+    vault: Vault, action: str, image_ids: Sequence[str], detail: dict[str, Any] | None = None
+) -> None:
+    """Log a change to images by whoever acts now: a request's person on a server, the owner
+    (``local``) in a local process — so the CLI and MCP changes are in the log as well as the
+    server's. A server's request also has its route's own entry (``web/auth.py``)."""
+    if not image_ids:
+        return
+    target = image_ids[0] if len(image_ids) == 1 else f"{len(image_ids)} images"
+    logged = {"ids": list(image_ids[:MAX_LOGGED_IDS]), "count": len(image_ids), **(detail or {})}
+    record(vault, acting_name(), action, target, logged)
 
 
 def _check_role(role: str) -> str:

@@ -1,4 +1,5 @@
-"""`report`: what the vault holds and what it cost, by model, style, aspect, month and tag.
+"""`report`: what the vault holds and what it cost, by model, style, aspect, month, tag and
+person (``by_creator``: the images each person made that are kept, at today's prices).
 
 The numbers come from the catalog's running totals (``catalog/aggregates.py``), a few hundred
 rows whatever the size of the vault; ``exact=True`` counts every row instead, and the two must
@@ -20,8 +21,9 @@ from ideovault.vault.prices import AS_OF, price_per_image, price_table
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
+# "person" is each image's creator (migration 0013): who generated, uploaded or imported it.
 BREAKDOWNS = {"model": "by_model", "style": "by_style", "aspect": "by_aspect",
-              "month": "by_month", aggregates.TAG: "by_tag"}  # fmt: skip
+              "month": "by_month", aggregates.TAG: "by_tag", "person": "by_creator"}  # fmt: skip
 
 
 def _fold(rows: list[aggregates.Row], prices: Any) -> list[dict[str, Any]]:
@@ -81,7 +83,9 @@ def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     ext = queries.extremes(engine)
     result["largest"] = [_plain(r) for r in ext["largest"]]
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
-    if people.is_team(vault):  # a team vault: who spent what (estimates), by model and month
+    # A team vault: who spent what (estimates at request time, failed requests included), by
+    # person, model and month, from the audit log's generate entries.
+    if people.is_team(vault):
         result["by_person"] = people.cost_by_person(vault)
     return result
 

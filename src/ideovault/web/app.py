@@ -25,6 +25,7 @@ from ideovault.web import (
     routes_ops,
     routes_pages,
     routes_remote,
+    routes_shares,
 )
 from ideovault.web.auth import Lockout, authorize
 from ideovault.web.metrics import Metrics, Observe
@@ -62,6 +63,8 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(routes_curation_pages.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_health.router)
+    app.include_router(routes_shares.router)
+    app.include_router(routes_shares.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Guard, settings=web)
     app.state.metrics = Metrics(vault)

@@ -32,7 +32,7 @@ Principal = people.Principal
 MAX_FAILURES = 10
 LOCKOUT_SECONDS = 900.0
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-PUBLIC = "public"  # a rule: anyone may (the sign-in page itself)
+PUBLIC = "public"  # a rule: anyone may (the sign-in page itself, a shared link's page)
 
 READ, WRITE, GENERATE, ADMIN = "images:read", "images:write", "generate", "admin"
 RULES: dict[tuple[str, str], str] = {
@@ -97,6 +97,14 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/batches/{batch_id}/stop"): GENERATE,
     ("POST", "/api/batches/{batch_id}/reopen"): GENERATE,
     ("POST", "/api/batches/{batch_id}/cancel"): GENERATE,
+    # shared links (web/routes_shares.py): the /s/ routes check the link themselves; making,
+    # listing and revoking links is an editor's (revoking another's link, an admin's)
+    ("GET", "/s/{token}"): PUBLIC,
+    ("GET", "/s/{token}/images/{image_id}/original"): PUBLIC,
+    ("GET", "/s/{token}/images/{image_id}/thumbnail"): PUBLIC,
+    ("GET", "/api/shares"): WRITE,
+    ("POST", "/api/shares"): WRITE,
+    ("POST", "/api/shares/{share_id}/revoke"): WRITE,
 }
 
 

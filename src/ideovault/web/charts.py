@@ -58,6 +58,7 @@ def _chart(slug: str, title: str, rows: list[dict[str, Any]], field: str, fmt: s
 def report_charts(report: dict[str, Any]) -> list[Chart]:
     months = report.get("by_month", [])
     models = report.get("by_model", [])
+    people = report.get("by_creator", [])
     return [
         _chart("images-by-month", "Images by month", months, "images", "count"),
         _chart("bytes-by-month", "Bytes by month", months, "bytes", "bytes"),
@@ -65,4 +66,6 @@ def report_charts(report: dict[str, Any]) -> list[Chart]:
         _chart("images-by-model", "Images by model", models, "images", "count"),
         _chart("bytes-by-model", "Bytes by model", models, "bytes", "bytes"),
         _chart("cost-by-model", "Estimated cost by model", models, "cost_usd", "usd"),
+        _chart("images-by-person", "Images by person", people, "images", "count"),
+        _chart("cost-by-person", "Estimated cost by person", people, "cost_usd", "usd"),
     ]

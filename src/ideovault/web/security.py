@@ -44,7 +44,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 TOKEN_COOKIE = "ideovault_token"  # noqa: S105 (the name of the cookie, not a secret)
 SESSION_COOKIE = "ideovault_session"  # a gallery session made from a personal key (web/auth.py)
 KEY_PREFIX = "Bearer ivk_"  # personal keys are checked by web/auth.py, not against the token
-OPEN_PATHS = frozenset({"/signin", "/healthz", "/readyz"})  # need no token (web/auth.py)
+OPEN_PATHS = frozenset({"/signin", "/healthz", "/readyz", "/static/share.css"})  # need no token
+SHARED_LINKS = "/s/"  # a shared link's page and images: checked by web/routes_shares.py
 CSRF_HEADER = "x-ideovault-request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REG_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
@@ -256,11 +257,13 @@ def local_path(path: str) -> str:
 
 def _personal(scope: Scope, headers: Headers) -> bool:
     """A request that web/auth.py checks instead: a personal key, a session, or an open path
-    (the sign-in page, and the health checks that orchestrators send without credentials)."""
+    (the sign-in page, the health checks that orchestrators send without credentials, and
+    shared links, which their routes check)."""
     return (
         headers.get("authorization", "").startswith(KEY_PREFIX)
         or _cookie(headers, SESSION_COOKIE) is not None
         or scope["path"] in OPEN_PATHS
+        or scope["path"].startswith(SHARED_LINKS)
     )
 
 
