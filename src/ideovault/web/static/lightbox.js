@@ -132,9 +132,11 @@
       "+": () => zoom(1.5),
       "=": () => zoom(1.5),
       "-": () => zoom(1 / 1.5),
-      s: () => mark("star", { starred: g.tiles()[at].dataset.starred !== "true" }),
     };
-    if (/^[0-5]$/.test(key)) actions[key] = () => mark("rate", { rating: Number(key) });
+    if (ideovault.can("images:write")) {
+      actions.s = () => mark("star", { starred: g.tiles()[at].dataset.starred !== "true" });
+      if (/^[0-5]$/.test(key)) actions[key] = () => mark("rate", { rating: Number(key) });
+    }
     if (actions[key]) {
       event.preventDefault();
       actions[key]();
