@@ -15,7 +15,7 @@ from typing import Any
 import platformdirs
 
 from ideovault import config_checks as checks
-from ideovault import nesting
+from ideovault import config_oidc, nesting
 from ideovault.errors import UserError
 
 DEFAULT_BASE_URL = "https://api.ideogram.ai"
@@ -38,6 +38,7 @@ class Settings:
     max_retries: int = 5
     retry_backoff: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    oidc: config_oidc.OidcSettings | None = field(default=None, repr=False)  # config_oidc.py
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -132,4 +133,5 @@ def load_settings(
         max_retries=int(number("max_retries", 5)),
         retry_backoff=number("retry_backoff", 1.0),
         extra={k: v for k, v in toml.items() if k != "ideovault"},
+        oidc=config_oidc.load(toml, env, file),
     )

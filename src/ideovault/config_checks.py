@@ -32,7 +32,7 @@ TOP_NUMBERS: dict[str, tuple[float, float, bool]] = {
 }
 TOP_STRINGS = ("dedupe", "webhook_url", "database_url", "storage_url", "base_url",
                "public_base_url")  # fmt: skip
-SECTIONS = ("ideovault", "budget", "prices", "limits", "cleanup")
+SECTIONS = ("ideovault", "budget", "prices", "limits", "cleanup", "oidc")
 BUDGET_KEYS = ("daily_usd", "monthly_usd")
 LIMIT_KEYS = ("max_in_flight", "calls_per_minute")
 MAX_PRICE_USD = 1000.0  # per image; anything above is a typo, and would overflow totals

@@ -18,6 +18,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from ideogram_fake import FakeServer
+from ideovault.config_oidc import OidcSettings
 from ideovault.vault import Vault, people
 from ideovault.web import WebSettings, create_app
 from ideovault.web.auth import RULES, Lockout
@@ -33,6 +34,8 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("GET", "/images/{image_id}"): "viewer",
     ("GET", "/signin"): None,
     ("GET", "/signout"): None,
+    ("GET", "/oidc/login"): None,
+    ("GET", "/oidc/callback"): None,
     ("GET", "/healthz"): None,
     ("GET", "/readyz"): None,
     ("GET", "/metrics"): "viewer",
@@ -97,6 +100,9 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/api/shares"): "editor",
     ("POST", "/api/shares/{share_id}/revoke"): "editor",
 }
+# OpenID Connect's routes exist only when it is configured: this provider is never reached.
+OIDC = OidcSettings("http://127.0.0.1:9", "ideovault", "client-secret", "preferred_username")
+SETTINGS = WebSettings(port=0, oidc=OIDC)
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 BODIES: dict[str, Any] = {
     "/api/images/{image_id}/tags": {"add": ["matrix"]},
@@ -137,7 +143,7 @@ def every_route(vault: Vault) -> list[tuple[str, str]]:
             elif hasattr(route, "original_router"):  # FastAPI's lazily included routers
                 walk(route.original_router.routes)
 
-    walk(create_app(vault, WebSettings(port=0)).routes)
+    walk(create_app(vault, SETTINGS).routes)
     return out
 
 
@@ -161,7 +167,7 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
         keys["disabled"] = people.create_key(vault, "dis", [], None, "test")[1]
         people.disable(vault, "dis", "test")
         spare = people.create_key(vault, "zed", [], None, "test")[0]
-        app = create_app(vault, WebSettings(port=0))
+        app = create_app(vault, SETTINGS)
         app.state.lockout = Lockout(max_failures=10**6)  # this test fails keys on purpose
         with ServerThread(app) as running:
             yield Team(vault, running.url, keys, vault.list_images(1)[0].id, spare.id)

@@ -172,29 +172,33 @@ class PeopleStore:
             conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(**values))
 
     def add_session(
-        self, secret_sha256: str, key_id: str, now: datetime, expires_at: datetime
-    ) -> None:
+        self, secret_sha256: str, now: datetime, expires_at: datetime, *,
+        key_id: str | None = None, user_id: str | None = None,
+    ) -> None:  # fmt: skip
+        """A session of a key, or of a user signed in by the identity provider (one of two)."""
+        if (key_id is None) == (user_id is None):
+            raise ValueError("a session belongs to a key or to a user")
         with self.engine.begin() as conn:
             conn.execute(
                 insert(sessions).values(
                     secret_sha256=secret_sha256,
                     key_id=key_id,
+                    user_id=user_id,
                     created_at=now,
                     expires_at=expires_at,
                 )
             )
 
-    def session(self, secret_sha256: str) -> tuple[str, datetime] | None:
-        """(key id, expiry) of a session, or None."""
+    def session(self, secret_sha256: str) -> tuple[str | None, str | None, datetime] | None:
+        """(key id, user id, expiry) of a session (one of the ids is None), or None."""
+        columns = (sessions.c.key_id, sessions.c.user_id, sessions.c.expires_at)
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(sessions.c.key_id, sessions.c.expires_at).where(
-                    sessions.c.secret_sha256 == secret_sha256
-                )
+                select(*columns).where(sessions.c.secret_sha256 == secret_sha256)
             ).first()
         if row is None:
             return None
-        return row.key_id, _aware(row.expires_at) or row.expires_at
+        return row.key_id, row.user_id, _aware(row.expires_at) or row.expires_at
 
     def end_session(self, secret_sha256: str) -> None:
         with self.engine.begin() as conn:

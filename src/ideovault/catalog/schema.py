@@ -236,9 +236,11 @@ sessions = Table(
     "sessions",
     metadata,
     Column("secret_sha256", String(64), primary_key=True),
-    Column("key_id", ID, ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    # exactly one of the two: a key's session, or a person's signed in with OpenID Connect
+    Column("key_id", ID, ForeignKey("api_keys.id", ondelete="CASCADE")),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE", name="fk_sessions_user")),
 )
 
 audit_log = Table(

@@ -74,13 +74,19 @@ def serve(
         logger.propagate = False
     with GLOBALS.open_vault() as vault:  # a bad configuration fails here, once, before forking
         team = people.is_team(vault)
+    oidc = GLOBALS.settings().oidc  # sign-in by the team's identity provider (config_oidc.py)
+    if oidc is not None:
+        from ideovault.errors import needs_extra
+
+        with needs_extra("oidc", "signing in with OpenID Connect"):
+            import ideovault.web.oidc  # noqa: F401  (fails here, not in each worker)
     if mcp and team:  # MCP's route is not behind the per-route role checks of the REST API
         raise UserError(
             "serve --mcp is not available on a team vault yet (its tools are not checked "
             "against roles); assistants can use `ideovault mcp` over stdio on their machine"
         )
     settings = WebSettings(
-        host=host, port=port, token=token, max_body_bytes=max_body, team=team
+        host=host, port=port, token=token, max_body_bytes=max_body, team=team, oidc=oidc
     ).check()
 
     def build(vault: Vault) -> FastAPI:
@@ -98,6 +104,8 @@ def serve(
             say(f"MCP (streamable HTTP): {url}/mcp")
         if team:
             say(f"team vault: sign in at {url}/signin with a personal key (`ideovault key create`)")
+            if oidc is not None:
+                say(f"  or with OpenID Connect ({oidc.issuer}) at {url}/oidc/login")
         elif token:
             say("sign in once with the link ending in ?token=<IDEOVAULT_TOKEN>")
         say("press Ctrl-C to stop" + (f" ({workers} worker processes)" if workers > 1 else ""))

@@ -211,17 +211,37 @@ def start_session(vault: Vault, principal: Principal) -> str:
         raise UserError("only a personal key can start a session")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    store(vault).add_session(_digest(secret), principal.key_id, now, now + SESSION_LIFETIME)
+    store(vault).add_session(_digest(secret), now, now + SESSION_LIFETIME, key_id=principal.key_id)
     record(vault, principal.name, "session.start", principal.key_id)
     return secret
 
 
+def start_user_session(vault: Vault, name: str, how: str) -> str:
+    """A new gallery session for a person the team's identity provider vouched for (``how``
+    says which, for the audit log); refused for an unknown or disabled user."""
+    user = store(vault).user(name)
+    if user.disabled_at is not None:
+        raise UserError(f"user {name!r} is disabled: an admin can tell you why")
+    secret = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    store(vault).add_session(_digest(secret), now, now + SESSION_LIFETIME, user_id=user.id)
+    record(vault, user.name, "session.start", None, {"via": how})
+    return secret
+
+
 def session_principal(vault: Vault, secret: str) -> Principal | None:
-    """The principal of a live session; its key's revocation or expiry ends it at once."""
+    """The principal of a live session; its key's revocation or expiry, or its user's being
+    disabled, ends it at once, and a role change applies to the next request."""
     found = store(vault).session(_digest(secret))
-    if found is None or found[1] <= datetime.now(UTC):
+    if found is None or found[2] <= datetime.now(UTC):
         return None
-    pair = store(vault).key_and_user(found[0])
+    key_id, user_id, _ = found
+    if key_id is None:
+        user = store(vault).user_by_id(str(user_id))
+        if user.disabled_at is not None:
+            return None
+        return Principal(user.name, user.role, ROLE_SCOPES[user.role])
+    pair = store(vault).key_and_user(key_id)
     return _principal_of(*pair) if pair is not None else None
 
 

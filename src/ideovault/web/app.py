@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from ideovault.errors import needs_extra
 from ideovault.vault import Vault
 from ideovault.web import (
     errors,
@@ -65,6 +66,11 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(routes_health.router)
     app.include_router(routes_shares.router)
     app.include_router(routes_shares.api)
+    if web.oidc is not None:  # sign-in by the team's identity provider (web/oidc.py)
+        with needs_extra("oidc", "signing in with OpenID Connect"):
+            from ideovault.web import oidc
+
+        oidc.install(app, web.oidc)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Guard, settings=web)
     app.state.metrics = Metrics(vault)

@@ -42,6 +42,8 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/images/{image_id}"): READ,
     ("GET", "/signin"): PUBLIC,
     ("GET", "/signout"): PUBLIC,
+    ("GET", "/oidc/login"): PUBLIC,
+    ("GET", "/oidc/callback"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/metrics"): READ,
@@ -192,6 +194,7 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
     route_path = str(getattr(route, "path", request.url.path))
     needed = required_scope(request.method, route_path)
     if needed == PUBLIC:
+        people.ACTING.set(people.ANONYMOUS)  # a page rendered here offers no actions
         yield people.ANONYMOUS
         return
     principal = await run_in_threadpool(identify, request)

@@ -10,10 +10,13 @@ traceback in the server log only, never in the response.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from ideovault.errors import AmbiguousId, IdeovaultError, MissingExtra, NotFound, UserError
 
@@ -38,6 +41,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IdeovaultError)
     async def _vault_error(request: Request, exc: IdeovaultError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # A browser opening a page of a team vault without a session gets the sign-in page
+        # (and comes back here after it); scripts and API clients get the 401 itself.
+        path = request.url.path
+        page = request.method == "GET" and not path.startswith(("/api/", "/static/"))
+        if exc.status_code == 401 and page and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/signin?next=" + quote(path, safe="/"), status_code=303)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _wrong_shape(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,13 +3,14 @@
 The gallery signs in with a personal key: ``/signin`` (a form, or ``/signin?key=…``) checks
 the key and trades it for a session cookie (HttpOnly, SameSite=Strict, a new secret at every
 sign-in, the old session ended), then redirects to a path of this server. The key itself is
-never stored in the browser. Access to every route here is decided by ``web/auth.py``.
+never stored in the browser. With OpenID Connect configured the page also offers the team's
+identity provider (``web/oidc.py``), which ends in the same kind of session. Access to every
+route here is decided by ``web/auth.py``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -20,19 +21,11 @@ from ideovault.errors import UserError
 from ideovault.vault import people
 from ideovault.web.auth import Principal, authorize, check_key
 from ideovault.web.deps import VaultDep
+from ideovault.web.routes_pages import render
 from ideovault.web.security import SESSION_COOKIE, local_path
 
 router = APIRouter()
 Actor = Annotated[Principal, Depends(authorize)]
-
-SIGN_IN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Sign in · ideovault</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="signin"><h1>ideovault</h1>{message}
-<form method="get" action="/signin"><label>Personal key
-<input name="key" type="password" autocomplete="current-password" required></label>
-<input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form>
-<p>An admin makes keys with <code>ideovault key create --user NAME</code>.</p></main></body></html>
-"""
 
 
 @router.get("/signin", response_class=HTMLResponse, include_in_schema=False)
@@ -43,16 +36,16 @@ def sign_in(
     next: str = Query("/", max_length=2000),
 ) -> Response:
     """Without a key: the form. With one: a fresh session cookie and a redirect."""
+    oidc = getattr(request.app.state, "oidc", None) is not None
     if not key:
-        return HTMLResponse(SIGN_IN_PAGE.format(message="", next=escape(next)))
+        return render("signin.html", message="", next=local_path(next), oidc=oidc)
     if request.headers.get("sec-fetch-site") == "cross-site":
         # Another site must not sign a visitor in with a key of its choosing (login CSRF).
         return HTMLResponse("sign in from this server's own /signin page", status_code=403)
     try:
         principal = check_key(request, vault, key)
     except HTTPException as exc:
-        page = SIGN_IN_PAGE.format(message=f"<p class=error>{escape(exc.detail)}</p>", next="/")
-        return HTMLResponse(page, status_code=exc.status_code)
+        return render("signin.html", exc.status_code, message=exc.detail, next="/", oidc=oidc)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         people.end_session(vault, old)

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ideovault.errors import UserError
-from ideovault.vault import Vault
+from ideovault.vault import Vault, people
 from ideovault.web import labels
 from ideovault.web.charts import human_bytes, report_charts
 from ideovault.web.deps import VaultDep, WebDep, clean_id
@@ -40,7 +40,15 @@ SORTS = (
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)
+    """A page for the person asking: ``who`` (web/auth.py set it for this request) lets the
+    templates leave out what their role does not allow, and show who is signed in."""
+    who = people.ACTING.get()
+    context.setdefault("who", who)
+    context.setdefault(
+        "signed_in", who is not people.LOCAL_OWNER and who is not people.TOKEN_HOLDER
+    )
+    html = TEMPLATES.get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status)
 
 
 def compose_query(

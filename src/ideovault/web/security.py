@@ -27,13 +27,16 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 
 from ideovault.errors import UserError
+
+if TYPE_CHECKING:
+    from ideovault.config_oidc import OidcSettings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,7 +47,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 TOKEN_COOKIE = "ideovault_token"  # noqa: S105 (the name of the cookie, not a secret)
 SESSION_COOKIE = "ideovault_session"  # a gallery session made from a personal key (web/auth.py)
 KEY_PREFIX = "Bearer ivk_"  # personal keys are checked by web/auth.py, not against the token
-OPEN_PATHS = frozenset({"/signin", "/healthz", "/readyz", "/static/share.css"})  # need no token
+OPEN_PATHS = frozenset(
+    {"/signin", "/healthz", "/readyz", "/oidc/login", "/oidc/callback", "/static/share.css"}
+)  # ^ need no token (web/auth.py): the sign-in pages, the health checks, the share page's style
 SHARED_LINKS = "/s/"  # a shared link's page and images: checked by web/routes_shares.py
 CSRF_HEADER = "x-ideovault-request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -87,6 +92,7 @@ class WebSettings:
     max_body_bytes: int = 1 << 20
     page_size: int = 60  # images per gallery page (first page in the HTML, more on scroll)
     team: bool = False  # the vault has users: personal keys guard it even without a token
+    oidc: OidcSettings | None = field(default=None, repr=False)  # sign-in by a provider
 
     @property
     def loopback(self) -> bool:

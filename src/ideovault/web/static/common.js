@@ -4,6 +4,14 @@
 "use strict";
 
 window.ideovault = {
+  // Whether the signed-in person may do what needs `scope` (the server writes their scopes
+  // on <body>): the page leaves out buttons they may not use, and keys that would use them do
+  // nothing. The server checks every request all the same.
+  can(scope) {
+    const scopes = document.body.dataset.scopes;
+    return scopes === undefined || scopes.split(" ").includes(scope);
+  },
+
   async api(method, path, body) {
     const init = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
     if (method !== "GET") {

@@ -112,10 +112,6 @@
     else change("/trash", undefined, "moved to the trash");
   };
   const rate = (n) => change("/rating", { rating: n }, n ? "rated " + n : "rating cleared");
-  $("rating").addEventListener("click", (event) => {
-    const button = event.target.closest("button.rate");
-    if (button) rate(Number(button.dataset.rating));
-  });
   const more = $("prompt-more");
   if (more) {
     more.addEventListener("click", () => {
@@ -124,24 +120,31 @@
       more.setAttribute("aria-expanded", String(!collapsed));
     });
   }
-  $("star").addEventListener("click", toggleStar);
-  $("trash").addEventListener("click", trashOrRestore);
-  $("restore").addEventListener("click", trashOrRestore);
-  $("tag-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = $("tag-input");
-    const tag = input.value.trim();
-    if (!tag) return;
-    change("/tags", { add: [tag] }, "tag added").then(() => { input.value = ""; });
-  });
-  $("tag-list").addEventListener("click", (event) => {
-    const button = event.target.closest("button.untag");
-    if (!button) return;
-    change("/tags", { remove: [button.closest("li").dataset.tag] }, "tag removed");
-  });
+  const writes = ideovault.can("images:write");  // a viewer's page has none of these buttons
+  if (writes) {
+    $("rating").addEventListener("click", (event) => {
+      const button = event.target.closest("button.rate");
+      if (button) rate(Number(button.dataset.rating));
+    });
+    $("star").addEventListener("click", toggleStar);
+    $("trash").addEventListener("click", trashOrRestore);
+    $("restore").addEventListener("click", trashOrRestore);
+    $("tag-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = $("tag-input");
+      const tag = input.value.trim();
+      if (!tag) return;
+      change("/tags", { add: [tag] }, "tag added").then(() => { input.value = ""; });
+    });
+    $("tag-list").addEventListener("click", (event) => {
+      const button = event.target.closest("button.untag");
+      if (!button) return;
+      change("/tags", { remove: [button.closest("li").dataset.tag] }, "tag removed");
+    });
+  }
 
   // -- reproduce ---------------------------------------------------------------------------
-  $("reproduce").addEventListener("click", async () => {
+  if ($("reproduce")) $("reproduce").addEventListener("click", async () => {
     $("reproduce").disabled = true;
     try {
       let price = null;
@@ -226,12 +229,12 @@
       ArrowLeft: () => go(-1),
       ArrowRight: () => go(1),
       Escape: () => { location.href = $("back").href; },
-      s: toggleStar,
-      t: () => $("tag-input").focus(),
-      Delete: trashOrRestore,
       c: () => copy($("prompt").textContent, "prompt"),
     };
-    if (/^[0-5]$/.test(event.key)) actions[event.key] = () => rate(Number(event.key));
+    if (writes) {
+      Object.assign(actions, { s: toggleStar, t: () => $("tag-input").focus(), Delete: trashOrRestore });
+      if (/^[0-5]$/.test(event.key)) actions[event.key] = () => rate(Number(event.key));
+    }
     const action = actions[event.key];
     if (action) {
       event.preventDefault();

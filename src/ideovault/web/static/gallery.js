@@ -95,7 +95,7 @@
     p.className = "caption";
     li.append(thumb, p);
     caption(li, record);
-    if (trash) {
+    if (trash && ideovault.can("images:write")) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "restore";

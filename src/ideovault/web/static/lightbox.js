@@ -133,9 +133,11 @@
       "+": () => zoom(1.5),
       "=": () => zoom(1.5),
       "-": () => zoom(1 / 1.5),
-      s: () => mark("star", { starred: g.tiles()[at].dataset.starred !== "true" }),
     };
-    if (/^[0-5]$/.test(key)) actions[key] = () => mark("rate", { rating: Number(key) });
+    if (ideovault.can("images:write")) {  // the keys that change images
+      actions.s = () => mark("star", { starred: g.tiles()[at].dataset.starred !== "true" });
+      if (/^[0-5]$/.test(key)) actions[key] = () => mark("rate", { rating: Number(key) });
+    }
     return actions[key] || null;
   }
 

@@ -2,7 +2,8 @@
 // ctrl/cmd-click (or the round button on a tile) adds or removes one, "Select all results"
 // takes every match of the current search (sent to the server as the query, not as ids).
 // Keys: arrows move, Enter opens the viewer, Esc clears, Delete trashes, 1-5 rate (0
-// clears), s stars. Keys act on the selection, or on the focused image when none.
+// clears), s stars. Keys act on the selection, or on the focused image when none. A viewer
+// gets no buttons, and no keys, that change images.
 "use strict";
 
 (function () {
@@ -127,50 +128,53 @@
 
   $("select-all").addEventListener("click", () => { allResults = true; render(); });
   $("select-none").addEventListener("click", () => { allResults = false; selected.clear(); render(); });
-  $("bulk-tag-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const tag = $("bulk-tag").value.trim();
-    if (tag) bulk("tag", { add: [tag] }, "tagged " + tag);
-  });
-  $("bulk-untag").addEventListener("click", () => {
-    const tag = $("bulk-tag").value.trim();
-    if (tag) bulk("tag", { remove: [tag] }, "untagged " + tag);
-  });
-  $("bulk-star").addEventListener("click", () => bulk("star", { starred: true }, "starred"));
-  $("bulk-unstar").addEventListener("click", () => bulk("star", { starred: false }, "unstarred"));
-  $("bulk-rate").addEventListener("change", () => {
-    const value = $("bulk-rate").value;
-    if (value !== "") bulk("rate", { rating: Number(value) }, value === "0" ? "rating cleared" : "rated " + value);
-    $("bulk-rate").value = "";
-  });
-  $("bulk-trash").addEventListener("click", () => {
-    if (g.trash) bulk("restore", {}, "restored");
-    else bulk("trash", {}, "moved to the trash");
-  });
-  $("bulk-album-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const name = $("bulk-album").value.trim();
-    if (!name) return;
-    try {
-      const known = await ideovault.api("GET", "/api/albums");
-      if (!known.some((a) => a.name === name)) await ideovault.api("POST", "/api/albums", { name });
-    } catch (e) {
-      say("failed: " + e.message);
-      return;
-    }
-    bulk("album", { album: name }, "added to album " + name);
-  });
-  $("bulk-album").addEventListener("focus", async () => {
-    try {
-      const list = $("album-names");
-      list.replaceChildren();
-      for (const a of await ideovault.api("GET", "/api/albums")) {
-        const option = document.createElement("option");
-        option.value = a.name;
-        list.appendChild(option);
+  // Changing the selection: only for people who may (viewers have no such buttons).
+  if (ideovault.can("images:write")) {
+    $("bulk-tag-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const tag = $("bulk-tag").value.trim();
+      if (tag) bulk("tag", { add: [tag] }, "tagged " + tag);
+    });
+    $("bulk-untag").addEventListener("click", () => {
+      const tag = $("bulk-tag").value.trim();
+      if (tag) bulk("tag", { remove: [tag] }, "untagged " + tag);
+    });
+    $("bulk-star").addEventListener("click", () => bulk("star", { starred: true }, "starred"));
+    $("bulk-unstar").addEventListener("click", () => bulk("star", { starred: false }, "unstarred"));
+    $("bulk-rate").addEventListener("change", () => {
+      const value = $("bulk-rate").value;
+      if (value !== "") bulk("rate", { rating: Number(value) }, value === "0" ? "rating cleared" : "rated " + value);
+      $("bulk-rate").value = "";
+    });
+    $("bulk-trash").addEventListener("click", () => {
+      if (g.trash) bulk("restore", {}, "restored");
+      else bulk("trash", {}, "moved to the trash");
+    });
+    $("bulk-album-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = $("bulk-album").value.trim();
+      if (!name) return;
+      try {
+        const known = await ideovault.api("GET", "/api/albums");
+        if (!known.some((a) => a.name === name)) await ideovault.api("POST", "/api/albums", { name });
+      } catch (e) {
+        say("failed: " + e.message);
+        return;
       }
-    } catch (e) { /* suggestions only */ }
-  }, { once: true });
+      bulk("album", { album: name }, "added to album " + name);
+    });
+    $("bulk-album").addEventListener("focus", async () => {
+      try {
+        const list = $("album-names");
+        list.replaceChildren();
+        for (const a of await ideovault.api("GET", "/api/albums")) {
+          const option = document.createElement("option");
+          option.value = a.name;
+          list.appendChild(option);
+        }
+      } catch (e) { /* suggestions only */ }
+    }, { once: true });
+  }
   $("bulk-compare").addEventListener("click", () => {
     location.href = "/compare?ids=" + Array.from(selected).map(encodeURIComponent).join(",");
   });
@@ -249,13 +253,16 @@
       Enter: () => { if (window.lightbox) window.lightbox.open(cursor); },
       " ": () => { if (g.tiles()[cursor]) choose(g.tiles()[cursor], { ctrlKey: true, target: document.body }); },
       Escape: () => { allResults = false; selected.clear(); render(); },
+    };
+    if (!ideovault.can("images:write")) return actions[key] || null;  // the keys below change images
+    Object.assign(actions, {
       Delete: () => bulk(g.trash ? "restore" : "trash", {}, g.trash ? "restored" : "moved to the trash"),
       s: () => {
         const li = g.tiles()[cursor];
         const on = selected.size || allResults ? true : !(li && li.dataset.starred === "true");
         return bulk("star", { starred: on }, on ? "starred" : "unstarred");
       },
-    };
+    });
     actions.Backspace = actions.Delete;
     if (/^[0-5]$/.test(key)) {
       return () => bulk("rate", { rating: Number(key) }, key === "0" ? "rating cleared" : "rated " + key);
