@@ -52,7 +52,7 @@ def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None)
     assert vault.backfill().embedded == 0
 
 
-def test_a_paged_scan_ranks_like_one_sort(
+def test_the_index_ranks_like_the_paged_exact_scan(
     vault: Vault, needs_model: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prompts = ["a red fox", "a fox in snow", "rocket launch", "tea cup", "foxes playing",
@@ -60,10 +60,12 @@ def test_a_paged_scan_ranks_like_one_sort(
     for prompt in prompts:
         vault.generate(prompt, magic_prompt="OFF")
     vault.backfill()
-    whole = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
+    found = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
     monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
-    assert [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)] == whole
-    assert len(whole) == 4
+    exact = semantic.exact_top(vault, semantic.embed(["fox"])[0], 4)
+    assert [i for i, _ in found] == [i for i, _ in exact]
+    assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=1e-4)
+    assert len(found) == 4
 
 
 def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
