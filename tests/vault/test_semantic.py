@@ -82,3 +82,55 @@ def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> Non
     with pytest.raises(MissingExtra, match=r"pip install 'ideovault\[semantic\]'"):
         vault.semantic_search("anything")
     semantic._model.cache_clear()
+
+
+def test_one_image_is_embedded_as_it_is_stored(vault: Vault, needs_model: None) -> None:
+    vault.settings.extra["semantic"] = {"embed_on_store": True}
+    vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
+    assert semantic.queued(vault) == 0
+
+
+def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_model: None) -> None:
+    """What `ideovault worker` runs beside its batches: the queue empties without a backfill,
+    and a second embedder on the same catalog (another worker) finds nothing left to do."""
+    import threading
+
+    from ideovault.vault.embedder import Embedder
+
+    (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
+    vault.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
+    assert semantic.queued(vault) == 3
+    stop = threading.Event()
+    first = Embedder(vault, stop, poll_seconds=0.05)
+    first.start()
+    first.drain()
+    first.join(timeout=120)
+    assert not first.is_alive() and first.embedded == 3 and first.failed is None
+    assert semantic.queued(vault) == 0
+    second = Embedder(vault, stop, poll_seconds=0.05)
+    second.start()
+    second.drain()
+    second.join(timeout=120)
+    assert second.embedded == 0
+    assert vault.semantic_search("beacon on the coast", limit=1)[0].record.id == a.id
+
+
+def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> None:
+    """While another worker holds the queue's lock, an embedder leaves the queue alone."""
+    import threading
+
+    from sqlalchemy import text
+
+    from ideovault.vault.embedder import EMBED_LOCK, Embedder
+
+    if vault.catalog.dialect != "postgresql":
+        pytest.skip("one process works a SQLite vault's batches")
+    vault.generate("a lighthouse in a storm", magic_prompt="OFF")
+    with vault.catalog.engine.connect() as other:
+        assert other.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar()
+        embedder = Embedder(vault, threading.Event(), poll_seconds=0.05)
+        embedder.start()
+        embedder.drain()
+        embedder.join(timeout=60)
+        assert not embedder.is_alive() and embedder.embedded == 0
+    assert semantic.queued(vault) == 1

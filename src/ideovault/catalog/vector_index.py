@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, bindparam, insert, select, text
 
 from ideovault.catalog.schema import image_embeddings, vector_codes
 
@@ -83,18 +83,28 @@ def _code_values(dialect: str, vectors: np.ndarray) -> list[bytes] | list[str]:
 
 
 def add(conn: Connection, model: str, rows: Sequence[tuple[str, bytes]]) -> None:
-    """Index embeddings just stored in this transaction (their rows must exist)."""
+    """Index embeddings just stored in this transaction (their rows must exist). On SQLite a
+    code takes its embedding's rowid, so that a candidate's vector is one B-tree lookup."""
     if not rows:
         return
     vectors = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
     values = _code_values(conn.dialect.name, vectors)
-    conn.execute(
-        insert(vector_codes),
-        [
-            {"image_id": i, "model": model, "code": c}
-            for (i, _), c in zip(rows, values, strict=True)
-        ],
-    )
+    params = [{"i": i, "m": model, "c": c} for (i, _), c in zip(rows, values, strict=True)]
+    if conn.dialect.name == "sqlite":
+        conn.execute(SQLITE_ADD, params)
+    else:
+        conn.execute(
+            insert(vector_codes).values(
+                image_id=bindparam("i"), model=bindparam("m"), code=bindparam("c")
+            ),
+            params,
+        )
+
+
+SQLITE_ADD = text(
+    "INSERT INTO vector_codes (rowid, image_id, model, code) SELECT rowid, image_id, model, :c"
+    " FROM image_embeddings WHERE image_id = :i AND model = :m"
+)
 
 
 def fill_missing(catalog: Catalog, model: str, *, page: int = 5_000) -> int:
@@ -130,12 +140,9 @@ def rerank(
         return []
     matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
     scores = matrix @ query.astype(np.float32)
-    ranked = sorted(zip(scores.tolist(), (i for i, _ in rows), strict=True), key=_best_first)
-    return [(i, float(s)) for s, i in ranked[:limit]]
-
-
-def _best_first(pair: tuple[float, str]) -> tuple[float, str]:
-    return (-pair[0], pair[1])
+    ids = np.array([i for i, _ in rows])
+    order = np.lexsort((ids, -scores))[:limit]
+    return [(str(ids[j]), float(scores[j])) for j in order]
 
 
 class ServerScan:

@@ -100,8 +100,8 @@ class MemoryScan:
             ids = np.concatenate(picked) if picked else np.empty(0, dtype=np.int64)
             if len(picked) > 1 and len(ids) > k:  # pages read from disk: keep the best overall
                 ids = self._best_of(conn, ids, code, k)
-            rows = self._vectors(conn, ids)
-        return rerank(rows, query, limit)
+            ranked = rerank(self._vectors(conn, ids), query, len(ids))
+            return live(conn, ranked, limit)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -181,16 +181,36 @@ class MemoryScan:
         return nearest(found, codes, code, k)
 
     def _vectors(self, conn: Connection, ids: np.ndarray) -> list[tuple[str, bytes]]:
-        """The float32 vectors of these candidates, leaving out images in the trash."""
+        """The float32 vectors of these candidates: a code's rowid is its embedding's."""
         if not len(ids):
             return []
         rows = conn.execute(
             text(
-                "SELECT c.image_id, e.vector FROM vector_codes c"
-                " JOIN image_embeddings e ON e.image_id = c.image_id AND e.model = c.model"
-                " JOIN images i ON i.id = c.image_id"
-                " WHERE c.rowid IN (SELECT value FROM json_each(:ids)) AND i.trashed_at IS NULL"
+                "SELECT image_id, vector FROM image_embeddings"
+                " WHERE rowid IN (SELECT value FROM json_each(:ids)) AND model = :model"
             ),
-            {"ids": json.dumps(ids.tolist())},
+            {"ids": json.dumps(ids.tolist()), "model": self.model},
         )
         return [(str(i), bytes(v)) for i, v in rows]
+
+
+def live(conn: Connection, ranked: list[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+    """The first ``limit`` of ``ranked`` whose images are not in the trash: asked of the
+    catalog for the few at the top (and a few more for each one trashed), not every
+    candidate, as the trash is small next to the vault."""
+    kept: list[tuple[str, float]] = []
+    start = 0
+    while len(kept) < limit and start < len(ranked):
+        chunk = ranked[start : start + (limit - len(kept)) + 8]
+        start += len(chunk)
+        trashed = set(
+            conn.execute(
+                text(
+                    "SELECT id FROM images WHERE id IN (SELECT value FROM json_each(:ids))"
+                    " AND trashed_at IS NOT NULL"
+                ),
+                {"ids": json.dumps([i for i, _ in chunk])},
+            ).scalars()
+        )
+        kept += [pair for pair in chunk if pair[0] not in trashed][: limit - len(kept)]
+    return kept

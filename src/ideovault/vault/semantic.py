@@ -83,15 +83,22 @@ def backfill(vault: Vault) -> int:
     first any embedding that has no code (the rebuild path for vaults made before the index)."""
     vector_index.fill_missing(vault.catalog, MODEL)
     done = 0
-    while batch := embeddings.missing(vault.catalog, MODEL):
+    while added := embed_queued(vault):
+        done += added
+    return done
+
+
+def embed_queued(vault: Vault, limit: int = 256) -> int:
+    """Embed one batch of the queue (``limit`` prompts at most); returns how many."""
+    batch = embeddings.missing(vault.catalog, MODEL, limit=limit)
+    if batch:
         vectors = embed([text for _, text in batch])
         embeddings.save(
             vault.catalog,
             MODEL,
             [(i, v.tobytes()) for (i, _), v in zip(batch, vectors, strict=True)],
         )
-        done += len(batch)
-    return done
+    return len(batch)
 
 
 def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:

@@ -66,11 +66,16 @@ def upgrade() -> None:
             packed = np.packbits(bits).tobytes()
             text_form = (bits.astype(np.uint8) + ord("0")).tobytes().decode("ascii")
             values.append({"i": image_id, "m": model, "c": text_form if postgres else packed})
-        cast = "CAST(:c AS BIT VARYING)" if postgres else ":c"
-        conn.execute(
-            sa.text(f"INSERT INTO vector_codes (image_id, model, code) VALUES (:i, :m, {cast})"),
-            values,
+        # SQLite: a code takes its embedding's rowid (catalog/vector_index.py says why)
+        sql = (
+            "INSERT INTO vector_codes (image_id, model, code)"
+            " VALUES (:i, :m, CAST(:c AS BIT VARYING))"
+            if postgres
+            else "INSERT INTO vector_codes (rowid, image_id, model, code)"
+            " SELECT rowid, image_id, model, :c FROM image_embeddings"
+            " WHERE image_id = :i AND model = :m"
         )
+        conn.execute(sa.text(sql), values)
 
 
 def downgrade() -> None:
