@@ -2,9 +2,10 @@
 
 Embedding a million real prompts with the model is too slow here, so the vectors are random
 unit vectors (384 dimensions, like all-MiniLM-L6-v2), stored for the first N images of
-bench/search.py's catalog. It times ``semantic.top`` (the scan a search runs after embedding
-its query) and reports the process's peak RSS; the baseline in the same run is numpy's dot
-product over the same vectors already in memory (the old way, which held them all).
+bench/search.py's catalog. It times ``semantic.exact_top`` (the paged exact scan that search
+ran before the vector index, now its reference; bench/vector.py times the index) and reports
+the process's peak RSS; the baseline in the same run is numpy's dot product over the same
+vectors already in memory (the way before the paged scan, which held them all).
 
     python bench/semantic.py --vectors 100000
 """
@@ -62,7 +63,7 @@ def main() -> None:
             query = rng.standard_normal(384).astype(np.float32)
             query /= np.linalg.norm(query)
             t0 = time.perf_counter()
-            semantic.top(vault, query, 50)
+            semantic.exact_top(vault, query, 50)
             times.append((time.perf_counter() - t0) * 1000)
         peak_paged = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         loaded = semantic.embeddings.load(catalog, semantic.MODEL)

@@ -52,7 +52,7 @@ def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None)
     assert vault.backfill().embedded == 0
 
 
-def test_a_paged_scan_ranks_like_one_sort(
+def test_the_index_ranks_like_the_paged_exact_scan(
     vault: Vault, needs_model: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prompts = ["a red fox", "a fox in snow", "rocket launch", "tea cup", "foxes playing",
@@ -60,10 +60,12 @@ def test_a_paged_scan_ranks_like_one_sort(
     for prompt in prompts:
         vault.generate(prompt, magic_prompt="OFF")
     vault.backfill()
-    whole = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
+    found = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
     monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
-    assert [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)] == whole
-    assert len(whole) == 4
+    exact = semantic.exact_top(vault, semantic.embed(["fox"])[0], 4)
+    assert [i for i, _ in found] == [i for i, _ in exact]
+    assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=1e-4)
+    assert len(found) == 4
 
 
 def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
@@ -80,3 +82,55 @@ def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> Non
     with pytest.raises(MissingExtra, match=r"pip install 'ideovault\[semantic\]'"):
         vault.semantic_search("anything")
     semantic._model.cache_clear()
+
+
+def test_one_image_is_embedded_as_it_is_stored(vault: Vault, needs_model: None) -> None:
+    vault.settings.extra["semantic"] = {"embed_on_store": True}
+    vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
+    assert semantic.queued(vault) == 0
+
+
+def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_model: None) -> None:
+    """What `ideovault worker` runs beside its batches: the queue empties without a backfill,
+    and a second embedder on the same catalog (another worker) finds nothing left to do."""
+    import threading
+
+    from ideovault.vault.embedder import Embedder
+
+    (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
+    vault.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
+    assert semantic.queued(vault) == 3
+    stop = threading.Event()
+    first = Embedder(vault, stop, poll_seconds=0.05)
+    first.start()
+    first.drain()
+    first.join(timeout=120)
+    assert not first.is_alive() and first.embedded == 3 and first.failed is None
+    assert semantic.queued(vault) == 0
+    second = Embedder(vault, stop, poll_seconds=0.05)
+    second.start()
+    second.drain()
+    second.join(timeout=120)
+    assert second.embedded == 0
+    assert vault.semantic_search("beacon on the coast", limit=1)[0].record.id == a.id
+
+
+def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> None:
+    """While another worker holds the queue's lock, an embedder leaves the queue alone."""
+    import threading
+
+    from sqlalchemy import text
+
+    from ideovault.vault.embedder import EMBED_LOCK, Embedder
+
+    if vault.catalog.dialect != "postgresql":
+        pytest.skip("one process works a SQLite vault's batches")
+    vault.generate("a lighthouse in a storm", magic_prompt="OFF")
+    with vault.catalog.engine.connect() as other:
+        assert other.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar()
+        embedder = Embedder(vault, threading.Event(), poll_seconds=0.05)
+        embedder.start()
+        embedder.drain()
+        embedder.join(timeout=60)
+        assert not embedder.is_alive() and embedder.embedded == 0
+    assert semantic.queued(vault) == 1

@@ -1,4 +1,5 @@
-"""Storage of prompt embeddings (plain float32 arrays, the same on SQLite and PostgreSQL).
+"""Storage of prompt embeddings (plain float32 arrays, the same on SQLite and PostgreSQL), and
+their codes in the vector index (catalog/vector_index.py), written in the same transaction.
 
 The queue of work is implicit and exact: every live image without an embedding row for the
 model (:func:`missing`), worked after each download and by ``backfill``.
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import and_, delete, func, insert, select
 
+from ideovault.catalog import vector_index
 from ideovault.catalog.schema import image_embeddings, images
 from ideovault.catalog.store import Catalog
 
@@ -45,6 +47,7 @@ def save(catalog: Catalog, model: str, rows: Sequence[tuple[str, bytes]]) -> Non
             insert(image_embeddings),
             [{"image_id": i, "model": model, "vector": v} for i, v in rows],
         )
+        vector_index.add(conn, model, rows)  # the old codes went with the old rows (cascade)
 
 
 def load(

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import BIT
 
 metadata = MetaData()
 
@@ -122,6 +124,29 @@ image_embeddings = Table(
     Column("model", String(80), primary_key=True),
     Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
 )
+
+# The vector index (migration 0013, catalog/vector_index.py): each embedding's sign bits packed
+# (48 bytes at 384 dimensions), scanned by Hamming distance to pick the candidates that the
+# float32 vectors then rank exactly. A narrow table of its own, so that a scan reads ~100 bytes
+# a row rather than the 1.5 KB vectors; it goes with its embedding row (ON DELETE CASCADE).
+# PostgreSQL keeps the code as BIT VARYING, whose XOR (#) and bit_count() run in the server.
+vector_codes = Table(
+    "vector_codes",
+    metadata,
+    Column("image_id", ID, primary_key=True),
+    Column("model", String(80), primary_key=True),
+    Column("code", LargeBinary().with_variant(BIT(varying=True), "postgresql"), nullable=False),
+    ForeignKeyConstraint(
+        ["image_id", "model"],
+        ["image_embeddings.image_id", "image_embeddings.model"],
+        ondelete="CASCADE",
+    ),
+)
+
+# SQLite only: bumped by a trigger whenever a code is deleted, so that a process holding the
+# codes in memory (catalog/vector_sqlite.py) knows to read them again; new codes it finds by
+# rowid, so an insert costs no bump.
+vector_state = Table("vector_state", metadata, Column("generation", BigInteger, nullable=False))
 
 # The report's running totals, kept by triggers (catalog/aggregates.py, migration 0009): per
 # dimension and value, images and bytes, split by (model, speed) for pricing. '' means none.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,10 @@ from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.batch_progress import graceful_stop
 from ideovault.cli.output import print_json, say
 from ideovault.errors import IdeovaultError, UserError
+
+if TYPE_CHECKING:
+    from ideovault.vault import Vault
+    from ideovault.vault.embedder import Embedder
 
 
 @app.command()
@@ -36,6 +40,13 @@ def worker(
             "--until-idle", help="Exit when no open batch has work left (else keep waiting)."
         ),
     ] = False,
+    embed: Annotated[
+        bool,
+        typer.Option(
+            "--embed/--no-embed",
+            help="Embed queued prompts for semantic search meanwhile (with ideovault[semantic]).",
+        ),
+    ] = True,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run's summary as JSON.")
     ] = False,
@@ -52,17 +63,36 @@ def worker(
         if not as_json:
             wide = f"{concurrency} wide" if concurrency else "at the API's in-flight limit"
             say(f"worker {wide} on {vault.catalog.url_for_display}; Ctrl-C stops")
+        embedder = _embedder(vault, stop) if embed else None
         with graceful_stop(stop):
             stats = vault.run_batches(
                 batch_id, concurrency=concurrency, lease_seconds=lease,
                 until_idle=until_idle, stop=stop,
             )  # fmt: skip
+            if embedder is not None:
+                embedder.drain()  # --until-idle: the queue too; Ctrl-C: this batch of it
+                embedder.join()
+    embedded = embedder.embedded if embedder is not None else None
     if as_json:
-        print_json(stats.to_json())
+        print_json({**stats.to_json(), "embedded": embedded})
     else:
         parts = ", ".join(f"{n} {s}" for s, n in sorted(stats.items.items()))
-        say(f"worker done: {parts or 'nothing to do'}; {stats.images_stored} image(s) stored")
+        say(f"worker done: {parts or 'nothing to do'}; {stats.images_stored} image(s) stored"
+            + (f"; {embedded} prompt(s) embedded" if embedded is not None else ""))  # fmt: skip
     if stats.fatal:
         raise IdeovaultError(stats.fatal)
     if stats.stopped:
         raise typer.Exit(130)
+
+
+def _embedder(vault: Vault, stop: threading.Event) -> Embedder | None:
+    """The background embedding of queued prompts, when the semantic extra is installed
+    (vault/embedder.py says why a worker does it)."""
+    from ideovault.vault import semantic
+    from ideovault.vault.embedder import Embedder
+
+    if not semantic.available():
+        return None
+    embedder = Embedder(vault, stop)
+    embedder.start()
+    return embedder

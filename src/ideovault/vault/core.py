@@ -355,6 +355,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
                 for record in pool.map(lambda r: self.store_image(r, generation), todo):
                     done[record.id] = record
                     emit(Event("image", generation.id, image=record))
+        if done:  # one image as well as many
             from ideovault.vault.semantic import embed_on_store  # numpy only when storing
 
             embed_on_store(self, [r for r in done.values() if r.status == ImageStatus.STORED])

