@@ -15,7 +15,7 @@ from mcp import Client
 from mcp_types import BlobResourceContents, ImageContent, ResourceLink
 from PIL import Image
 
-from ideovault.cli import app
+from ideovault.cli.app import app
 from ideovault.fake import FakeServer
 from ideovault.vault import Vault
 from tests.mcp.conftest import Scenario, data_of
