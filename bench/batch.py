@@ -12,7 +12,9 @@
 
 Then a separate process runs a 10,000-image batch with no delay and samples its resident
 memory as it goes: the figure to watch is the peak, and the growth from the first tenth to
-the end. The fake API runs in its own process, as the real API would. Only ratios are
+the end. Each mode's CPU time per image (this process's, all threads) is printed too: on a
+loaded machine the fake API's own rendering competes with the client for the same cores.
+The fake API runs in its own process, as the real API would. Only ratios are
 meaningful; every rate is measured in the same run, with fresh prompts (so the fake renders
 a new full-size image, ~1 MP, for every call in every mode).
 """
@@ -58,8 +60,9 @@ def run_batch(
     count: int,
     concurrency: int | None,
     on_tenth: list[float] | None = None,
+    cpu: list[float] | None = None,
 ) -> float:
-    """The batch's time (``concurrency`` None: the default width)."""
+    """The batch's time (``concurrency`` None: the default width); its CPU time to ``cpu``."""
     settings = load_settings(home=home, env={}).with_overrides(api_key=KEY, base_url=base)
     path = home.parent / f"{home.name}.jsonl"
     write_batch(path, count, home.name)
@@ -73,9 +76,11 @@ def run_batch(
     with Vault.open(settings=settings) as vault:
         plan = vault.create_batch(path)
         assert plan.batch is not None
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.process_time()
         stats = vault.run_batches(plan.batch.id, concurrency=concurrency, on_item=on_item)
         elapsed = time.perf_counter() - start
+        if cpu is not None:
+            cpu.append(time.process_time() - cpu0)
         assert stats.images_stored == count, stats.to_json()
     return elapsed
 
@@ -112,7 +117,7 @@ def main() -> None:
         memory(args)
 
 
-def run_pool(base: str, folder: Path, prompts: list[str], workers: int) -> float:
+def run_pool(base: str, folder: Path, prompts: list[str], workers: int, cpu: list[float]) -> float:
     """The bare baseline: the same call and download per prompt, the bytes written to a file."""
     folder.mkdir()
 
@@ -131,9 +136,10 @@ def run_pool(base: str, folder: Path, prompts: list[str], workers: int) -> float
         httpx.Client(base_url=base, headers={"Api-Key": KEY}, timeout=60, limits=limits) as client,
         ThreadPoolExecutor(workers) as pool,
     ):
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.process_time()
         sizes = list(pool.map(one, enumerate(prompts)))
         elapsed = time.perf_counter() - start
+        cpu.append(time.process_time() - cpu0)
     assert all(sizes)
     return elapsed
 
@@ -147,12 +153,17 @@ def throughput(args: argparse.Namespace) -> None:
             prompts = [f"seed loop product shot number {i}" for i in range(args.seed_sample)]
             (root / "seed").mkdir()
             t_seed = run_seed(base, root / "seed", prompts, 1)
-            t_default = run_batch(base, root / "default", n, None)
-            t_ten = run_batch(base, root / "ten", n, MAX_IN_FLIGHT)
+            cpu: dict[str, list[float]] = {"default": [], "ten": [], "given": [], "pool": []}
+            t_default = run_batch(base, root / "default", n, None, cpu=cpu["default"])
+            t_ten = run_batch(base, root / "ten", n, MAX_IN_FLIGHT, cpu=cpu["ten"])
             given = args.concurrency not in (None, MAX_IN_FLIGHT)
-            t_given = run_batch(base, root / "given", n, args.concurrency) if given else None
+            t_given = (
+                run_batch(base, root / "given", n, args.concurrency, cpu=cpu["given"])
+                if given
+                else None
+            )
             pool_prompts = [f"pool product shot number {i}" for i in range(n)]
-            t_pool = run_pool(base, root / "pool", pool_prompts, MAX_IN_FLIGHT)
+            t_pool = run_pool(base, root / "pool", pool_prompts, MAX_IN_FLIGHT, cpu["pool"])
     finally:
         proc.terminate()
         proc.wait(10)
@@ -175,6 +186,9 @@ def throughput(args: argparse.Namespace) -> None:
     print(f"  bare thread pool (10)   {rate['pool']:8.2f} images/s (calls + downloads + files)")
     print(f"  seed sequential loop    {rate['seed']:8.2f} images/s ({args.seed_sample} sampled)")
     print(f"  API in-flight cap       {rate['cap']:8.2f} images/s ({MAX_IN_FLIGHT} / latency)")
+    per_image = {name: f"{1000 * spent[0] / n:.0f} ms" for name, spent in cpu.items() if spent}
+    shown = ", ".join(f"{k} {v}" for k, v in per_image.items())
+    print(f"  CPU per image (client process): {shown}")
     for name, label in (("default", "default"), ("ten", "--concurrency 10"), ("given", "given")):
         if name in rate:
             print(

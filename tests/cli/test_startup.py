@@ -12,9 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 import ideovault.cli as cli_package
+from ideovault.cli import top_help
 from ideovault.cli.app import app
 from ideovault.cli.commands import COMMANDS
 
@@ -88,3 +90,24 @@ def test_the_command_table_is_what_the_modules_register() -> None:
         if module:  # a command, not a sub-group (those have no callback of their own)
             assert module == f"ideovault.cli.{entry.module}", name
         assert command.get_short_help_str(1000) == entry.help, name
+
+
+@pytest.mark.parametrize("width", range(50, 79))  # every width Click's formatter can pick
+def test_the_top_level_help_is_typers_at_every_width(width: int) -> None:
+    group = typer.main.get_command(app)
+    with group.context_class(group, info_name="ideovault", terminal_width=width) as ctx:
+        assert top_help.render(width) == group.get_help(ctx)
+
+
+def test_help_and_no_arguments_print_the_top_level_help(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "64"}
+    asked = subprocess.run(
+        [sys.executable, "-m", "ideovault", "--help"], env=env, capture_output=True, text=True
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout == top_help.render(62) + "\n"
+    bare = subprocess.run(
+        [sys.executable, "-m", "ideovault"], env=env, capture_output=True, text=True
+    )
+    assert bare.returncode == 2
+    assert bare.stderr == asked.stdout and not bare.stdout

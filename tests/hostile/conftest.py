@@ -72,7 +72,7 @@ def check(result: Result, allowed: tuple[int, ...] = (0, 1, 2)) -> Result:
 def click_command() -> click.Command:
     """Typer rebuilds its Click command on every call (about 0.5 s here, longer than most
     runs); the suite builds it once and lets ``main`` call that, which is what Typer does."""
-    return typer.main.get_command(ideovault.cli.app)
+    return typer.main.get_command(ideovault.cli.command_line())
 
 
 @dataclass
@@ -91,7 +91,7 @@ class Hostile:
     ) -> Result:  # fmt: skip
         INPUTS[channel] += 1
         with self.monkeypatch.context() as patch:
-            patch.setattr(ideovault.cli, "app", self.command)
+            patch.setattr(ideovault.cli, "command_line", lambda: self.command)
             for name, value in (env or {}).items():
                 if value is None:
                     patch.delenv(name, raising=False)

@@ -16,7 +16,7 @@ from mcp_types import BlobResourceContents, ImageContent, ResourceLink
 from PIL import Image
 
 from ideogram_fake import FakeServer
-from ideovault.cli import app
+from ideovault.cli.app import app
 from ideovault.vault import Vault
 from tests.mcp.conftest import Scenario, data_of
 

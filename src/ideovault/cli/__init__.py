@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
+from typing import Any
 
-from ideovault.cli.app import app  # commands load on use: see cli/commands.py
 from ideovault.cli.output import err
 from ideovault.errors import IdeovaultError, UserError
 
-__all__ = ["app", "main"]
+__all__ = ["command_line", "main"]
+
+
+def command_line() -> Any:
+    """The Typer app (``cli/app.py``), imported when a command runs: the top-level help is
+    written without it (``cli/top_help.py``), and each command's module loads on use
+    (``cli/commands.py``). Tests may replace this with a prebuilt Click command."""
+    from ideovault.cli.app import app
+
+    return app
 
 
 def _check_utf8(args: list[str]) -> None:
@@ -61,12 +69,20 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become a message and an exit code, never a traceback."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        logging.basicConfig(level=_log_level())
+        level = _log_level()
         _check_utf8(args)
-        # Typer (standalone mode) prints usage errors itself and exits 2; our own errors
-        # propagate out of it and are turned into a message here.
-        app(args=args, prog_name="ideovault")
-        code = 0
+        if args in ([], ["--help"]):
+            from ideovault.cli.top_help import show
+
+            code = show(asked=bool(args))
+        else:
+            import logging
+
+            logging.basicConfig(level=level)
+            # Typer (standalone mode) prints usage errors itself and exits 2; our own errors
+            # propagate out of it and are turned into a message here.
+            command_line()(args=args, prog_name="ideovault")
+            code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except IdeovaultError as exc:

@@ -13,6 +13,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from ideovault.cli.commands import COMMANDS
+from ideovault.cli.top_help import APP_HELP, command_rows
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
 
@@ -36,40 +37,14 @@ class LazyCommands(TyperGroup):
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, _shorten(entry.help, limit)) for name, entry in COMMANDS.items()]
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-def _shorten(text: str, limit: int) -> str:
-    """Click's rule for a command's line in ``--help`` (its ``make_default_short_help``): the
-    first sentence if it fits, else whole words and '...'."""
-    words = text.split()
-    total = 0
-    for i, word in enumerate(words):
-        total += len(word) + (i > 0)
-        if total > limit:
-            break
-        if word.endswith("."):
-            return " ".join(words[: i + 1])
-        if total == limit and i != len(words) - 1:
-            break
-    else:
-        return " ".join(words)
-    total += 3
-    while i > 0:
-        total -= len(words[i]) + 1
-        if total <= limit:
-            break
-        i -= 1
-    return " ".join(words[:i]) + "..."
+            formatter.write_dl(command_rows(formatter.width))
 
 
 app = typer.Typer(
     cls=LazyCommands,
     name="ideovault",
-    help="Keep every image you generate with the Ideogram API: download at once, store, catalog.",
+    help=APP_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

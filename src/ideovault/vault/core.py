@@ -316,19 +316,22 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         on_event: EventSink | None = None,
         start: Starter | None = None,
         parent_id: str | None = None,
+        download: bool = True,
     ) -> Images:
         """Send one validated, priced request and store its images (no dedupe, no budget).
 
         ``start`` writes the generation row before the call; a batch passes one that also
         marks its item ``sent`` in the same transaction (or raises to stop the send), which is
         what makes a batch item exactly-once. By default the row is simply created.
+        ``download=False`` returns the answer's records still pending: the batch runner
+        downloads them in other threads, so its next call does not wait for them.
         """
         from ideovault.vault import flow
 
         started = flow.begin(self, request, offer, tags=tags, on_event=on_event, starter=start)
-        return self._call(started, parent_id)
+        return self._call(started, parent_id, download)
 
-    def _call(self, started: Started, parent_id: str | None) -> Images:
+    def _call(self, started: Started, parent_id: str | None, download: bool = True) -> Images:
         from ideovault.vault import flow
 
         try:
@@ -336,6 +339,8 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         except ApiError as exc:
             flow.fail(self, started.generation.id, exc)
             raise
+        if not download:
+            return flow.record(self, started, response, parent_id)
         return flow.finish(self, started, response, parent_id)
 
     def _download_all(
@@ -360,6 +365,10 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
 
             embed_on_store(self, [r for r in done.values() if r.status == ImageStatus.STORED])
         return [self._present(done.get(r.id, r)) for r in images]
+
+    def store_pending(self, images: Images, generation: GenerationRecord) -> Images:
+        """Download an answer's pending images as ``dispatch`` does (after ``download=False``)."""
+        return self._download_all(images, generation, lambda _event: None)
 
     def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
         """Download one pending image and mark it stored, expired, or still pending with why."""

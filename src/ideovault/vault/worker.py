@@ -6,6 +6,9 @@ catalog). A bounded thread pool (``concurrency``) keeps that many requests in fl
 default as many as the process's limiter has places (``api/limits.py``: the in-flight cap,
 10 images unless ``[limits] max_in_flight`` says otherwise), and never more items claimed than
 the limiter's current window, which shrinks on 429s and grows back as calls are answered.
+An answered item's downloads (and their checks: sha256, full decode, perceptual hash, sidecar,
+catalog) run in a second pool of the same size, so the call's place goes to the next item at
+once instead of waiting for them; at most ``concurrency`` answered items wait for that pool.
 A heartbeat thread renews this process's leases, so a long call keeps its items, and a dead
 process's items are freed when their lease runs out (or at once, when the holder is a dead
 process on this machine).
@@ -69,6 +72,14 @@ class ItemOutcome:
     images: int = 0  # images the item asked for
     missing: int = 0  # images answered but not stored (pending, expired)
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Answered:
+    """An item the API has answered, its images recorded and not yet downloaded."""
+
+    records: list[ImageRecord]
+    generation_id: str
 
 
 @dataclass
@@ -150,6 +161,8 @@ class Runner:
         self.stats = RunStats()
         self._lock = threading.Lock()
         self._finished = threading.Event()
+        self._storing: set[Future[None]] = set()  # answered items whose downloads run
+        self._store_pool: ThreadPoolExecutor | None = None
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -164,7 +177,11 @@ class Runner:
         dead: list[str] = []
         dead_checked = 0.0
         try:
-            with ThreadPoolExecutor(self.concurrency, thread_name_prefix="batch") as pool:
+            with (
+                ThreadPoolExecutor(self.concurrency, thread_name_prefix="batch-store") as stores,
+                ThreadPoolExecutor(self.concurrency, thread_name_prefix="batch") as pool,
+            ):
+                self._store_pool = stores
                 while not self.stop.is_set():
                     claimed: list[BatchItem] = []
                     free = self._room(inflight)
@@ -178,19 +195,24 @@ class Runner:
                         inflight.update(
                             (pool.submit(self._process, item), item.num_images) for item in claimed
                         )
-                    if not inflight:
+                    storing = self._still_storing()
+                    if not inflight and not storing:
                         if self.until_idle and not self.store.has_open_work(self.batch_id):
                             break
                         self.stop.wait(self.poll)
                         continue
                     if claimed and self._room(inflight) > 0:
                         continue  # there may be more to claim at once
-                    done, _ = wait(inflight, timeout=self.poll, return_when=FIRST_COMPLETED)
+                    done, _ = wait(
+                        [*inflight, *storing], timeout=self.poll, return_when=FIRST_COMPLETED
+                    )
                     for future in done:
-                        del inflight[future]
+                        inflight.pop(future, None)
                         future.result()
                 self.stats.stopped = self.stop.is_set() and self.stats.fatal is None
-                for future in inflight:  # finish what is in flight
+                for future in inflight:  # finish what is in flight, then its downloads
+                    future.result()
+                for future in self._still_storing():
                     future.result()
         finally:
             self._finished.set()
@@ -203,10 +225,16 @@ class Runner:
         flight than the limiter's window (less than the cap after 429s), so claimed items do
         not queue for a place while their leases age. Always one when nothing is in flight."""
         free = self.concurrency - len(inflight)
+        free = min(free, 2 * self.concurrency - len(inflight) - len(self._still_storing()))
         window = self.limiter.window
         if window:
             free = min(free, window - sum(inflight.values()))
         return free if inflight else max(1, free)
+
+    def _still_storing(self) -> list[Future[None]]:
+        with self._lock:
+            self._storing = {f for f in self._storing if not f.done()}
+            return list(self._storing)
 
     def _heartbeat(self) -> None:
         interval = max(0.05, self.lease / 3)
@@ -231,9 +259,27 @@ class Runner:
         except Exception as exc:  # a bug or an outage (database, blob store): keep the loop alive
             log.exception("item %s (line %d) failed", item.id, item.line_no)
             outcome = self._abandon(item, f"{type(exc).__name__}: {exc}")
+        if isinstance(outcome, _Answered):  # its downloads go to the store pool
+            assert self._store_pool is not None
+            future = self._store_pool.submit(self._store_answered, item, outcome)
+            with self._lock:
+                self._storing.add(future)
+            return
         self._record(outcome)
 
-    def _send(self, item: BatchItem) -> ItemOutcome:
+    def _store_answered(self, item: BatchItem, answered: _Answered) -> None:
+        """The second half of an item, in the store pool: download, check and store its images
+        (as ``Vault.dispatch`` would have), then settle it."""
+        try:
+            generation = self.vault.catalog.get_generation(answered.generation_id)
+            records = self.vault.store_pending(answered.records, generation)
+            outcome = self._complete(item, records, answered.generation_id)
+        except Exception as exc:
+            log.exception("item %s (line %d) failed", item.id, item.line_no)
+            outcome = self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
+        self._record(outcome)
+
+    def _send(self, item: BatchItem) -> ItemOutcome | _Answered:
         from ideovault.api.params import GenerateParams
         from ideovault.vault.spending import quote
 
@@ -251,7 +297,7 @@ class Runner:
 
         try:
             records = self.vault.dispatch(
-                request, quote(self.vault, request), tags=tags, start=start
+                request, quote(self.vault, request), tags=tags, start=start, download=False
             )
         except LeaseLost:
             return ItemOutcome(item.id, "skipped")
@@ -263,7 +309,7 @@ class Runner:
             if not started:
                 raise
             return self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
-        return self._complete(item, records, started[0])
+        return _Answered(records, started[0])
 
     def _after_refusal(self, item: BatchItem, exc: ApiError) -> ItemStatus:
         if exc.billed == "unknown":
