@@ -46,7 +46,7 @@ def test_an_editor_signs_in_sees_the_buttons_and_signs_out(
     for selector in CHANGING:
         expect(page.locator(selector)).to_have_count(1)
     shot(page, "signed-in-editor")
-    first = vault.list(1)[0].id
+    first = vault.list_images(1)[0].id
     page.goto(f"/images/{first}")
     for selector in ("#star", "#trash", "#reproduce", "#tag-form", "#rating button.rate"):
         expect(page.locator(selector).first).to_be_attached()
@@ -67,8 +67,8 @@ def test_an_editor_signs_in_sees_the_buttons_and_signs_out(
 def test_a_viewer_sees_no_button_that_would_change_anything(
     page: playwright_sync.Page, vault: Vault
 ) -> None:
-    first = vault.list(1)[0].id
-    vault.trash([vault.list(2)[1].id])
+    first = vault.list_images(1)[0].id
+    vault.trash([vault.list_images(2)[1].id])
     sign_in(page, key_for(vault, "vi", "viewer"))
     expect(page.locator("#who")).to_contain_text("viewer")
     for selector in CHANGING:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ideovault.fake import FakeServer
+from ideogram_fake import FakeServer
 from ideovault.vault import Vault, people, shares
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread

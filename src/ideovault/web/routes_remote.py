@@ -14,9 +14,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ideovault.catalog.records import ImageStatus
+from ideovault.vault import ImageStatus, resolve_client_uploads
 from ideovault.errors import UserError
-from ideovault.vault import resolve_client_uploads
 from ideovault.web.deps import VaultDep, clean_id
 from ideovault.web.routes_images import NOT_FOUND
 from ideovault.web.schemas import ImageOut, image_out
@@ -39,7 +38,7 @@ def list_images(
     bound = clean_id(before) if before else None
     if bound is not None and len(bound) < 36:
         bound = vault.get(bound).id
-    return [image_out(r) for r in vault.list(limit, before_id=bound, statuses=statuses)]
+    return [image_out(r) for r in vault.list_images(limit, before_id=bound, statuses=statuses)]
 
 
 @router.get("/trash", response_model=list[ImageOut])

@@ -30,7 +30,7 @@ class RemoteReading(RemoteHttp):
     def get(self, id_or_prefix: str) -> ImageRecord:
         return record(self._call("GET", f"/api/images/{path_id(id_or_prefix)}"))
 
-    def list(
+    def list_images(
         self,
         limit: int = 50,
         *,
