@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ideovault.vault import ImageStatus, resolve_client_uploads
 from ideovault.errors import UserError
+from ideovault.vault import ImageStatus, resolve_client_uploads
 from ideovault.web.deps import VaultDep, clean_id
 from ideovault.web.routes_images import NOT_FOUND
 from ideovault.web.schemas import ImageOut, image_out
