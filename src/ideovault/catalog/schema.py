@@ -125,7 +125,7 @@ image_embeddings = Table(
     Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
 )
 
-# The vector index (migration 0013, catalog/vector_index.py): each embedding's sign bits packed
+# The vector index (migration 0015, catalog/vector_index.py): each embedding's sign bits packed
 # (48 bytes at 384 dimensions), scanned by Hamming distance to pick the candidates that the
 # float32 vectors then rank exactly. A narrow table of its own, so that a scan reads ~100 bytes
 # a row rather than the 1.5 KB vectors; it goes with its embedding row (ON DELETE CASCADE).

@@ -4,8 +4,8 @@ A gallery session used to come only from a personal key (``key_id``). Someone si
 the team's identity provider has no key, so a session may name its user instead: exactly one
 of ``key_id`` and ``user_id`` is set. Disabling the user, or revoking the key, ends it.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 
 Self-contained on purpose (no import of ``schema``): a migration describes the schema as it was
 when it was written, so later changes to ``schema.py`` cannot rewrite history.
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

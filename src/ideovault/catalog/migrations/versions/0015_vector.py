@@ -1,7 +1,7 @@
 """The vector index of semantic search: binary codes of the prompt embeddings.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 
 Self-contained on purpose (no import of ``schema`` or ``vector_index``): a migration describes
 the schema as it was when it was written. The codes of embeddings made before this revision are
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import BIT
 
-revision = "0013"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
