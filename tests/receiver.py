@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests import waiting
 
 
 @dataclass
@@ -23,10 +24,10 @@ class Receiver:
     deliveries: list[Delivery] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # answered in order; then 204
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Delivery]:
-        deadline = time.monotonic() + timeout
-        while len(self.deliveries) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+    def wait_for(self, count: int, timeout: float = 60.0) -> list[Delivery]:
+        """The deliveries, once there are at least ``count``."""
+        waiting.wait_for(lambda: len(self.deliveries) >= count, timeout=timeout,
+                         what=f"{count} webhook deliveries")  # fmt: skip
         return list(self.deliveries)
 
 

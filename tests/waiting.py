@@ -13,7 +13,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T], *, timeout: float = 20.0, interval: float = 0.02,
+def wait_for(check: Callable[[], T], *, timeout: float = 60.0, interval: float = 0.02,
              what: str = "the condition") -> T:  # fmt: skip
     """Call ``check`` until it returns something truthy, and return that; fail after ``timeout``."""
     deadline = time.monotonic() + timeout

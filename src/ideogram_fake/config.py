@@ -6,7 +6,9 @@ line (``FakeConfig(api_key=KEY, link_ttl=1)``) instead of reaching into the serv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -42,6 +44,9 @@ class FakeConfig:
     allow_loopback_webhooks: bool = False
     webhook_attempts: int = 3  # a failed delivery (non-2xx, no answer) is retried, then dropped
     webhook_retry_delay: float = 0.2  # seconds, times the attempt number
+    # The wall clock links expire by. A test passes one it can move forward, so it sees a link
+    # expire without waiting for it (nor needing a TTL shorter than a loaded machine's pauses).
+    clock: Callable[[], float] = field(default=time.time)
 
     @property
     def download_chunk_size(self) -> int:

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ideogram_fake.images import render_png
@@ -48,7 +49,8 @@ class LinkCheck:
 class ImageLinks:
     """Issues signed links and serves their bytes; safe from any request thread."""
 
-    def __init__(self, cache_size: int) -> None:
+    def __init__(self, cache_size: int, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
         self._secret = os.urandom(32)
         self._issued: dict[str, IssuedImage] = {}
         self._cache: OrderedDict[IssuedImage, bytes] = OrderedDict()
@@ -61,7 +63,7 @@ class ImageLinks:
     def issue(self, item: IssuedImage, base_url: str, ttl: float) -> str:
         """Register an image and return its link, valid for at least ``ttl`` seconds."""
         image_id = secrets.token_urlsafe(16)[:22]
-        exp = math.ceil(time.time() + ttl)
+        exp = math.ceil(self._clock() + ttl)
         with self._lock:
             self._issued[image_id] = item
         sig = self.sign(image_id, exp)
@@ -77,7 +79,7 @@ class ImageLinks:
         good = self.sign(image_id, int(exp))
         if not hmac.compare_digest(sig.encode("utf-8", "replace"), good.encode()):
             return LinkCheck.EXPIRED
-        if time.time() >= int(exp):
+        if self._clock() >= int(exp):
             return LinkCheck.EXPIRED
         return LinkCheck.OK
 

@@ -19,7 +19,7 @@ class FakeState:
         self.config = config
         self.faults = FaultBook()
         self.stats = Stats()
-        self.links = ImageLinks(config.image_cache)
+        self.links = ImageLinks(config.image_cache, config.clock)
         self.jobs = Jobs(self)  # 4.0 async generations; they outlive reset(), like links
         self.webhook_keys = WebhookKeys()
         self.user_id = secrets.token_urlsafe(12)  # the account the webhooks speak for

@@ -4,7 +4,6 @@ magic-prompt, describe, async submit and poll, the JWKS — errors included. No 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from ideovault.api.wire import encode
 from ideovault.errors import UserError
 from tests.conftest import TEST_API_KEY
 from tests.images import image_bytes
+from tests.waiting import wait_for
 
 JSON_PROMPT: dict[str, Any] = {
     "high_level_description": "A red bicycle leaning on a blue wall.",
@@ -170,9 +170,7 @@ def test_async_errors(client: IdeogramClient, fake: FakeServer) -> None:
         client.poll("bad!id")
     fake.inject("async_fail")
     gid = client.submit_async(parse_params(model="V_4", prompt="x"), HOOK)
-    deadline = time.monotonic() + 10
-    while not (result := client.poll(gid)).done and time.monotonic() < deadline:
-        time.sleep(0.05)
+    result = wait_for(lambda: (r := client.poll(gid)).done and r, what="the async job ending")
     assert result.status == "failed" and result.response is None
 
 

@@ -4,7 +4,6 @@ an item can be sent only by the worker that holds it."""
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import ItemStatus
 from ideovault.catalog.batches import BatchStore
 from ideovault.catalog.records import GenerationStatus
+from tests.waiting import wait_for
 
 
 def make_batch(store: BatchStore, count: int) -> str:
@@ -80,8 +80,9 @@ def test_only_the_holder_may_send_and_a_lost_lease_writes_nothing(catalog_url: s
         store = catalog.batches
         batch_id = make_batch(store, 1)
         (item,) = store.claim("w1", 1, lease_seconds=0.01)
-        time.sleep(0.05)
-        (again,) = store.claim("w2", 1, lease_seconds=60)  # w1's lease ran out
+        (again,) = wait_for(  # w1's lease ran out
+            lambda: store.claim("w2", 1, lease_seconds=60), what="w1's lease running out"
+        )
         assert again.id == item.id and again.attempts == 2
         gid = ids.new_id()
         with pytest.raises(LeaseLost):
@@ -129,15 +130,14 @@ class SkewedClock:
 def claim_soon(
     store: BatchStore, owner: str, clock: SkewedClock, minutes: float, batch_id: str
 ) -> list[str]:
-    """Poll (as a worker does) until ``owner``, on a skewed clock, gets an item; 20 s at most."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    """Poll (as a worker does) until ``owner``, on a skewed clock, gets an item."""
+
+    def claim() -> list[str]:
         with clock.off_by(minutes):
             got = store.claim(owner, 1, lease_seconds=60, batch_id=batch_id)
-        if got:
-            return [i.id for i in got]
-        time.sleep(0.05)
-    return []
+        return [i.id for i in got]
+
+    return wait_for(claim, timeout=60, what=f"{owner} getting an item")
 
 
 @pytest.mark.parametrize("minutes", [5, -5])

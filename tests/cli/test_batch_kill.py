@@ -23,6 +23,7 @@ from ideovault.catalog import Catalog
 from ideovault.catalog.batch_records import ItemStatus
 from ideovault.catalog.records import ImageStatus
 from tests.cli.conftest import API_KEY
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -77,14 +78,13 @@ def test_kill9_batch_several_times_then_resume(run, cli_env, fake, tmp_path: Pat
     fake.inject("slow_download", times=1000, seconds=0.04)
     rng = random.Random(8)
     proc = spawn(cli_env, "batch", str(path), "--concurrency", "4", "--json")
-    batch_id = ""
-    deadline = time.monotonic() + 60
-    while not batch_id and time.monotonic() < deadline:  # wait for the job, then for progress
+
+    def open_batch() -> str:
         listed = json.loads(run("batch", "list", "--json").out or "[]")
-        batch_id = listed[0]["id"] if listed and listed[0]["status"] == "open" else ""
-        time.sleep(0.05)
-    assert batch_id
-    for _ in range(4):
+        return str(listed[0]["id"]) if listed and listed[0]["status"] == "open" else ""
+
+    batch_id = wait_for(open_batch, timeout=120, what="the batch opening")
+    for _ in range(4):  # kill at random points: the sleeps pick the moment, nothing is timed
         target = done_count(url, batch_id) + rng.randint(2, 8)
         while done_count(url, batch_id) < target and proc.poll() is None:
             time.sleep(rng.uniform(0.01, 0.05))
@@ -93,7 +93,7 @@ def test_kill9_batch_several_times_then_resume(run, cli_env, fake, tmp_path: Pat
         # Between kills the books already balance: nothing answered twice.
         check_exactly_once(url, batch_id, fake.stats()["answered_by_prompt"], partial=True)
         proc = spawn(cli_env, "batch", "resume", batch_id, "--json")
-    out, err = proc.communicate(timeout=120)
+    out, err = proc.communicate(timeout=300)
     assert proc.returncode in (0, 1), err.decode()
     report = json.loads(out)
     assert report["batch"]["finished"]
@@ -130,11 +130,14 @@ def test_three_workers_one_killed_exactly_once(postgres_url: str, fake, tmp_path
     fake.inject("slow_generate", times=1000, seconds=0.05)
     args = ("worker", "--concurrency", "3", "--lease", "3", "--until-idle", "--json")
     workers = [spawn(env, *args) for _ in range(3)]
-    while done_count(postgres_url, batch_id) < 20:
-        assert all(w.poll() is None for w in workers)
-        time.sleep(0.02)
+
+    def twenty_done() -> bool:
+        assert all(w.poll() is None for w in workers), "a worker ended before the kill"
+        return done_count(postgres_url, batch_id) >= 20
+
+    wait_for(twenty_done, timeout=120, what="20 items done")
     kill9(workers[0])
-    results = [json.loads(w.communicate(timeout=120)[0]) for w in workers[1:]]
+    results = [json.loads(w.communicate(timeout=300)[0]) for w in workers[1:]]
     assert all(w.returncode == 0 for w in workers[1:])
     assert sum(r["items"].get("done", 0) for r in results) > 0
     unanswered = check_exactly_once(postgres_url, batch_id, fake.stats()["answered_by_prompt"])
@@ -146,18 +149,18 @@ def test_sigterm_finishes_what_is_in_flight_and_stops(run, cli_env, fake, tmp_pa
     url = cli_env["IDEOVAULT_DATABASE_URL"]
     path = tmp_path / "b.jsonl"
     path.write_text("".join(json.dumps({"prompt": f"term {i}"}) + "\n" for i in range(40)))
-    fake.inject("slow_generate", times=1000, seconds=0.1)
+    # Slow enough that the 35 items after the first 5 take seconds: the signal comes first.
+    fake.inject("slow_generate", times=1000, seconds=0.5)
     proc = spawn(cli_env, "batch", str(path), "--concurrency", "4", "--json")
-    deadline = time.monotonic() + 60
-    batch_id = ""
-    while time.monotonic() < deadline:
+
+    def listed_batch() -> str:
         listed = json.loads(run("batch", "list", "--json").out or "[]")
-        batch_id = listed[0]["id"] if listed else ""
-        if batch_id and done_count(url, batch_id) >= 5:
-            break
-        time.sleep(0.05)
+        return str(listed[0]["id"]) if listed else ""
+
+    batch_id = wait_for(listed_batch, timeout=120, what="the batch being listed")
+    wait_for(lambda: done_count(url, batch_id) >= 5, timeout=120, what="5 items done")
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err.decode()
     report = json.loads(out)
     assert report["run"]["stopped"]
@@ -180,15 +183,17 @@ def test_one_resume_resends_the_items_a_kill_left_in_flight(
     path.write_text("".join(json.dumps({"prompt": f"inflight {i}"}) + "\n" for i in range(3)))
     fake.inject("slow_generate", times=1, seconds=30)  # the first call hangs: kill meanwhile
     proc = spawn(cli_env, "batch", str(path), "--concurrency", "1", "--json")
-    deadline = time.monotonic() + 60
-    batch_id, sent = "", 0
-    while not sent and time.monotonic() < deadline and proc.poll() is None:
+
+    def in_flight() -> tuple[str, int] | None:
+        assert proc.poll() is None, "the batch ended before it could be killed"
         with Catalog.open(url) as catalog:
             recent = catalog.batches.recent(1)
             batch_id = recent[0].id if recent else ""
             sent = catalog.batches.counts(batch_id).items.get("sent", 0) if batch_id else 0
-        time.sleep(0.02)
-    assert sent == 1, proc.poll()
+        return (batch_id, sent) if sent else None
+
+    batch_id, sent = wait_for(in_flight, timeout=120, what="an item being sent")
+    assert sent == 1
     kill9(proc)
     res = run("batch", "resume", batch_id, "--retry-unanswered", "--json")
     assert res.code == 0, res.out + res.err

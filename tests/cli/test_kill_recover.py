@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -22,18 +21,16 @@ pytestmark = pytest.mark.slow
 
 
 def wait_for_pending(url: str, count: int, proc: subprocess.Popen[bytes]) -> list[str]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def pending() -> list[str]:
         assert proc.poll() is None, "generate finished before it could be killed"
         try:
             with Catalog.open(url) as catalog:
-                pending = catalog.list_images(limit=50, statuses=[ImageStatus.PENDING])
+                found = catalog.list_images(limit=50, statuses=[ImageStatus.PENDING])
         except Exception:  # the process has not created the catalog yet
-            pending = []
-        if len(pending) == count:
-            return [r.id for r in pending]
-        time.sleep(0.05)
-    raise AssertionError("the images never became pending")
+            return []
+        return [r.id for r in found] if len(found) == count else []
+
+    return wait_for(pending, timeout=60, what=f"{count} images becoming pending")
 
 
 def test_sigkill_during_downloads_then_recover(run, cli_env, fake) -> None:
@@ -78,9 +75,7 @@ def test_sigkill_before_the_answer_is_reported_unanswered(run, cli_env, fake) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while fake.stats()["generate_calls"] < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: fake.stats()["generate_calls"] >= 1, timeout=60, what="the generate call")
     proc.kill()
     proc.wait(timeout=10)
     res = run("recover", "--json")

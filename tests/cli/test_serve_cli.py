@@ -7,11 +7,11 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 
 from tests.cli.conftest import Result
+from tests.waiting import wait_for
 
 
 def test_serve_off_loopback_needs_a_token(run, monkeypatch) -> None:
@@ -39,20 +39,13 @@ def test_serve_prints_its_url_and_serves(run, cli_env: dict[str, str]) -> None:
         text=True,
     )
     try:
-        assert proc.stderr is not None
-        deadline = time.monotonic() + 30
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if match := re.search(r"gallery: (http://127\.0\.0\.1:\d+)/", line):
-                url = match.group(1)
-        assert url, "serve did not print its URL"
-        page = httpx.get(f"{url}/api/images", timeout=10).json()
+        url = _printed_url(proc)
+        page = httpx.get(f"{url}/api/images", timeout=60).json()
         assert page["results"][0]["prompt"] == "a red fox"
-        assert "a red fox" in httpx.get(f"{url}/", timeout=10).text
+        assert "a red fox" in httpx.get(f"{url}/", timeout=60).text
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=15) in (0, 130)
+        assert proc.wait(timeout=60) in (0, 130)
 
 
 def test_serve_with_workers_serves_from_several_processes(run, cli_env: dict[str, str]) -> None:
@@ -67,24 +60,24 @@ def test_serve_with_workers_serves_from_several_processes(run, cli_env: dict[str
         text=True,
     )
     try:
-        assert proc.stderr is not None
-        deadline = time.monotonic() + 30
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if match := re.search(r"gallery: (http://127\.0\.0\.1:\d+)/", line):
-                url = match.group(1)
-        assert url, "serve did not print its URL"
-        children: set[int] = set()
-        while len(children) < 2 and time.monotonic() < deadline:  # forked after the URL line
-            children = _children(proc.pid)
-        assert len(children) == 2  # two worker processes under the supervisor
-        pages = [httpx.get(f"{url}/api/images", timeout=10).json() for _ in range(6)]
+        url = _printed_url(proc)
+        # Two worker processes under the supervisor, forked after the URL line.
+        children = wait_for(lambda: len(c := _children(proc.pid)) == 2 and c, what="2 workers")
+        pages = [httpx.get(f"{url}/api/images", timeout=60).json() for _ in range(6)]
         assert all(p["results"][0]["prompt"] == "a red fox" for p in pages)
     finally:
         proc.send_signal(signal.SIGTERM)  # passed on to the workers
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=60) == 0
     assert not any(os.path.exists(f"/proc/{c}") for c in children)  # ended and reaped
+
+
+def _printed_url(proc: subprocess.Popen[str]) -> str:
+    """The URL serve prints once it listens (read line by line until then, however long)."""
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if match := re.search(r"gallery: (http://127\.0\.0\.1:\d+)/", line):
+            return match.group(1)
+    raise AssertionError(f"serve ended without printing its URL (exit {proc.wait()})")
 
 
 def _children(pid: int) -> set[int]:

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from ideovault.catalog import Catalog
 from tests.conftest import TEST_API_KEY
 from tests.images import image_bytes
+from tests.waiting import wait_for
 
 HOOK = "https://hooks.example.com/ideogram"
 JSON_PROMPT: dict[str, Any] = {
@@ -141,19 +141,18 @@ def test_sigkill_after_submit_then_recover_collects(run, cli_env, fast_async, fa
         [sys.executable, "-m", "ideovault", "generate", "killed fox", "--async", "--json"],
         env={**os.environ, **cli_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+
+    def saved_remote_id() -> str | None:
+        assert proc.poll() is None, "generate finished before it could be killed"
+        try:
+            with Catalog.open(cli_env["IDEOVAULT_DATABASE_URL"]) as catalog:
+                gens = catalog.list_generations()
+        except Exception:  # the catalog is not created yet
+            return None
+        return gens[0].remote_id if gens else None
+
     try:
-        deadline = time.monotonic() + 30
-        remote = None
-        while remote is None and time.monotonic() < deadline:
-            assert proc.poll() is None, "generate finished before it could be killed"
-            try:
-                with Catalog.open(cli_env["IDEOVAULT_DATABASE_URL"]) as catalog:
-                    gens = catalog.list_generations()
-                    remote = gens[0].remote_id if gens else None
-            except Exception:  # the catalog is not created yet
-                pass
-            time.sleep(0.05)
-        assert remote, "the async id was never saved"
+        wait_for(saved_remote_id, timeout=60, what="the async id being saved")
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:

@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 
 from ideogram_fake import FakeServer, inject_remote
 from tests.fake.conftest import KEY, URL_RE, legacy, one_url, own_server, v3
+from tests.waiting import wait_for
 
 
 def test_inject_reset_and_stats_over_http(fake: FakeServer) -> None:
@@ -96,20 +96,22 @@ def fake_process() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+
+    def answering() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError("the fake did not start")
+        try:
+            httpx.get(f"{base}/_fake/stats", timeout=30)
+        except httpx.TransportError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                httpx.get(f"{base}/_fake/stats", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the fake did not start") from None
-                time.sleep(0.05)
+        wait_for(answering, timeout=60, what="the fake answering")
         yield base, proc
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
 
 
 def test_serve_in_another_process(fake_process: tuple[str, subprocess.Popen[bytes]]) -> None:
@@ -125,5 +127,5 @@ def test_serve_in_another_process(fake_process: tuple[str, subprocess.Popen[byte
     assert httpx.get(res.json()["data"][0]["url"]).status_code == 200
     assert httpx.get(f"{base}/_fake/stats").json()["generate_calls"] == 2
     proc.terminate()
-    _, stderr = proc.communicate(timeout=10)
+    _, stderr = proc.communicate(timeout=60)
     assert b"Traceback" not in stderr and KEY.encode() not in stderr

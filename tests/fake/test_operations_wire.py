@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from ideogram_fake import FakeServer
-from tests.fake.conftest import H, image_bytes, link_exp, own_server, post, wait_until
+from tests.fake.conftest import H, MovableClock, image_bytes, link_exp, own_server, post
 from tests.waiting import wait_for
 
 SQUARE = image_bytes(48, 48)
@@ -106,12 +106,13 @@ def test_links_of_operations_expire(route: str) -> None:
         "/v1/ideogram-v4/generate": ({}, {"text_prompt": "x", "resolution": "720x1280"}),
         "/v1/ideogram-v4/remix": ({"image": SQUARE}, {"text_prompt": "x", "seed": 1}),
     }[route]  # fmt: skip
-    with own_server(link_ttl=0.5) as short:
+    clock = MovableClock()
+    with own_server(link_ttl=60, clock=clock) as short:
         res = post(short, route, request[0], **request[1])
         assert res.status_code == 200, res.text
         url = res.json()["data"][0]["url"]
         assert httpx.get(url).status_code == 200
-        wait_until(link_exp(url) + 0.05)
+        clock.move_past(link_exp(url))
         assert httpx.get(url).status_code == 403
 
 

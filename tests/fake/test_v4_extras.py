@@ -4,7 +4,6 @@ signed webhook deliveries and the JWKS — raw HTTP over loopback, as a client w
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import httpx
@@ -38,13 +37,11 @@ def poll(fake: FakeServer, gid: str, headers: dict[str, str] | None = None) -> h
 
 
 def poll_until_done(fake: FakeServer, gid: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    def done() -> dict[str, Any] | None:
         body: dict[str, Any] = poll(fake, gid).json()
-        if body["status"] != "pending":
-            return body
-        time.sleep(0.05)
-    raise AssertionError("the job never finished")
+        return body if body["status"] != "pending" else None
+
+    return wait_for(done, what="the job finishing")
 
 
 def test_magic_prompt_is_deterministic_and_resolves_auto(fake: FakeServer) -> None:
