@@ -107,3 +107,16 @@ def test_errors_and_roles_exit_as_locally(both: Both) -> None:
     # --url and --key as options instead of the environment
     by_option = both.run("--url", both.url, "--key", viewer, "show", made["id"], "--json")
     assert by_option.code == 0 and json.loads(by_option.out)["local_path"] is None
+
+
+def test_the_python_api_connects_to_the_server_or_opens_the_local_vault(both: Both) -> None:
+    import ideovault
+
+    (made,) = both.json("generate", "a tall crane", "--json", remote=False)
+    with ideovault.connect(both.url, both.key) as remote:
+        assert isinstance(remote, ideovault.RemoteVault)
+        record = remote.get(made["id"])
+        assert record.local_path is None and record.prompt == "a tall crane"
+        assert [r.id for r in remote.search("crane").records] == [made["id"]]
+    with ideovault.connect() as local:  # no IDEOVAULT_URL: the local vault, as before
+        assert isinstance(local, ideovault.Vault) and local.get(made["id"]).local_path
