@@ -3,11 +3,21 @@
 The one public face is :class:`ideovault.vault.Vault`; everything else is a part it uses.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ideovault.errors import IdeovaultError, NotFound, UserError
+
+if TYPE_CHECKING:
+    from ideovault.vault import Vault
+    from ideovault.vault.remote import RemoteVault
 
 __version__ = "0.1.0"
 
-__all__ = ["IdeovaultError", "NotFound", "UserError", "Vault", "__version__"]
+__all__ = [
+    "IdeovaultError", "NotFound", "RemoteVault", "UserError", "Vault", "__version__", "connect",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> object:
@@ -16,4 +26,25 @@ def __getattr__(name: str) -> object:
         from ideovault.vault import Vault
 
         return Vault
+    if name == "RemoteVault":
+        from ideovault.vault.remote import RemoteVault
+
+        return RemoteVault
     raise AttributeError(name)
+
+
+def connect(url: str | None = None, key: str | None = None) -> Vault | RemoteVault:
+    """The vault a team member works on: the server at ``url`` (else ``$IDEOVAULT_URL``) with
+    a personal ``key`` (else ``$IDEOVAULT_KEY``), as a :class:`RemoteVault` with the methods
+    of :class:`Vault` that work through a server; without a URL, the local ``Vault.open()``.
+    """
+    import os
+
+    url = url or os.environ.get("IDEOVAULT_URL")
+    if url:
+        from ideovault.vault.remote import RemoteVault
+
+        return RemoteVault(url, key or os.environ.get("IDEOVAULT_KEY"))
+    from ideovault.vault import Vault
+
+    return Vault.open()

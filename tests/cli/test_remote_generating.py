@@ -9,6 +9,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from ideovault.vault import Vault
+from ideovault.web import WebSettings, create_app
+from ideovault.web.serve import ServerThread
 from tests.cli.remote_pair import Both, without_path
 from tests.images import image_file
 
@@ -103,3 +108,18 @@ def test_batch_file_runs_on_the_server_and_reads_as_locally(both: Both, tmp_path
     assert cancelled["cancelled_items"] == 2
     resumed = both.json("batch", "resume", queued["batch"]["id"], "--json")
     assert resumed["batch"]["finished"] and resumed["run"]["images_stored"] == 3
+
+
+def test_budgets_decide_as_locally(
+    run: Any, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dry run prices without a verdict, a send over the server's budget is refused (2)."""
+    home = Path(cli_env["IDEOVAULT_HOME"])
+    (home / "ideovault.toml").write_text("retry_backoff = 0.01\n[budget]\ndaily_usd = 0.01\n")
+    with Vault.open() as vault, ServerThread(create_app(vault, WebSettings(port=0))) as running:
+        pair = Both(run, running.url, monkeypatch)  # no users yet: loopback is the owner
+        assert pair.same("generate", "a cat", "--dry-run", "--json")["estimated_usd"] > 0.01
+        mine, theirs = pair.local("generate", "a cat"), pair.remote("generate", "a cat")
+        assert mine.code == theirs.code == 2 and "daily budget" in theirs.err
+        over = pair.remote("remix", "0" * 8, "a dog", "--budget", "0.001")
+        assert over.code == 2

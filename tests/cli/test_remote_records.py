@@ -8,6 +8,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.cli.remote_pair import Both, without_path
 
 
@@ -107,3 +109,28 @@ def test_errors_and_roles_exit_as_locally(both: Both) -> None:
     # --url and --key as options instead of the environment
     by_option = both.run("--url", both.url, "--key", viewer, "show", made["id"], "--json")
     assert by_option.code == 0 and json.loads(by_option.out)["local_path"] is None
+
+
+def test_the_python_api_connects_to_the_server_or_opens_the_local_vault(both: Both) -> None:
+    import ideovault
+
+    (made,) = both.json("generate", "a tall crane", "--json", remote=False)
+    with ideovault.connect(both.url, both.key) as remote:
+        assert isinstance(remote, ideovault.RemoteVault)
+        record = remote.get(made["id"])
+        assert record.local_path is None and record.prompt == "a tall crane"
+        assert [r.id for r in remote.search("crane").records] == [made["id"]]
+    with ideovault.connect() as local:  # no IDEOVAULT_URL: the local vault, as before
+        assert isinstance(local, ideovault.Vault) and local.get(made["id"]).local_path
+
+
+def test_semantic_search_through_the_server(both: Both) -> None:
+    from ideovault.vault import semantic
+
+    if not semantic.available():
+        pytest.skip("the semantic extra is not installed here")
+    both.json("generate", "cozy autumn cafe interior", "--json", remote=False)
+    both.json("generate", "rocket launching into space", "--json", remote=False)
+    both.json("backfill", "--json", remote=False)  # an operator's job, on the server's machine
+    found = both.same("search", "--semantic", "coffee shop in fall", "--json")["results"]
+    assert found[0]["prompt"] == "cozy autumn cafe interior" and "score" in found[0]

@@ -43,7 +43,7 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
         raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
     params = resolve_client_uploads(vault, body.params)
     if body.dry_run:
-        offer = vault.quote(body.prompt, within_budget=True, **params)
+        offer = vault.quote(body.prompt, within_budget=body.check_budgets, **params)
         return Generated(quote=offer.to_json())
     kinds: set[str] = set()
     records = vault.generate(

@@ -71,6 +71,9 @@ class GenerateBody(BaseModel):
         None, description="When the vault may answer an identical request (default: seeded)."
     )
     dry_run: bool = Field(False, description="Only validate and price the request.")
+    check_budgets: bool = Field(
+        True, description="dry_run: refuse a price over a budget (the CLI's --dry-run: false)."
+    )
 
 
 class Generated(BaseModel):

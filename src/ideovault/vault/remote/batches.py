@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ideovault.catalog.batch_records import BatchCounts, BatchItem, BatchRecord
-from ideovault.errors import UserError
+from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault.remote.http import RemoteHttp, path_id
 
 if TYPE_CHECKING:
@@ -128,6 +128,11 @@ class RemoteBatches(RemoteHttp):
             answer = self._call("GET", where)
             if not answer["running"] and answer["run"] is not None:
                 break
+            if not answer["running"]:  # the server restarted: its run left no report
+                raise IdeovaultError(
+                    f"the server's run of batch {batch_id[:13]} ended without a report; "
+                    f"`ideovault batch status {batch_id[:13]}` shows it, `batch resume` continues"
+                )
             if stop.wait(POLL_SECONDS) and not stopping:
                 self._call("POST", f"{where}/stop")
                 stopping = True

@@ -93,16 +93,21 @@ class RemoteSending(RemoteHttp):
         return self.prepare(prompt, operation="instruct", images=list(sources), **params)
 
     def price(self, request: RemoteRequest) -> Quote:
-        """The server's quote (``dry_run``): nothing is sent to Ideogram or stored."""
+        """The server's quote (``dry_run``): nothing is sent to Ideogram or stored; as
+        ``Vault.price``, a price without a verdict on the budgets."""
+        return self._quote(request, check_budgets=False)
+
+    def _quote(self, request: RemoteRequest, *, check_budgets: bool) -> Quote:
         from ideovault.vault.spending import Quote
 
-        body = {"prompt": request.prompt, "params": request.params, "dry_run": True}
+        body = {"prompt": request.prompt, "params": request.params, "dry_run": True,
+                "check_budgets": check_budgets}  # fmt: skip
         offer = dict(self._call("POST", "/api/generate", json=body)["quote"])
         offer.pop("prices_as_of", None)
         return Quote(**offer)
 
     def quote(self, prompt: str = "", *, within_budget: bool = False, **params: Any) -> Quote:
-        return self.price(self.prepare(prompt, **params))
+        return self._quote(self.prepare(prompt, **params), check_budgets=within_budget)
 
     def send(
         self,
