@@ -1,5 +1,5 @@
 """Migration 0013 names the creator of the images that already exist, from the audit log's
-``generate`` entries (what ``by:`` reads), and the report's person totals count them."""
+``generate`` entries (what ``by:`` read before), and the report's person totals count them."""
 
 from __future__ import annotations
 

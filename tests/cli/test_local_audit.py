@@ -80,4 +80,6 @@ def test_every_local_change_is_audited_with_the_owner_as_actor(run, tmp_path: Pa
     exact = json.loads(ok("report", "--json", "--exact"))["by_creator"]
     assert by_person == exact and [p["key"] for p in by_person] == ["local"]
     assert by_person[0]["images"] == len(records)
+    found = json.loads(ok("search", "by:LOCAL", "--json", "--limit", "50"))["results"]
+    assert {r["id"] for r in found} == {r["id"] for r in records}  # uploads and imports too
     assert "by person" in ok("report")

@@ -3,15 +3,15 @@
 ``rating:>=4`` / ``rating:3`` / ``rating:<2``, ``album:NAME`` and ``by:NAME`` are parsed by
 ``catalog/query.py``; their SQL lives here, one small function each, written against the data
 they need: ``images.rating`` (0-5, 0 or NULL = unrated; migration 0011), the tables
-``albums(id, name)`` + ``album_images(album_id, image_id)`` (0011), and the audit log's
-``generate`` entries, which name who generated what (0012). A catalog without them says so
+``albums(id, name)`` + ``album_images(album_id, image_id)`` (0011), and ``images.creator``,
+who made each image (0013). A catalog without them says so
 (exit 2) instead of silently matching nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, select
+from sqlalchemy import ColumnElement, Table, and_, exists, func
 
 from ideovault.catalog.query_values import FilterValue
 from ideovault.catalog.schema import images
@@ -68,11 +68,12 @@ def album_condition(name: str) -> ColumnElement[bool]:
 
 
 def creator_condition(name: str) -> ColumnElement[bool]:
-    """What a person generated: the audit log names each generation with its actor
-    (``catalog/audit.py``), and keeps it after the person is disabled."""
-    log = _table("audit_log")
-    if log is None:
+    """What a person made (generated, uploaded, imported): each image keeps its creator's name
+    (``images.creator``, migration 0013, filled from the audit log's ``generate`` entries for
+    older images), also after the person is disabled — the same column the report's
+    ``by_creator`` counts, so the two agree."""
+    column: Any = images.c.get("creator")
+    if column is None:
         raise FilterNotAvailable("by", "it records no people yet")
     # people's names are lower case (vault/people.py), so by:Ed finds ed
-    made = select(log.c.target).where(log.c.action == "generate", log.c.actor == name.lower())
-    return images.c.generation_id.in_(made)
+    return func.coalesce(column, "") == name.lower()

@@ -5,9 +5,10 @@ Revises: 0012
 
 ``shares`` keeps only the SHA-256 of a link's secret, like ``api_keys``. ``images.creator`` is
 the name of whoever generated, uploaded or imported the image; it is filled for the images that
-exist from the audit log's ``generate`` entries (what ``by:`` searches), so the two agree, and
-stays when the person is disabled. The report's totals gain a ``person`` dimension (frozen
-here, as in 0009 and 0011, so that a later dimension never reaches back into this revision).
+exist from the audit log's ``generate`` entries (what ``by:`` searched until now; it reads the
+column from here on), and stays when the person is disabled. The report's totals gain a
+``person`` dimension (frozen here, as in 0009 and 0011, so that a later dimension never reaches
+back into this revision).
 """
 
 from __future__ import annotations
