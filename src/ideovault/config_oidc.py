@@ -73,11 +73,13 @@ def load(doc: dict[str, Any], env: dict[str, str], file: Path) -> OidcSettings |
     secret = env.get(SECRET_ENV) or None
     if not any(values.values()) and not secret:
         return None
-    missing = [ENV[k] for k, v in values.items() if not v] + ([] if secret else [SECRET_ENV])
-    if missing:
+    missing = [ENV[k] for k, v in values.items() if not v]
+    where = f" (or [oidc] {' / '.join(k for k, v in values.items() if not v)} in {file})"
+    if missing or not secret:
         raise UserError(
             "signing in with OpenID Connect needs the issuer, the client id and the client "
-            f"secret; missing: {', '.join(missing)} (or [oidc] issuer / client_id in {file})"
+            f"secret; missing: {', '.join([*missing, *([] if secret else [SECRET_ENV])])}"
+            + (where if missing else "")
         )
     issuer = _issuer(str(values["issuer"]))
     claim = table.get("claim", "email")

@@ -2,24 +2,26 @@
 
 It does what a real provider does for the authorization code flow, over real HTTP: discovery,
 its signing keys (JWKS), an authorization endpoint that approves at once whoever the test says
-is at the keyboard (``person``) and redirects back with a code, a token endpoint that checks
-the client's secret, the redirect URI and the PKCE verifier and answers with an RS256-signed ID
-token, and userinfo. ``tamper`` changes claims of the next ID tokens (a wrong nonce, issuer or
-audience) so that tests can check the gallery refuses them; ``only_in_userinfo`` keeps claims
-out of the ID token, as some providers do.
+is at the keyboard (``person``) and redirects back with a code (with ``consent``, it shows a
+page whose link does, so that the way back begins on the provider's site), a token endpoint
+that checks the client's secret, the redirect URI and the PKCE verifier and answers with an
+RS256-signed ID token, and userinfo. ``tamper`` changes claims of the next ID tokens (a wrong
+nonce, issuer or audience) so that tests can check the gallery refuses them;
+``only_in_userinfo`` keeps claims out of the ID token, as some providers do.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Header, HTTPException, Query
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -32,7 +34,7 @@ CLIENT_SECRET = "s3cret-of-the-client-0123456789"
 class Provider:
     """The provider's state: its key, the person signing in, codes and tokens it issued."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", *, consent: bool = False) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig"})
         self.person: dict[str, Any] = {"sub": "u-1", "preferred_username": "vi"}
         self.tamper: dict[str, Any] = {}
@@ -40,8 +42,10 @@ class Provider:
         self.codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
         self.seen: list[str] = []  # every request, to check what the gallery sent
+        self.consent = consent  # a page with an "Approve" link instead of approving at once
         self.server = ServerThread(self.app())
-        self.issuer = self.server.url
+        # "localhost" makes the provider another site than a gallery on 127.0.0.1
+        self.issuer = self.server.url.replace("127.0.0.1", host)
 
     def __enter__(self) -> Provider:
         self.server.__enter__()
@@ -87,7 +91,7 @@ class Provider:
         def authorize(
             client_id: str, redirect_uri: str, response_type: str, state: str, nonce: str,
             code_challenge: str, code_challenge_method: str, scope: str = Query(""),
-        ) -> RedirectResponse:  # fmt: skip
+        ) -> Response:  # fmt: skip
             self.seen.append("authorize")
             if client_id != CLIENT_ID or response_type != "code" or "openid" not in scope.split():
                 raise HTTPException(400, "bad authorization request")
@@ -98,8 +102,11 @@ class Provider:
                 "person": dict(self.person), "nonce": nonce, "redirect_uri": redirect_uri,
                 "challenge": code_challenge,
             }  # fmt: skip
-            query = urlencode({"code": code, "state": state})
-            return RedirectResponse(f"{redirect_uri}?{query}", status_code=302)
+            back = f"{redirect_uri}?{urlencode({'code': code, 'state': state})}"
+            if self.consent:  # the person clicks on the provider's own page, as at a real one
+                link = f'<a id="approve" href="{html.escape(back)}">Approve</a>'
+                return HTMLResponse(f"<!doctype html><title>Provider</title>{link}")
+            return RedirectResponse(back, status_code=302)
 
         @app.post("/token")
         def token(

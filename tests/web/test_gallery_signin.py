@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
+from ideovault.config_oidc import OidcSettings
 from ideovault.vault import Vault, people
+from ideovault.web import WebSettings, create_app
+from ideovault.web.serve import ServerThread
 from tests.web.chromium import browser, page, playwright_sync, poll, shot, site, tiles
 
 __all__ = ["browser", "page", "site"]  # fixtures used by the tests below
@@ -94,3 +98,28 @@ def test_a_viewer_sees_no_button_that_would_change_anything(
     expect(page.locator("button.restore")).to_have_count(0)
     assert changes == []  # every request before this page's load has been reported
     assert not vault.get(first).starred and vault.get(first).trashed_at is None
+
+
+def test_signing_in_with_openid_connect_across_sites(
+    page: playwright_sync.Page, vault: Vault
+) -> None:
+    """The provider is another site (localhost, the gallery 127.0.0.1) and the way back starts
+    on its page: the state cookie must come back (SameSite=Lax), and the Strict session cookie
+    must be sent once the callback's page moves on to the gallery (after a plain redirect
+    Chromium would withhold it: the navigation began on another site)."""
+    pytest.importorskip("authlib")
+    from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+
+    people.add_user(vault, "vi", "viewer", "test")
+    with Provider(host="localhost", consent=True) as provider:
+        oidc = OidcSettings(provider.issuer, CLIENT_ID, CLIENT_SECRET, "preferred_username")
+        with ServerThread(create_app(vault, WebSettings(port=0, oidc=oidc))) as gallery:
+            page.goto(gallery.url + "/albums")
+            page.click("#signin-oidc")
+            page.click("#approve")  # on the provider's page: the way back starts there
+            expect(page).to_have_url(re.compile(r"127\.0\.0\.1:\d+/albums$"))
+            expect(page.locator("#who")).to_contain_text("vi")
+            expect(page.locator("h1.view-title")).to_have_text("Albums")
+            page.click("#signout")
+            expect(page).to_have_url(re.compile(r"/signin$"))
+    assert provider.seen[:3] == ["discovery", "authorize", "token"]
