@@ -228,3 +228,16 @@ def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> No
             assert codes[ids[9]] == packed.tobytes()
         else:
             assert codes[ids[9]] == "".join(str(b) for b in np.unpackbits(packed))
+
+
+def test_hamming_without_numpy_bitwise_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy before 2.0 has no bitwise_count: the byte table gives the same distances."""
+    rng = np.random.default_rng(12)
+    codes = vector_index.quantize(unit(rng, 50))
+    query = vector_index.quantize(unit(rng, 1))[0]
+    fast = vector_sqlite.hamming(codes, query)
+    monkeypatch.setattr(vector_sqlite, "_bitwise_count", None)
+    slow = vector_sqlite.hamming(codes, query)
+    expected = [int(np.unpackbits(c ^ query).sum()) for c in codes]
+    assert fast.tolist() == slow.tolist() == expected
+    assert vector_sqlite.hamming(codes[:1], codes[0]).tolist() == [0]

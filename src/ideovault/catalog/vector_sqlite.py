@@ -32,7 +32,8 @@ CHUNK = 131_072  # codes compared at once: bounds the temporary arrays (6 MB)
 _bitwise_count = getattr(np, "bitwise_count", None)  # numpy 2.0+
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
-_indexes: weakref.WeakKeyDictionary[Engine, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
+# Per catalog object, which the scans do not hold (only its engine): they go with it.
+_indexes: weakref.WeakKeyDictionary[Catalog, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
 
@@ -72,8 +73,8 @@ class MemoryScan:
 
     kind = "binary codes in memory (numpy), exact re-rank"
 
-    def __init__(self, catalog: Catalog, model: str) -> None:
-        self.catalog = catalog
+    def __init__(self, engine: Engine, model: str) -> None:
+        self.engine = engine
         self.model = model
         self.rowids = np.empty(0, dtype=np.int64)
         self.codes = np.empty((0, 0), dtype=np.uint8)
@@ -85,9 +86,9 @@ class MemoryScan:
     @classmethod
     def of(cls, catalog: Catalog, model: str) -> MemoryScan:
         with _indexes_lock:
-            per_model = _indexes.setdefault(catalog.engine, {})
+            per_model = _indexes.setdefault(catalog, {})
             if model not in per_model:
-                per_model[model] = cls(catalog, model)
+                per_model[model] = cls(catalog.engine, model)
             return per_model[model]
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
@@ -95,7 +96,7 @@ class MemoryScan:
             return []
         code = quantize(query)[0]
         k = candidates(limit)
-        with self.catalog.engine.connect().execution_options(read_only=True) as conn:
+        with self.engine.connect().execution_options(read_only=True) as conn:
             picked = [nearest(r, c, code, k) for r, c in self._pages(conn)]
             ids = np.concatenate(picked) if picked else np.empty(0, dtype=np.int64)
             if len(picked) > 1 and len(ids) > k:  # pages read from disk: keep the best overall
