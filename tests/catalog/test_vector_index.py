@@ -228,3 +228,31 @@ def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> No
             assert codes[ids[9]] == packed.tobytes()
         else:
             assert codes[ids[9]] == "".join(str(b) for b in np.unpackbits(packed))
+
+
+def test_hamming_without_numpy_bitwise_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy before 2.0 has no bitwise_count: the byte table gives the same distances."""
+    rng = np.random.default_rng(12)
+    codes = vector_index.quantize(unit(rng, 50))
+    query = vector_index.quantize(unit(rng, 1))[0]
+    words, query_words = vector_sqlite.to_words(codes), vector_sqlite.to_words(query[None, :])
+    fast = vector_sqlite.hamming(words, query_words)
+    monkeypatch.setattr(vector_sqlite, "_bitwise_count", None)
+    slow = vector_sqlite.hamming(words, query_words)
+    expected = [int(np.unpackbits(c ^ query).sum()) for c in codes]
+    assert fast.tolist() == slow.tolist() == expected
+    assert vector_sqlite.hamming(words[:, :1], words[:, :1]).tolist() == [0]
+
+
+def test_codes_of_any_width_and_ties_at_the_cut() -> None:
+    """A code whose bytes are not a multiple of 8 is padded with bits that never differ; many
+    codes at the same distance as the k-th still give exactly k."""
+    rng = np.random.default_rng(13)
+    codes = vector_index.quantize(unit(rng, 40, dims=100))  # 13 bytes
+    words = vector_sqlite.to_words(codes)
+    assert vector_sqlite.hamming(words, words[:, 3:4]).tolist() == [
+        int(np.unpackbits(c ^ codes[3]).sum()) for c in codes
+    ]
+    same_code = vector_sqlite.to_words(np.repeat(codes[:1], 30, axis=0))
+    picked = vector_sqlite.nearest(np.arange(30), same_code, same_code[:, :1], 7)
+    assert len(picked) == 7 and len(set(picked.tolist())) == 7

@@ -27,44 +27,51 @@ if TYPE_CHECKING:
 
 CACHED_ROWS = 2_000_000  # 112 MB of codes and rowids at 384 dimensions
 PAGE = 100_000  # codes read per query when not cached, and per step of a load
-CHUNK = 131_072  # codes compared at once: bounds the temporary arrays (6 MB)
 
 _bitwise_count = getattr(np, "bitwise_count", None)  # numpy 2.0+
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
-_indexes: weakref.WeakKeyDictionary[Engine, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
+# Per catalog object, which the scans do not hold (only its engine): they go with it.
+_indexes: weakref.WeakKeyDictionary[Catalog, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
 
-def hamming(codes: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Bits that differ between each row of ``codes`` and ``query`` (both packed uint8)."""
-    if _bitwise_count is not None and codes.shape[1] % 8 == 0:
-        words = np.ascontiguousarray(codes).view(np.uint64)
-        counts = _bitwise_count(words ^ np.ascontiguousarray(query).view(np.uint64))
-        result: np.ndarray = counts.sum(axis=1, dtype=np.uint16)
-        return result
-    fallback: np.ndarray = _POPCOUNT[codes ^ query].sum(axis=1, dtype=np.uint16)
-    return fallback
+def to_words(codes: np.ndarray) -> np.ndarray:
+    """Packed codes (n, bytes) as 64-bit words laid out word by word, (words, n): each pass of
+    the scan then reads one contiguous array (three times faster than row by row)."""
+    n, width = codes.shape
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)  # zero bits never differ
+    padded[:, :width] = codes
+    return np.ascontiguousarray(padded.view(np.uint64).T)
 
 
-def nearest(rowids: np.ndarray, codes: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
-    """Rowids of the ``k`` codes nearest ``query`` among these, in no particular order."""
+def hamming(words: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Bits that differ between each code (``to_words`` layout) and ``query`` (one code in
+    the same layout, shape (words, 1))."""
+    distance = np.zeros(words.shape[1], dtype=np.uint16)
+    for column, q in zip(words, query[:, 0], strict=True):
+        flipped = column ^ q
+        if _bitwise_count is not None:
+            distance += _bitwise_count(flipped)
+        else:
+            per_byte = _POPCOUNT[flipped.view(np.uint8)].reshape(-1, 8)
+            distance += per_byte.sum(axis=1, dtype=np.uint16)
+    return distance
+
+
+def nearest(rowids: np.ndarray, words: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
+    """Rowids of the ``k`` codes nearest ``query`` among these, in no particular order. The
+    distance that takes in ``k`` of them is read off a histogram (a linear pass), so only the
+    few codes at or under it are sorted."""
     if len(rowids) <= k:
         return rowids
-    best_ids: list[np.ndarray] = []
-    best_dist: list[np.ndarray] = []
-    for start in range(0, len(rowids), CHUNK):
-        dist = hamming(codes[start : start + CHUNK], query)
-        ids = rowids[start : start + CHUNK]
-        if len(dist) > k:
-            keep = np.argpartition(dist, k - 1)[:k]
-            dist, ids = dist[keep], ids[keep]
-        best_dist.append(dist)
-        best_ids.append(ids)
-    dist, ids = np.concatenate(best_dist), np.concatenate(best_ids)
-    if len(dist) > k:
-        ids = ids[np.argpartition(dist, k - 1)[:k]]
-    return ids
+    distance = hamming(words, query)
+    within = int(np.searchsorted(np.cumsum(np.bincount(distance)), k))
+    picked = np.flatnonzero(distance <= within)
+    if len(picked) > k:
+        picked = picked[np.argpartition(distance[picked], k - 1)[:k]]
+    result: np.ndarray = rowids[picked]
+    return result
 
 
 class MemoryScan:
@@ -72,11 +79,11 @@ class MemoryScan:
 
     kind = "binary codes in memory (numpy), exact re-rank"
 
-    def __init__(self, catalog: Catalog, model: str) -> None:
-        self.catalog = catalog
+    def __init__(self, engine: Engine, model: str) -> None:
+        self.engine = engine
         self.model = model
         self.rowids = np.empty(0, dtype=np.int64)
-        self.codes = np.empty((0, 0), dtype=np.uint8)
+        self.words = np.empty((0, 0), dtype=np.uint64)
         self.generation: int | None = None
         self.high = 0  # highest rowid read
         self.cached = True
@@ -85,17 +92,17 @@ class MemoryScan:
     @classmethod
     def of(cls, catalog: Catalog, model: str) -> MemoryScan:
         with _indexes_lock:
-            per_model = _indexes.setdefault(catalog.engine, {})
+            per_model = _indexes.setdefault(catalog, {})
             if model not in per_model:
-                per_model[model] = cls(catalog, model)
+                per_model[model] = cls(catalog.engine, model)
             return per_model[model]
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
         if limit < 1:
             return []
-        code = quantize(query)[0]
+        code = to_words(quantize(query))
         k = candidates(limit)
-        with self.catalog.engine.connect().execution_options(read_only=True) as conn:
+        with self.engine.connect().execution_options(read_only=True) as conn:
             picked = [nearest(r, c, code, k) for r, c in self._pages(conn)]
             ids = np.concatenate(picked) if picked else np.empty(0, dtype=np.int64)
             if len(picked) > 1 and len(ids) > k:  # pages read from disk: keep the best overall
@@ -118,28 +125,28 @@ class MemoryScan:
                 self._reset(int(generation))
             if self.cached and high > self.high:
                 self._load(conn)
-            rowids, codes, cached = self.rowids, self.codes, self.cached
+            rowids, words, cached = self.rowids, self.words, self.cached
         if cached:
-            yield rowids, codes
+            yield rowids, words
             return
         after = 0
         while True:
-            rowids, codes = self._read(conn, after, PAGE)
+            rowids, words = self._read(conn, after, PAGE)
             if not len(rowids):
                 return
             after = int(rowids[-1])
-            yield rowids, codes
+            yield rowids, words
 
     def _reset(self, generation: int) -> None:
         self.rowids = np.empty(0, dtype=np.int64)
-        self.codes = np.empty((0, 0), dtype=np.uint8)
+        self.words = np.empty((0, 0), dtype=np.uint64)
         self.generation, self.high, self.cached = generation, 0, True
 
     def _load(self, conn: Connection) -> None:
-        rowids, codes = [self.rowids], [self.codes] if len(self.rowids) else []
+        rowids, words = [self.rowids], [self.words] if len(self.rowids) else []
         count = len(self.rowids)
         while True:
-            page_ids, page_codes = self._read(conn, self.high, PAGE)
+            page_ids, page_words = self._read(conn, self.high, PAGE)
             if not len(page_ids):
                 break
             self.high = int(page_ids[-1])
@@ -149,9 +156,9 @@ class MemoryScan:
                 self.cached = False
                 return
             rowids.append(page_ids)
-            codes.append(page_codes)
+            words.append(page_words)
         self.rowids = np.concatenate(rowids)
-        self.codes = np.concatenate(codes) if codes else self.codes
+        self.words = np.concatenate(words, axis=1) if words else self.words
 
     def _read(self, conn: Connection, after: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
         rows = conn.execute(
@@ -162,10 +169,10 @@ class MemoryScan:
             {"model": self.model, "after": after, "limit": limit},
         ).all()
         if not rows:
-            return np.empty(0, dtype=np.int64), np.empty((0, 0), dtype=np.uint8)
+            return np.empty(0, dtype=np.int64), np.empty((0, 0), dtype=np.uint64)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         codes = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
-        return ids, codes.reshape(len(rows), -1)
+        return ids, to_words(codes.reshape(len(rows), -1))
 
     def _best_of(self, conn: Connection, ids: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
         """The ``k`` nearest among candidates gathered page by page (their codes read again)."""
@@ -178,7 +185,7 @@ class MemoryScan:
         ).all()
         found = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         codes = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), -1)
-        return nearest(found, codes, code, k)
+        return nearest(found, to_words(codes), code, k)
 
     def _vectors(self, conn: Connection, ids: np.ndarray) -> list[tuple[str, bytes]]:
         """The float32 vectors of these candidates: a code's rowid is its embedding's."""
