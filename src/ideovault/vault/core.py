@@ -316,22 +316,34 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         on_event: EventSink | None = None,
         start: Starter | None = None,
         parent_id: str | None = None,
-        download: bool = True,
     ) -> Images:
         """Send one validated, priced request and store its images (no dedupe, no budget).
 
         ``start`` writes the generation row before the call; a batch passes one that also
         marks its item ``sent`` in the same transaction (or raises to stop the send), which is
         what makes a batch item exactly-once. By default the row is simply created.
-        ``download=False`` returns the answer's records still pending: the batch runner
-        downloads them in other threads, so its next call does not wait for them.
         """
         from ideovault.vault import flow
 
         started = flow.begin(self, request, offer, tags=tags, on_event=on_event, starter=start)
-        return self._call(started, parent_id, download)
+        return self._call(started, parent_id)
 
-    def _call(self, started: Started, parent_id: str | None, download: bool = True) -> Images:
+    def answer(
+        self, request: GenerateParams, offer: Quote, *, tags: tuple[str, ...], start: Starter
+    ) -> tuple[Images, GenerationRecord]:
+        """``dispatch`` without the downloads: the answer's records (still pending) and the
+        generation to store them with (``store_pending``). The batch runner downloads in other
+        threads, so that its next call does not wait for them."""
+        from ideovault.vault import flow
+
+        started = flow.begin(self, request, offer, tags=tags, starter=start)
+        return self._answer(started, None), started.generation
+
+    def _call(self, started: Started, parent_id: str | None) -> Images:
+        images = self._answer(started, parent_id)
+        return self._download_all(images, started.generation, started.emit)
+
+    def _answer(self, started: Started, parent_id: str | None) -> Images:
         from ideovault.vault import flow
 
         try:
@@ -339,9 +351,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         except ApiError as exc:
             flow.fail(self, started.generation.id, exc)
             raise
-        if not download:
-            return flow.record(self, started, response, parent_id)
-        return flow.finish(self, started, response, parent_id)
+        return flow.record(self, started, response, parent_id)
 
     def _download_all(
         self,

@@ -79,7 +79,7 @@ class _Answered:
     """An item the API has answered, its images recorded and not yet downloaded."""
 
     records: list[ImageRecord]
-    generation_id: str
+    generation: GenerationRecord
 
 
 @dataclass
@@ -271,9 +271,8 @@ class Runner:
         """The second half of an item, in the store pool: download, check and store its images
         (as ``Vault.dispatch`` would have), then settle it."""
         try:
-            generation = self.vault.catalog.get_generation(answered.generation_id)
-            records = self.vault.store_pending(answered.records, generation)
-            outcome = self._complete(item, records, answered.generation_id)
+            records = self.vault.store_pending(answered.records, answered.generation)
+            outcome = self._complete(item, records, answered.generation.id)
         except Exception as exc:
             log.exception("item %s (line %d) failed", item.id, item.line_no)
             outcome = self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
@@ -296,8 +295,8 @@ class Runner:
             started.append(values["id"])
 
         try:
-            records = self.vault.dispatch(
-                request, quote(self.vault, request), tags=tags, start=start, download=False
+            records, generation = self.vault.answer(
+                request, quote(self.vault, request), tags=tags, start=start
             )
         except LeaseLost:
             return ItemOutcome(item.id, "skipped")
@@ -309,7 +308,7 @@ class Runner:
             if not started:
                 raise
             return self._abandon(item, f"{type(exc).__name__}: {exc}", sent=True)
-        return _Answered(records, started[0])
+        return _Answered(records, generation)
 
     def _after_refusal(self, item: BatchItem, exc: ApiError) -> ItemStatus:
         if exc.billed == "unknown":
