@@ -44,9 +44,8 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     templates leave out what their role does not allow, and show who is signed in."""
     who = people.ACTING.get()
     context.setdefault("who", who)
-    context.setdefault(
-        "signed_in", who is not people.LOCAL_OWNER and who is not people.TOKEN_HOLDER
-    )
+    nobody = (people.LOCAL_OWNER, people.TOKEN_HOLDER, people.ANONYMOUS)  # no one to sign out
+    context.setdefault("signed_in", all(who is not p for p in nobody))
     html = TEMPLATES.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status)
 
