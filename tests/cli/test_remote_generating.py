@@ -47,6 +47,8 @@ def test_generate_and_image_operations_as_locally(both: Both, tmp_path: Path) ->
                  ("remix", str(picture), "a blue fox", "--seed", "5"),
                  ("upscale", source, "--seed", "6"),
                  ("replace-background", source, "a beach", "--seed", "7"),
+                 ("remove-background", str(picture)),
+                 ("layerize-text", source, "--seed", "3"),
                  ("instruct", "make it night", "-i", source, "-i", str(picture),
                   "--seed", "8")):  # fmt: skip
         quote = both.same(*args, "--dry-run", "--json")  # the server prices it as locally
@@ -55,6 +57,9 @@ def test_generate_and_image_operations_as_locally(both: Both, tmp_path: Path) ->
         theirs = both.json(*args, "--json", "--force")
         assert alike(theirs) == alike(mine), args
         assert theirs[0]["parent_id"] is not None and theirs[0]["local_path"] is None
+    transparent = ("generate-transparent", "a glass", "--seed", "2", "--json")
+    mine = both.json(*transparent, remote=False)
+    assert alike(both.json(*transparent, "--force")) == alike(mine)
     edited = both.json("edit", str(picture), "paint a moon", "--mask", str(picture), "--json")
     parent = both.json("show", edited[0]["parent_id"], "--json", remote=False)
     assert parent["operation"] == "upload"  # the client's file, uploaded to the vault
