@@ -16,7 +16,8 @@ from ideovault.config_oidc import OidcSettings
 from ideovault.vault import Vault, people
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
-from tests.web.chromium import browser, page, playwright_sync, poll, shot, site, tiles
+from tests.waiting import wait_for
+from tests.web.chromium import browser, page, playwright_sync, shot, site, tiles
 
 __all__ = ["browser", "page", "site"]  # fixtures used by the tests below
 expect = playwright_sync.expect
@@ -56,7 +57,7 @@ def test_an_editor_signs_in_sees_the_buttons_and_signs_out(
         expect(page.locator(selector).first).to_be_attached()
     page.click("#star")
     expect(page.locator("#star")).to_have_attribute("aria-pressed", "true")
-    poll(lambda: vault.get(first).starred, "the star to reach the vault")
+    wait_for(lambda: vault.get(first).starred, what="the star to reach the vault")
     session = next(c for c in page.context.cookies() if c["name"] == "ideovault_session")
     assert session["httpOnly"] and session["sameSite"] == "Strict"
     page.click("#signout")
