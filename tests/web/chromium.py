@@ -11,7 +11,7 @@ two-core machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pytest
 from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
+from tests.waiting import wait_for
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -84,6 +85,11 @@ def shot(page: playwright_sync.Page, name: str, *, full_page: bool = True) -> No
 
 def tiles(page: playwright_sync.Page) -> playwright_sync.Locator:
     return page.locator("#grid .tile")
+
+
+def poll(check: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Wait for a condition checked from Python (the CSP forbids wait_for_function's eval)."""
+    wait_for(check, timeout=timeout, what=what)
 
 
 def settled(page: playwright_sync.Page) -> None:
