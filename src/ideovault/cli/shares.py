@@ -61,16 +61,23 @@ def create(
 ) -> None:
     """Make a link to one image, or to a search evaluated when the link is opened."""
     from ideovault.vault import shares
+    from ideovault.vault.remote.sharing import RemoteSharing
 
-    lifetime = parse_duration(expires)
-    base = _base(base_url)
     with GLOBALS.open_vault() as vault:
-        row, path = shares.create(vault, " ".join(what), lifetime, label, search=search)
+        if isinstance(vault, RemoteSharing):  # the server makes the link: it opens there
+            made, path = vault.create_share(" ".join(what), expires, label, search=search)
+            base = _base(vault.base_url if base_url == DEFAULT_BASE else base_url)
+        else:
+            lifetime = parse_duration(expires)
+            base = _base(base_url)
+            row, path = shares.create(vault, " ".join(what), lifetime, label, search=search)
+            made = row.to_json(row.created_at)
     url = base + path
     if as_json:
-        print_json({"share": row.to_json(row.created_at), "url": url})
+        print_json({"share": made, "url": url})
         return
-    say(f"{row.kind} link {row.id}, until {row.expires_at:%Y-%m-%d %H:%M} UTC (shown once):")
+    until = str(made["expires_at"])[:16].replace("T", " ")
+    say(f"{made['kind']} link {made['id']}, until {until} UTC (shown once):")
     typer.echo(url)
 
 
@@ -78,9 +85,10 @@ def create(
 def listing(as_json: Json = False) -> None:
     """Every link, live, expired or revoked (never their secrets)."""
     from ideovault.vault import shares
+    from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
-        rows = shares.listing(vault)
+        rows = vault.list_shares() if isinstance(vault, RemoteSharing) else shares.listing(vault)
     if as_json:
         print_json(rows)
         return
@@ -101,10 +109,15 @@ def revoke(
 ) -> None:
     """End a link now: opening it answers 410 Gone."""
     from ideovault.vault import people, shares
+    from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
-        row = shares.revoke(vault, share_id, people.ACTING.get())
+        if isinstance(vault, RemoteSharing):
+            revoked = vault.revoke_share(share_id)
+        else:
+            row = shares.revoke(vault, share_id, people.ACTING.get())
+            revoked = row.to_json(row.revoked_at or row.created_at)
     if as_json:
-        print_json(row.to_json(row.revoked_at or row.created_at))
+        print_json(revoked)
     else:
-        say(f"link {row.id} revoked")
+        say(f"link {revoked['id']} revoked")

@@ -11,7 +11,8 @@ client's). The parts:
 * ``reading.py`` — records, search, list, similar, report, url, lineage, originals, zips, export;
 * ``marking.py`` — tags, stars, ratings, trash, albums;
 * ``sending.py`` — generate and every image operation, describe, magic-prompt, reproduce;
-* ``batches.py`` — batch files, run and followed on the server.
+* ``batches.py`` — batch files, run and followed on the server;
+* ``sharing.py`` — shared read-only links, made by the server.
 
 The operator's commands (purge, cleanup, verify, rebuild, import, storage, backup, users and
 keys, dupes, backfill, worker, recover) run on the server's machine: through a server they say
@@ -28,11 +29,12 @@ from ideovault.vault.remote.batches import RemoteBatches
 from ideovault.vault.remote.marking import RemoteMarking
 from ideovault.vault.remote.reading import RemoteReading
 from ideovault.vault.remote.sending import RemoteRequest, RemoteSending
+from ideovault.vault.remote.sharing import RemoteSharing
 
 __all__ = ["RemoteRequest", "RemoteVault"]
 
 
-class RemoteVault(RemoteReading, RemoteMarking, RemoteSending, RemoteBatches):
+class RemoteVault(RemoteReading, RemoteMarking, RemoteSending, RemoteBatches, RemoteSharing):
     """The vault's use cases that make sense for a member of a team, through its server."""
 
     def __enter__(self) -> RemoteVault:
