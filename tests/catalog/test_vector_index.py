@@ -204,14 +204,14 @@ def test_sqlite_delete_trigger_makes_a_process_read_again(sqlite_url: str) -> No
 def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> None:
     rng = np.random.default_rng(11)
     vectors = unit(rng, 25)
-    with Catalog.open(catalog_url) as catalog:  # written at 0013, then the codes taken away
+    with Catalog.open(catalog_url) as catalog:  # written at 0015, then the codes taken away
         ids = stored(catalog, vectors)
         with catalog.engine.begin() as conn:
             saved = [tuple(r) for r in conn.execute(select(image_embeddings))]
             conn.execute(delete(image_embeddings))
             conn.execute(text("DROP TABLE vector_codes"))
             conn.execute(text("DROP TABLE vector_state"))
-            conn.execute(text("UPDATE alembic_version SET version_num = '0012'"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
             conn.execute(
                 image_embeddings.insert(),
                 [{"image_id": i, "model": m, "vector": v} for i, m, v in saved],
