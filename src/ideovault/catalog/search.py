@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -372,8 +372,16 @@ def fetch(conn: Connection, stmt: Any) -> list[Any]:
     return list(conn.execute(stmt).mappings())
 
 
-def page(rows: list[Any], sort: str, key_name: str, limit: int, offset: int = 0) -> SearchPage:
-    """Turn fetched rows (limit + 1 of them) into records and the next page's cursor."""
+def page(
+    rows: list[Any],
+    sort: str,
+    key_name: str,
+    limit: int,
+    offset: int = 0,
+    tags: Mapping[str, tuple[str, ...]] | None = None,
+) -> SearchPage:
+    """Turn fetched rows (limit + 1 of them) into records (with ``tags``, by id) and the next
+    page's cursor."""
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -386,5 +394,9 @@ def page(rows: list[Any], sort: str, key_name: str, limit: int, offset: int = 0)
             v = last[value[key_name]] if key_name in value else None
             v = v.isoformat() if isinstance(v, datetime) else v
             next_cursor = _encode_cursor({"s": sort, "k": last["_key"], "v": v})
-    records = [image_from_row({k: v for k, v in r.items() if not k.startswith("_")}) for r in rows]
+    # Every row has the same columns: the planner's own (``_key``, ``_rank``) are dropped by
+    # name once, not tested row by row — a page is built on every gallery and API request.
+    names = [k for k in rows[0] if not k.startswith("_")] if rows else []
+    tags = tags or {}
+    records = [image_from_row({k: r[k] for k in names}, tags.get(r["id"], ())) for r in rows]
     return SearchPage(records=records, next_cursor=next_cursor)

@@ -312,10 +312,8 @@ class Catalog:
             if key == "relevance" and cursor:
                 offset = int(search._decode_cursor(cursor, sort)["o"])
             rows = search.fetch(conn, stmt)
-            result = search.page(rows, sort, key, limit, offset)
-            tags = self._tags(conn, [r.id for r in result.records])
-        records = [r.model_copy(update={"tags": tags.get(r.id, ())}) for r in result.records]
-        return search.SearchPage(records, result.next_cursor)
+            tags = self._tags(conn, [r["id"] for r in rows[:limit]])
+        return search.page(rows, sort, key, limit, offset, tags)
 
     # -- tags and stars ----------------------------------------------------------------------
 
