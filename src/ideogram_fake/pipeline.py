@@ -53,6 +53,7 @@ async def run(
 ) -> Response:
     """Faults, safety, cap, wait, then ``build()``; ``issues`` images counted (default places)."""
     config = state.config
+    epoch = state.stats.epoch()
     fault = state.faults.take("generate")
     extra_wait = 0.0
     if fault is not None:
@@ -85,7 +86,7 @@ async def run(
         body = build()
     finally:
         state.stats.release(places)
-    state.stats.issued(places if issues is None else issues, prompt)
+    state.stats.issued(places if issues is None else issues, prompt, epoch)
     return JSONResponse(body)
 
 

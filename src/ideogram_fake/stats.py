@@ -25,6 +25,11 @@ class Stats:
         self._issued = 0
         self._in_flight = 0
         self._peak = 0
+        self._epoch = 0  # how many resets so far: a call begun before one is not counted after
+
+    def epoch(self) -> int:
+        with self._lock:
+            return self._epoch
 
     def generate_call(self, endpoint: str, prompt: str | None) -> None:
         """One authenticated request reached a working route (valid or not)."""
@@ -42,9 +47,15 @@ class Stats:
         with self._lock:
             self._webhooks[outcome] += 1
 
-    def issued(self, count: int, prompt: str | None = None) -> None:
-        """A call was answered with ``count`` images (what the caller is billed for)."""
+    def issued(self, count: int, prompt: str | None = None, epoch: int | None = None) -> None:
+        """A call was answered with ``count`` images (what the caller is billed for).
+
+        ``epoch`` is :meth:`epoch` when the call began: a call that was still sleeping when the
+        counters were reset (a hung call whose client was killed) counts for nobody after it.
+        """
         with self._lock:
+            if epoch is not None and epoch != self._epoch:
+                return
             self._issued += count
             if prompt is not None:
                 self._answered_by_prompt[prompt] += 1
@@ -72,6 +83,7 @@ class Stats:
             self._webhooks.clear()
             self._issued = 0
             self._peak = self._in_flight
+            self._epoch += 1
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:

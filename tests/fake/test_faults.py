@@ -75,6 +75,21 @@ def test_slow_generate_holds_its_places_in_flight() -> None:
         assert seen == [3] and server.stats()["in_flight"] == 0
 
 
+def test_a_call_begun_before_a_reset_is_not_counted_after_it() -> None:
+    """A hung call whose client went away (a killed batch) must not show up in the counters of
+    whatever the server does after the reset: the next test's exact counts."""
+    with own_server() as server:
+        server.inject("slow_generate", seconds=1.0)
+        with ThreadPoolExecutor(1) as pool:
+            hung = pool.submit(v3, server, prompt="from before")
+            wait_for(lambda: server.stats()["in_flight"], what="the slow call in flight")
+            server.reset()
+            assert v3(server, prompt="after").status_code == 200
+            assert hung.result().status_code == 200  # it is still answered, just not counted
+        stats = server.stats()
+        assert stats["answered_by_prompt"] == {"after": 1} and stats["images_issued"] == 1
+
+
 def test_in_flight_cap_counts_images() -> None:
     with own_server(max_in_flight=3, latency=0.5) as capped:
 
