@@ -30,17 +30,15 @@ import numpy as np
 from sqlalchemy import Connection, bindparam, insert, select, text
 
 from ideovault.catalog.schema import image_embeddings, vector_codes
+from ideovault.catalog.vector_math import MAX_CANDIDATES as MAX_CANDIDATES
+from ideovault.catalog.vector_math import MIN_CANDIDATES as MIN_CANDIDATES
+from ideovault.catalog.vector_math import OVERSAMPLE as OVERSAMPLE
+from ideovault.catalog.vector_math import candidates as candidates
+from ideovault.catalog.vector_math import quantize as quantize
+from ideovault.catalog.vector_math import rerank as rerank
 
 if TYPE_CHECKING:
     from ideovault.catalog.store import Catalog
-
-OVERSAMPLE = 10  # candidates per result wanted: recall@50 1.000 on 100k (bench/vector.py)
-MIN_CANDIDATES = 500  # even for a top-5: a small limit should not lose recall
-MAX_CANDIDATES = 20_000  # 30 MB of float32 vectors fetched for a top-1000, no more
-
-
-def candidates(limit: int) -> int:
-    return min(MAX_CANDIDATES, max(MIN_CANDIDATES, limit * OVERSAMPLE))
 
 
 class VectorIndex(Protocol):
@@ -61,12 +59,6 @@ def open_index(catalog: Catalog, model: str) -> VectorIndex:
 
 
 # -- codes ----------------------------------------------------------------------------------
-
-
-def quantize(vectors: np.ndarray) -> np.ndarray:
-    """Sign bits of each row, packed: (n, d) float → (n, d/8) uint8."""
-    packed: np.ndarray = np.packbits(np.atleast_2d(vectors) > 0, axis=1)
-    return packed
 
 
 def _bit_strings(codes: np.ndarray) -> list[str]:
@@ -130,19 +122,6 @@ def fill_missing(catalog: Catalog, model: str, *, page: int = 5_000) -> int:
         done += len(rows)
         if len(rows) < page:
             return done
-
-
-def rerank(
-    rows: Sequence[tuple[str, bytes]], query: np.ndarray, limit: int
-) -> list[tuple[str, float]]:
-    """The exact ranking of some candidates: cosine similarity of unit vectors, best first."""
-    if not rows or limit < 1:
-        return []
-    matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
-    scores = matrix @ query.astype(np.float32)
-    ids = np.array([i for i, _ in rows])
-    order = np.lexsort((ids, -scores))[:limit]
-    return [(str(ids[j]), float(scores[j])) for j in order]
 
 
 class ServerScan:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import Connection, Engine, text
 
-from ideovault.catalog.vector_index import candidates, quantize, rerank
+from ideovault.catalog.vector_math import candidates, quantize, rerank
 
 if TYPE_CHECKING:
     from ideovault.catalog.store import Catalog
