@@ -17,8 +17,9 @@ from ideovault.web.serve import ServerThread
 from tests.cli.remote_pair import Both, without_path
 from tests.images import image_file
 
-# What differs between two generations of the same request: who they are and when.
-FRESH = {"id", "generation_id", "created_at", "stored_at", "updated_at", "blob_key",
+# What differs between two generations of the same request: who they are, who made them (the
+# server's person, `local` on the server's machine) and when.
+FRESH = {"creator", "id", "generation_id", "created_at", "stored_at", "updated_at", "blob_key",
          "stored_uri", "local_path", "original_url", "url_expires_at", "parent_id"}  # fmt: skip
 
 

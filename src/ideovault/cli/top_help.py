@@ -22,6 +22,8 @@ OPTIONS: list[tuple[str, str]] = [
     ("--home <path>", "The vault's folder (default: $IDEOVAULT_HOME or the user data dir)."),
     ("--database-url <str>", "SQLAlchemy URL of the catalog ($IDEOVAULT_DATABASE_URL)."),
     ("--storage-url <str>", "Where blobs go ($IDEOVAULT_STORAGE_URL)."),
+    ("--url <str>", "Use the vault of this `ideovault serve` server ($IDEOVAULT_URL)."),
+    ("--key <str>", "Your personal key for --url ($IDEOVAULT_KEY; prefer the variable)."),
     ("--help", "Show this message and exit."),
 ]
 

@@ -102,7 +102,7 @@ def _file_name(raw: str) -> str:
 @router.post("/batches", responses={400: {"description": "Invalid rows or over budget"}})
 def create(body: NewBatch, vault: VaultDep) -> Any:
     """Check and price the file; queue it as a batch unless ``dry_run`` (nothing is sent)."""
-    from ideovault.vault.batch import BatchFileInvalid
+    from ideovault.vault import batch
 
     shown = _file_name(body.file_name)
     with tempfile.TemporaryDirectory(prefix="ideovault-batch-") as folder:
@@ -114,7 +114,7 @@ def create(body: NewBatch, vault: VaultDep) -> Any:
                 max_usd=body.max_usd, dry_run=body.dry_run,
                 options={"concurrency": body.concurrency},
             )  # fmt: skip
-        except BatchFileInvalid as exc:  # the rows, for --json; the server's folder, never
+        except batch.BatchFileInvalid as exc:  # the rows, for --json; the server's folder, never
             detail = str(exc).replace(str(path), shown)
             errors = [e.to_json() for e in exc.errors]
             return JSONResponse(

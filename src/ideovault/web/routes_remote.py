@@ -101,14 +101,14 @@ class DescribeBody(BaseModel):
 @router.post("/describe", responses={400: {"description": "Bad input"}})
 def describe(body: DescribeBody, vault: VaultDep) -> dict[str, Any]:
     """Ask the API to describe an image; the texts are kept on the image's record."""
-    from ideovault.vault.describe import V4Options
+    from ideovault.vault import describe as describing
 
     options = None
     if body.v4 is not None:
         allowed = {"include_bbox", "include_style_descriptions", "include_tags"}
         if not set(body.v4) <= allowed:
             raise HTTPException(400, "v4 takes " + ", ".join(sorted(allowed)))
-        options = V4Options(**body.v4)
+        options = describing.V4Options(**body.v4)
     upload = resolve_client_uploads(vault, {"image": body.source})["image"]
     result = vault.describe(upload, model_version=body.model_version, max_usd=body.max_usd,
                             v4=options)  # fmt: skip
