@@ -17,10 +17,8 @@ How it stays fast (see bench/search.py for the figures):
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -49,36 +47,14 @@ from ideovault.catalog import (
 )
 from ideovault.catalog.query import Query, Term
 from ideovault.catalog.ranking import CommonWordsPlan
-from ideovault.catalog.records import ImageRecord
-from ideovault.catalog.rows import image_from_row
 from ideovault.catalog.schema import image_tags, images
 from ideovault.catalog.search_groups import fts5_phrase, tokens
+from ideovault.catalog.search_pages import SearchPage as SearchPage
+from ideovault.catalog.search_pages import decode_cursor
 from ideovault.errors import UserError
 
 RELEVANCE_WINDOW = 2_000
 MAX_LIMIT = 1_000
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    records: list[ImageRecord]
-    next_cursor: str | None
-
-
-def _encode_cursor(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise UserError("invalid --after cursor: use the one a previous page printed") from None
-    if not isinstance(data, dict) or data.get("s") != sort:
-        raise UserError("this cursor belongs to a different query or sort order")
-    return data
 
 
 def fts5_expression(terms: Sequence[Term], groups: Sequence[str] = ()) -> str | None:
@@ -165,7 +141,7 @@ def build(
     descending = sort.startswith("-") or sort == "relevance"
     name = sort.lstrip("-")
     where = _filters(query, parent_id)
-    after = _decode_cursor(cursor, sort) if cursor else None
+    after = decode_cursor(cursor, sort) if cursor else None
     sqlite = dialect == "sqlite"
     key: Any = literal_column("images.rowid") if sqlite else images.c.id
     source: Any = images
@@ -370,33 +346,3 @@ def fetch(conn: Connection, stmt: Any) -> list[Any]:
     if isinstance(stmt, CommonWordsPlan):
         return ranking.run(conn, stmt)
     return list(conn.execute(stmt).mappings())
-
-
-def page(
-    rows: list[Any],
-    sort: str,
-    key_name: str,
-    limit: int,
-    offset: int = 0,
-    tags: Mapping[str, tuple[str, ...]] | None = None,
-) -> SearchPage:
-    """Turn fetched rows (limit + 1 of them) into records (with ``tags``, by id) and the next
-    page's cursor."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        if key_name == "relevance":
-            next_cursor = _encode_cursor({"s": sort, "o": offset + limit})
-        else:
-            value = {"size": "size_bytes", "seed": "seed", "created_at": "created_at"}
-            v = last[value[key_name]] if key_name in value else None
-            v = v.isoformat() if isinstance(v, datetime) else v
-            next_cursor = _encode_cursor({"s": sort, "k": last["_key"], "v": v})
-    # Every row has the same columns: the planner's own (``_key``, ``_rank``) are dropped by
-    # name once, not tested row by row — a page is built on every gallery and API request.
-    names = [k for k in rows[0] if not k.startswith("_")] if rows else []
-    tags = tags or {}
-    records = [image_from_row({k: r[k] for k in names}, tags.get(r["id"], ())) for r in rows]
-    return SearchPage(records=records, next_cursor=next_cursor)

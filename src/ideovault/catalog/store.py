@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.sql import Select
 
 from ideovault.catalog import engine as engines
-from ideovault.catalog import schema, search
+from ideovault.catalog import schema, search, search_pages
 from ideovault.catalog.query import Query
 from ideovault.catalog.query import parse as parse_query
 from ideovault.catalog.records import (
@@ -310,10 +310,10 @@ class Catalog:
             )
             offset = 0
             if key == "relevance" and cursor:
-                offset = int(search._decode_cursor(cursor, sort)["o"])
+                offset = int(search_pages.decode_cursor(cursor, sort)["o"])
             rows = search.fetch(conn, stmt)
             tags = self._tags(conn, [r["id"] for r in rows[:limit]])
-        return search.page(rows, sort, key, limit, offset, tags)
+        return search_pages.page(rows, sort, key, limit, offset, tags)
 
     # -- tags and stars ----------------------------------------------------------------------
 
