@@ -1,5 +1,5 @@
-"""What a viewer of the vault needs beyond records: the original bytes as a stream, a place to
-cache derived files (thumbnails), and the values the filters offer.
+"""What a viewer of the vault needs beyond records: look-alikes and meaning search, the original
+bytes as a stream, a place to cache derived files (thumbnails), and the values the filters offer.
 
 A mixin of :class:`ideovault.vault.core.Vault`, so that the web layer can stay on the far side
 of the vault (docs/architecture.md: web → vault → blobs/api) and never open a blob store itself.
@@ -16,8 +16,12 @@ from ideovault.errors import UserError
 if TYPE_CHECKING:
     from ideovault.blobs import BlobStore
     from ideovault.config import Settings
+    from ideovault.vault.core import Vault
+    from ideovault.vault.semantic import Scored
+    from ideovault.vault.similar import BackfillReport, Match
 
 THUMBNAIL_FOLDER = "thumbnails"
+Matches = list["Match"]
 
 
 class BrowseOps:
@@ -26,6 +30,33 @@ class BrowseOps:
 
     def get(self, id_or_prefix: str) -> ImageRecord:
         raise NotImplementedError
+
+    def _vault(self) -> Vault:
+        raise NotImplementedError
+
+    def similar(self, image_id: str, limit: int = 20) -> Matches:
+        """Images that look like this one, closest first (perceptual hash distance)."""
+        from ideovault.vault.similar import similar
+
+        return similar(self._vault(), image_id, limit)
+
+    def dupes(self, max_distance: int = 3) -> list[Matches]:
+        """Groups of near-identical images across the vault."""
+        from ideovault.vault.similar import dupes
+
+        return dupes(self._vault(), max_distance)
+
+    def semantic_search(self, text: str, limit: int = 20) -> list[Scored]:
+        """Images whose prompts mean something close to ``text`` (needs the semantic extra)."""
+        from ideovault.vault.semantic import search
+
+        return search(self._vault(), text, limit)
+
+    def backfill(self) -> BackfillReport:
+        """Perceptual hashes for stored images that were stored before hashes existed."""
+        from ideovault.vault.similar import backfill
+
+        return backfill(self._vault())
 
     def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]:
         """The record and an open binary stream of its stored bytes (the caller closes it).

@@ -41,15 +41,12 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.api.params import GenerateParams
     from ideovault.vault.flow import Started, Starter
     from ideovault.vault.recover import RecoverReport
-    from ideovault.vault.semantic import Scored
-    from ideovault.vault.similar import BackfillReport, Match
     from ideovault.vault.spending import Quote
 
 log = logging.getLogger("ideovault.vault")
 
 # The return type of every method that answers image records.
 Images = list[ImageRecord]
-Matches = list["Match"]
 
 
 class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
@@ -174,30 +171,6 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         """One page of results for the search language; ``next_cursor`` continues it."""
         page = self.catalog.search(query, limit=limit, cursor=cursor)
         return SearchPage([self._present(r) for r in page.records], page.next_cursor)
-
-    def similar(self, image_id: str, limit: int = 20) -> Matches:
-        """Images that look like this one, closest first (perceptual hash distance)."""
-        from ideovault.vault.similar import similar
-
-        return similar(self, image_id, limit)
-
-    def dupes(self, max_distance: int = 3) -> list[Matches]:
-        """Groups of near-identical images across the vault."""
-        from ideovault.vault.similar import dupes
-
-        return dupes(self, max_distance)
-
-    def semantic_search(self, text: str, limit: int = 20) -> list[Scored]:
-        """Images whose prompts mean something close to ``text`` (needs the semantic extra)."""
-        from ideovault.vault.semantic import search
-
-        return search(self, text, limit)
-
-    def backfill(self) -> BackfillReport:
-        """Perceptual hashes for stored images that were stored before hashes existed."""
-        from ideovault.vault.similar import backfill
-
-        return backfill(self)
 
     # -- tags and stars ----------------------------------------------------------------------
 
