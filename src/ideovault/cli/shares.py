@@ -16,6 +16,7 @@ from ideovault.cli.options import Json
 from ideovault.cli.output import out, print_json, say
 from ideovault.errors import UserError
 from ideovault.units import parse_duration
+from ideovault.vault import actors
 
 DEFAULT_BASE = "http://127.0.0.1:8765"
 
@@ -108,14 +109,14 @@ def revoke(
     as_json: Json = False,
 ) -> None:
     """End a link now: opening it answers 410 Gone."""
-    from ideovault.vault import people, shares
+    from ideovault.vault import shares
     from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
         if isinstance(vault, RemoteSharing):
             revoked = vault.revoke_share(share_id)
         else:
-            row = shares.revoke(vault, share_id, people.ACTING.get())
+            row = shares.revoke(vault, share_id, actors.ACTING.get())
             revoked = row.to_json(row.revoked_at or row.created_at)
     if as_json:
         print_json(revoked)

@@ -30,10 +30,12 @@ from ideovault.vault import people
 from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.batch_ops import BatchOps
 from ideovault.vault.browse import BrowseOps
+from ideovault.vault.context import VaultContext
 from ideovault.vault.curation import CurationOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.operations import LifecycleOps
+from ideovault.vault.presenting import present, sidecar_document
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
@@ -52,17 +54,30 @@ Images = list[ImageRecord]
 class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        catalog: Catalog,
-        store: BlobStore,
-        client: IdeogramClient | None = None,
-    ) -> None:
-        self.settings = settings
-        self.catalog = catalog
-        self.store = store
-        self._client = client
+    def __init__(self, context: VaultContext) -> None:
+        self.context = context
+
+    # -- transitional: the mixins still read these; each goes when its area is a service ----
+
+    @property
+    def settings(self) -> Settings:  # type: ignore[override]
+        return self.context.settings
+
+    @property
+    def catalog(self) -> Catalog:  # type: ignore[override]
+        return self.context.catalog
+
+    @property
+    def store(self) -> BlobStore:  # type: ignore[override]
+        return self.context.store
+
+    @property
+    def client(self) -> IdeogramClient:
+        return self.context.client
+
+    @property
+    def _client(self) -> IdeogramClient | None:
+        return self.context._client
 
     @classmethod
     def open(
@@ -85,15 +100,13 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         except BaseException:
             catalog.close()
             raise
-        return cls(settings, catalog, store)
+        return cls(VaultContext(settings, catalog, store))
 
     def _vault(self) -> Vault:
         return self
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-        self.catalog.close()
+        self.context.close()
 
     def __enter__(self) -> Vault:
         return self
@@ -103,39 +116,10 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
     ) -> None:
         self.close()
 
-    @property
-    def client(self) -> IdeogramClient:
-        """Built on first use, so read-only commands work without a key."""
-        if self._client is None:
-            from ideovault.api.client import IdeogramClient
-            from ideovault.api.limits import shared_limiter
-            from ideovault.vault.throttle import apply_limits
-
-            s = self.settings
-            self._client = IdeogramClient(
-                s.api_key,
-                s.base_url,
-                timeout=s.request_timeout,
-                max_retries=s.max_retries,
-                backoff_base=s.retry_backoff,
-                limiter=apply_limits(shared_limiter(s.base_url, s.api_key), s.extra),
-            )
-        return self._client
-
     # -- reading -----------------------------------------------------------------------------
 
     def _present(self, record: ImageRecord) -> ImageRecord:
-        """Fill in what is derived, not stored: where a stored blob can be opened or fetched."""
-        if record.blob_key and record.status == ImageStatus.STORED:
-            path = self.store.local_path(record.blob_key)
-            base = self.settings.public_base_url
-            return record.model_copy(
-                update={
-                    "local_path": str(path) if path is not None else None,
-                    "public_url": f"{base}/{record.blob_key}" if base else None,
-                }
-            )
-        return record
+        return present(self.context, record)
 
     def url(self, id_or_prefix: str, expires_seconds: int = 3600) -> str:
         """A URL for the original: the public base URL when set, else a signed, expiring one."""
@@ -361,11 +345,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
 
     @staticmethod
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
-        """What a sidecar keeps per record: enough to rebuild the catalog, never a secret."""
-        image = record.to_json()
-        image.pop("local_path", None)
-        image.pop("public_url", None)
-        return {"image": image, "generation": generation.to_json()}
+        return sidecar_document(record, generation)
 
     # -- recovering --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import UserError
-from ideovault.vault import people
+from ideovault.vault import actors, people
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
@@ -213,14 +213,14 @@ class CurationOps:
         from ideovault.catalog.albums import create
 
         album = create(self._vault().catalog, name)
-        people.record(self._vault(), people.acting_name(), "album.create", album.name)
+        people.record(self._vault(), actors.acting_name(), "album.create", album.name)
         return album
 
     def album_rename(self, old: str, new: str) -> Album:
         from ideovault.catalog.albums import rename
 
         album = rename(self._vault().catalog, old, new)
-        people.record(self._vault(), people.acting_name(), "album.rename", old, {"to": new})
+        people.record(self._vault(), actors.acting_name(), "album.rename", old, {"to": new})
         return album
 
     def album_delete(self, name: str) -> int:
@@ -228,14 +228,14 @@ class CurationOps:
         from ideovault.catalog.albums import delete_album
 
         held = delete_album(self._vault().catalog, name)
-        people.record(self._vault(), people.acting_name(), "album.delete", name, {"held": held})
+        people.record(self._vault(), actors.acting_name(), "album.delete", name, {"held": held})
         return held
 
     def album_cover(self, name: str, image_id: str | None) -> Album:
         from ideovault.catalog.albums import set_cover
 
         album = set_cover(self._vault().catalog, name, image_id)
-        people.record(self._vault(), people.acting_name(), "album.cover", name,
+        people.record(self._vault(), actors.acting_name(), "album.cover", name,
                       {"cover": album.cover_id})  # fmt: skip
         return album
 

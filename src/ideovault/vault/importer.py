@@ -23,7 +23,7 @@ from ideovault.blobs import EXTENSIONS, Staged
 from ideovault.catalog import imports, maintenance
 from ideovault.catalog.records import GenerationRecord, NewImage, StoredInfo
 from ideovault.errors import UserError
-from ideovault.vault import embed, people
+from ideovault.vault import actors, embed, people
 from ideovault.vault.download import MAX_IMAGE_BYTES, CorruptImage, decode_staged
 from ideovault.vault.import_fields import UNKNOWN_MODEL, RecordProblems, checked, checked_request
 from ideovault.vault.import_sources import (
@@ -168,7 +168,7 @@ def _records(
         resolution=fields.get("resolution"), is_safe=fields.get("is_safe", True),
         original_url=fields.get("original_url"), url_expires_at=None,
         tags=normalize_tags([*fields.get("tags", ()), "imported"]), created_at=created_at,
-        creator=people.acting_name(),  # who brought it into this vault
+        creator=actors.acting_name(),  # who brought it into this vault
     )  # fmt: skip
     original = fields.get("id")
     generation = GenerationRecord(

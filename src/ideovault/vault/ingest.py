@@ -18,7 +18,7 @@ from ideovault.catalog.records import (
     StoredInfo,
 )
 from ideovault.errors import IdeovaultError
-from ideovault.vault import people
+from ideovault.vault import actors
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -47,7 +47,7 @@ def record_response(
     shaped = request.operation in ("generate", "remix") and request.family != "v4"
     # The images belong to whoever started the generation, even when another process (recover,
     # a worker) records the answer: the audit log's entry names them, as `by:` reads it.
-    creator = audit.generation_actor(vault.catalog.engine, generation.id) or people.acting_name()
+    creator = audit.generation_actor(vault.catalog.engine, generation.id) or actors.acting_name()
     new = [
         NewImage(
             id=ids.new_id(),

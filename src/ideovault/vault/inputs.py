@@ -31,7 +31,7 @@ from ideovault.catalog.records import (
     StoredInfo,
 )
 from ideovault.errors import NotFound, UserError
-from ideovault.vault import people
+from ideovault.vault import actors, people
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -181,7 +181,7 @@ def store_upload(vault: Vault, upload: Upload) -> str:
         model="UPLOAD", style_type=None, aspect_ratio=None, rendering_speed=None,
         magic_prompt=None, seed=None, resolution=f"{width}x{height}", is_safe=True,
         original_url=None, url_expires_at=None, tags=("uploaded",), operation="upload",
-        creator=people.acting_name(), created_at=now,
+        creator=actors.acting_name(), created_at=now,
     )  # fmt: skip
     generation = GenerationRecord(
         id=ids.new_id(), endpoint="upload", operation="upload", model="UPLOAD",

@@ -93,5 +93,5 @@ def migrate(vault: Vault, to: str) -> MigrateReport:
     maintenance.set_stored_uris(vault.catalog, target.uri)
     _set_storage_url(vault, target.url)  # absolute: a relative folder depends on the cwd
     report.switched_to = target.url
-    vault.store = target
+    vault.context.store = target
     return report

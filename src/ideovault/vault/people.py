@@ -16,8 +16,6 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,52 +23,24 @@ from ideovault import ids
 from ideovault.catalog import audit
 from ideovault.catalog.people import ApiKey, PeopleStore, User
 from ideovault.errors import UserError
+from ideovault.vault.actors import (
+    ACTING,
+    LOCAL_OWNER,
+    ROLE_SCOPES,
+    ROLES,
+    SCOPES,
+    TOKEN_HOLDER,
+    Principal,
+    acting_name,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
 
-ROLES = ("viewer", "editor", "admin")
-SCOPES = ("images:read", "images:write", "generate", "admin")
-ROLE_SCOPES: dict[str, frozenset[str]] = {
-    "viewer": frozenset({"images:read"}),
-    "editor": frozenset({"images:read", "images:write", "generate"}),
-    "admin": frozenset(SCOPES),
-}
 KEY_PREFIX = "ivk_"
 SESSION_LIFETIME = timedelta(days=7)
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _KEY = re.compile(r"ivk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting, and with which scopes (the role's, narrowed by the key's)."""
-
-    name: str
-    role: str
-    scopes: frozenset[str]
-    key_id: str | None = None
-
-    def allows(self, scope: str) -> bool:
-        return scope in self.scopes
-
-
-# The single owner of a local vault (no users): may do everything, and needs no login.
-LOCAL_OWNER = Principal("local", "admin", ROLE_SCOPES["admin"])
-# Whoever holds IDEOVAULT_TOKEN on a server without users: the operator, so an admin.
-TOKEN_HOLDER = Principal("token", "admin", ROLE_SCOPES["admin"])
-# Who reaches a public route (the sign-in page): nobody yet.
-ANONYMOUS = Principal("anonymous", "none", frozenset())
-
-
-# Who the current request acts for: the server sets it per request (web/auth.py); a local
-# process is its single owner. Read where a generation starts, to log and budget per person.
-ACTING: ContextVar[Principal] = ContextVar("ideovault_acting", default=LOCAL_OWNER)
-
-
-def acting_name() -> str:
-    """The name of whoever the current request or process acts for (``local`` on one's own)."""
-    return ACTING.get().name
 
 
 def store(vault: Vault) -> PeopleStore:

@@ -29,7 +29,7 @@ from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.catalog.shares import Share, ShareStore
 from ideovault.errors import UserError
 from ideovault.units import parse_duration
-from ideovault.vault import people
+from ideovault.vault import actors, people
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
@@ -96,7 +96,7 @@ def create(
     share_id = ids.new_id().replace("-", "")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    actor = people.acting_name()
+    actor = actors.acting_name()
     row = Share(share_id, _digest(secret), kind, target, _label(label), actor, now,
                 now + expires, None)  # fmt: skip
     store(vault).add(row)
@@ -151,7 +151,7 @@ def listing(vault: Vault) -> list[dict[str, Any]]:
     return [s.to_json(now) for s in store(vault).list()]
 
 
-def revoke(vault: Vault, share_id: str, actor: people.Principal) -> Share:
+def revoke(vault: Vault, share_id: str, actor: actors.Principal) -> Share:
     """End a link now; its maker or an admin may (an editor may not end another's link)."""
     row = store(vault).get(share_id.strip().lower())
     if row.created_by != actor.name and not actor.allows("admin"):

@@ -25,10 +25,10 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault, actors, people
 from ideovault.web.security import SESSION_COOKIE, WebSettings
 
-Principal = people.Principal
+Principal = actors.Principal
 MAX_FAILURES = 10
 LOCKOUT_SECONDS = 900.0
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -181,10 +181,10 @@ def identify(request: Request) -> Principal:
         )
     if web.token:
         if request.scope.get("state", {}).get("token_verified"):
-            return people.TOKEN_HOLDER
+            return actors.TOKEN_HOLDER
         raise HTTPException(401, "missing or wrong token")
     if web.loopback:
-        return people.LOCAL_OWNER
+        return actors.LOCAL_OWNER
     raise HTTPException(401, "sign in with a personal key")
 
 
@@ -194,8 +194,8 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
     route_path = str(getattr(route, "path", request.url.path))
     needed = required_scope(request.method, route_path)
     if needed == PUBLIC:
-        people.ACTING.set(people.ANONYMOUS)  # a page rendered here offers no actions
-        yield people.ANONYMOUS
+        actors.ACTING.set(actors.ANONYMOUS)  # a page rendered here offers no actions
+        yield actors.ANONYMOUS
         return
     principal = await run_in_threadpool(identify, request)
     if not principal.allows(needed):
@@ -203,7 +203,7 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
             403, f"{principal.name} ({principal.role}) may not do this: it needs {needed}"
         )
     request.state.principal = principal
-    people.ACTING.set(principal)  # the route's thread inherits it: generations name their actor
+    actors.ACTING.set(principal)  # the route's thread inherits it: generations name their actor
     yield principal
     if request.method in CHANGING:
         target: Any = request.path_params.get("image_id") or request.path_params.get("name")

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ideovault.errors import UserError
-from ideovault.vault import people
+from ideovault.vault import actors, people
 from ideovault.web.auth import Principal, authorize, check_key
 from ideovault.web.deps import VaultDep
 from ideovault.web.routes_pages import render
@@ -89,7 +89,7 @@ class RoleChange(BaseModel):
 class NewKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user: str = Field(..., max_length=64)
-    scopes: list[str] = Field(default_factory=list, max_length=len(people.SCOPES))
+    scopes: list[str] = Field(default_factory=list, max_length=len(actors.SCOPES))
     expires_days: int | None = Field(None, ge=1, le=3650)
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ideovault.errors import UserError
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault, actors
 from ideovault.web import labels
 from ideovault.web.charts import human_bytes, report_charts
 from ideovault.web.deps import VaultDep, WebDep, clean_id
@@ -42,9 +42,9 @@ SORTS = (
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page for the person asking: ``who`` (web/auth.py set it for this request) lets the
     templates leave out what their role does not allow, and show who is signed in."""
-    who = people.ACTING.get()
+    who = actors.ACTING.get()
     context.setdefault("who", who)
-    nobody = (people.LOCAL_OWNER, people.TOKEN_HOLDER, people.ANONYMOUS)  # no one to sign out
+    nobody = (actors.LOCAL_OWNER, actors.TOKEN_HOLDER, actors.ANONYMOUS)  # no one to sign out
     context.setdefault("signed_in", all(who is not p for p in nobody))
     html = TEMPLATES.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status)
