@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ideovault.vault import Vault
     from ideovault.vault.remote import RemoteVault
 
-__version__ = "0.1.0"
+from ideovault.version import __version__
 
 __all__ = [
     "IdeovaultError", "NotFound", "RemoteVault", "UserError", "Vault", "__version__", "connect",

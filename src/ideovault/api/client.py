@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from ideovault import __version__
+from ideovault.version import __version__
 from ideovault.api import enums, errors
 from ideovault.api.limits import RateLimiter, shared_limiter
 from ideovault.api.params import GenerateParams

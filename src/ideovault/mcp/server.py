@@ -9,7 +9,7 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
-from ideovault import __version__
+from ideovault.version import __version__
 from ideovault.errors import IdeovaultError
 from ideovault.mcp import tools_catalog, tools_generate, tools_images
 from ideovault.mcp.registry import Registry
