@@ -19,15 +19,17 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
 from ideogram_fake.answers import created_now, image_list
+from ideogram_fake.config import FakeConfig
+from ideogram_fake.faults import FaultBook
+from ideogram_fake.links import ImageLinks
+from ideogram_fake.signing import WebhookKeys
+from ideogram_fake.stats import Stats
 from ideogram_fake.validate import Request as ImageRequest
-
-if TYPE_CHECKING:
-    from ideogram_fake.state import FakeState
 
 log = logging.getLogger("ideogram_fake")
 
@@ -46,17 +48,33 @@ class Job:
 
 
 class Jobs:
-    def __init__(self, state: FakeState) -> None:
-        self._state = state
+    """The server's jobs. It is handed the parts of ``FakeState`` it uses (the same objects, so
+    a fault queued or a setting changed on the state is seen here), not the state itself: the
+    state builds the jobs, and taking it back would close an import circle."""
+
+    def __init__(
+        self,
+        config: FakeConfig,
+        faults: FaultBook,
+        stats: Stats,
+        links: ImageLinks,
+        webhook_keys: WebhookKeys,
+        user_id: str,
+    ) -> None:
+        self._config = config
+        self._faults = faults
+        self._stats = stats
+        self._links = links
+        self._webhook_keys = webhook_keys
+        self._user_id = user_id
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, request: ImageRequest, base_url: str, webhook_url: str | None) -> str:
         """Start a job (call from the event loop); returns its generation id."""
-        state = self._state
-        fault = state.faults.take("async")
-        delay = state.config.async_delay
+        fault = self._faults.take("async")
+        delay = self._config.async_delay
         if fault is not None and fault.kind == "slow_async":
             delay = fault.seconds()
         job = Job(
@@ -102,10 +120,9 @@ class Jobs:
             if job.fail:
                 job.status = "failed"
                 return
-            config, links = self._state.config, self._state.links
-            job.body = image_list(job.request, links, config, job.base_url)
+            job.body = image_list(job.request, self._links, self._config, job.base_url)
             job.status = "completed"
-        self._state.stats.issued(job.request.num_images)
+        self._stats.issued(job.request.num_images)
 
     async def _run(self, job: Job) -> None:
         # Short naps rather than one sleep, so that finish_all() can bring the time forward.
@@ -115,11 +132,11 @@ class Jobs:
         if job.status != "completed" or job.body is None:
             return
         if job.webhook_url is None:
-            self._state.stats.webhook("skipped")
+            self._stats.webhook("skipped")
             return
-        fault = self._state.faults.take("webhook")
+        fault = self._faults.take("webhook")
         if fault is not None and fault.kind == "webhook_drop":
-            self._state.stats.webhook("dropped")
+            self._stats.webhook("dropped")
             return
         copies = 2 if fault is not None and fault.kind == "webhook_duplicate" else 1
         for _ in range(copies):
@@ -127,17 +144,16 @@ class Jobs:
 
     async def _deliver(self, job: Job, url: str) -> None:
         """POST the signed body; retried a few times on non-2xx or no answer, then dropped."""
-        state = self._state
         assert job.body is not None
         raw = json.dumps({"generation_id": job.id, **job.body}).encode()
-        config = state.config
+        config = self._config
         for attempt in range(1, max(1, config.webhook_attempts) + 1):
             stamp = str(int(time.time()))
-            kid, signature = state.webhook_keys.sign(job.id, state.user_id, stamp, raw)
+            kid, signature = self._webhook_keys.sign(job.id, self._user_id, stamp, raw)
             headers = {
                 "Content-Type": "application/json",
                 "X-Ideogram-Webhook-Generation-Id": job.id,
-                "X-Ideogram-Webhook-User-Id": state.user_id,
+                "X-Ideogram-Webhook-User-Id": self._user_id,
                 "X-Ideogram-Webhook-Timestamp": stamp,
                 "X-Ideogram-Webhook-Key-Id": kid,
                 "X-Ideogram-Webhook-Signature": signature,
@@ -146,9 +162,9 @@ class Jobs:
                 async with httpx.AsyncClient(timeout=5.0, trust_env=False) as http:
                     response = await http.post(url, content=raw, headers=headers)
                 if 200 <= response.status_code < 300:
-                    state.stats.webhook("sent")
+                    self._stats.webhook("sent")
                     return
             except httpx.HTTPError as exc:
                 log.debug("webhook to %s failed: %s", url, type(exc).__name__)
-            state.stats.webhook("failed")
+            self._stats.webhook("failed")
             await asyncio.sleep(config.webhook_retry_delay * attempt)

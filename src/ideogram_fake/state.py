@@ -20,9 +20,12 @@ class FakeState:
         self.faults = FaultBook()
         self.stats = Stats()
         self.links = ImageLinks(config.image_cache, config.clock)
-        self.jobs = Jobs(self)  # 4.0 async generations; they outlive reset(), like links
         self.webhook_keys = WebhookKeys()
         self.user_id = secrets.token_urlsafe(12)  # the account the webhooks speak for
+        # 4.0 async generations; they outlive reset(), like links
+        self.jobs = Jobs(
+            config, self.faults, self.stats, self.links, self.webhook_keys, self.user_id
+        )
 
     def reset(self) -> None:
         self.faults.reset()

@@ -2,23 +2,66 @@
 
 Kept apart from the field definitions in ``params.py`` so each file reads on its own. Every
 rule raises ValueError with a sentence a user can act on; pydantic turns it into one UserError.
+The rules read a request through the :class:`Request` protocol, not ``GenerateParams``: params
+calls these checks from its validator, so naming the model here would close an import circle.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ideovault.api import enums
 from ideovault.api.rules import ACCEPTS, LABELS, OPERATIONS, REQUIRES
-from ideovault.api.uploads import check_total
-
-if TYPE_CHECKING:
-    from ideovault.api.params import GenerateParams
+from ideovault.api.uploads import Upload, check_total
 
 _CHECKED_FIELDS = tuple(LABELS)
 
 
-def check_request(p: GenerateParams) -> None:
+class Request(Protocol):
+    """What the rules read of a request (``GenerateParams`` is one). Read-only, as the model
+    is frozen; the fields named in ``rules.LABELS`` are also read by name."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def json_prompt(self) -> object | None: ...
+    @property
+    def negative_prompt(self) -> str | None: ...
+    @property
+    def aspect_ratio(self) -> str | None: ...
+    @property
+    def resolution(self) -> str | None: ...
+    @property
+    def style_type(self) -> str | None: ...
+    @property
+    def style_preset(self) -> str | None: ...
+    @property
+    def rendering_speed(self) -> str | None: ...
+    @property
+    def color_palette(self) -> object | None: ...
+    @property
+    def style_codes(self) -> tuple[str, ...] | None: ...
+    @property
+    def describe_model_version(self) -> str | None: ...
+    @property
+    def image(self) -> Upload | None: ...
+    @property
+    def mask(self) -> Upload | None: ...
+    @property
+    def style_reference_images(self) -> tuple[Upload, ...] | None: ...
+    @property
+    def character_reference_images(self) -> tuple[Upload, ...] | None: ...
+    @property
+    def character_reference_images_mask(self) -> tuple[Upload, ...] | None: ...
+    @property
+    def images(self) -> tuple[Upload, ...] | None: ...
+
+
+def check_request(p: Request) -> None:
     if p.operation not in OPERATIONS:
         raise ValueError(f"unknown operation {p.operation!r}; one of {', '.join(OPERATIONS)}")
     _check_model(p)
@@ -49,7 +92,7 @@ def check_request(p: GenerateParams) -> None:
     _check_uploads(p)
 
 
-def _check_json_prompt(p: GenerateParams, family: str) -> None:
+def _check_json_prompt(p: Request, family: str) -> None:
     """Ideogram 4.0 takes exactly one of a text prompt or a JSON prompt (§6.1)."""
     if p.json_prompt is None:
         if p.operation == "generate" and family == "v4" and not p.prompt:
@@ -61,7 +104,7 @@ def _check_json_prompt(p: GenerateParams, family: str) -> None:
         raise ValueError("give a prompt or a JSON prompt, not both: V_4 takes exactly one")
 
 
-def _check_model(p: GenerateParams) -> None:
+def _check_model(p: Request) -> None:
     if p.operation in ("upscale", "describe", "remove-background", "instruct"):
         routes = (
             enums.UPSCALE_MODEL, enums.DESCRIBE_MODEL, enums.DESCRIBE_V4_MODEL,
@@ -82,7 +125,7 @@ def _check_model(p: GenerateParams) -> None:
         )
 
 
-def _check_values(p: GenerateParams, family: str) -> None:
+def _check_values(p: Request, family: str) -> None:
     m = p.model
     legacy = family == "legacy"
     if p.aspect_ratio and p.resolution:
@@ -138,7 +181,7 @@ def _check_values(p: GenerateParams, family: str) -> None:
         )
 
 
-def _check_uploads(p: GenerateParams) -> None:
+def _check_uploads(p: Request) -> None:
     image = p.image
     if p.mask is not None and image is not None and p.mask.size != image.size:
         raise ValueError(
