@@ -78,8 +78,8 @@ def test_signed_and_public_urls(s3_vault: Vault, vault: Vault) -> None:
         s3_vault.url(record.id, 0)
     (local,) = vault.generate("local only", seed=4)
     with pytest.raises(UserError, match="cannot sign URLs"):
-        vault.url(local.id)
+        vault.images.url(local.id)
     object.__setattr__(vault.settings, "public_base_url", "https://cdn.example.com/v")
-    shown = vault.get(local.id)
+    shown = vault.images.get(local.id)
     assert shown.public_url == f"https://cdn.example.com/v/{local.blob_key}"
-    assert vault.url(local.id) == shown.public_url
+    assert vault.images.url(local.id) == shown.public_url

@@ -34,7 +34,7 @@ def api(both: Vault) -> Iterator[httpx.Client]:
 
 
 def _ids(vault: Vault, query: str = "") -> list[str]:
-    return [r.id for r in vault.search(query, limit=100).records]
+    return [r.id for r in vault.images.search(query, limit=100).records]
 
 
 def test_rate_one_image(api: httpx.Client, both: Vault) -> None:
