@@ -96,10 +96,18 @@ def bench_bulk(root: Path, n: int) -> None:
     settings = load_settings(home=root, database_url=url, env={})
     with Vault.open(settings=settings) as vault:
         rows = {
-            "rate (ids)": lambda: vault.bulk(vault.change("rate", rating=4), ids),
-            "star (ids)": lambda: vault.bulk(vault.change("star", starred=True), ids),
-            "tag (ids)": lambda: vault.bulk(vault.change("tag", add_tags=["pick"]), ids),
-            "rate (query)": lambda: vault.bulk(vault.change("rate", rating=3), query="fox"),
+            "rate (ids)": lambda: vault.selection.bulk(
+                vault.selection.change("rate", rating=4), ids
+            ),
+            "star (ids)": lambda: vault.selection.bulk(
+                vault.selection.change("star", starred=True), ids
+            ),
+            "tag (ids)": lambda: vault.selection.bulk(
+                vault.selection.change("tag", add_tags=["pick"]), ids
+            ),
+            "rate (query)": lambda: vault.selection.bulk(
+                vault.selection.change("rate", rating=3), query="fox"
+            ),
         }
         print(f"bulk change of {n:,} images (SQLite); baseline one UPDATE: {baseline * 1e3:.0f} ms")
         for name, run in rows.items():
@@ -113,7 +121,7 @@ def bench_zip(root: Path, n: int, kib: int) -> None:
     fill(root, url, n, blobs=True, kib=kib)
     settings = load_settings(home=root, database_url=url, env={})
     with Vault.open(settings=settings) as vault:
-        paths = [vault.store.local_path(r.blob_key or "") for r in vault.iter_matches("")]
+        paths = [vault.store.local_path(r.blob_key or "") for r in vault.selection.matches("")]
         out = root / "copies"
 
         def copy() -> None:
@@ -125,7 +133,7 @@ def bench_zip(root: Path, n: int, kib: int) -> None:
 
         def zipped() -> None:
             with (root / "all.zip").open("wb") as fh:
-                for chunk in vault.zip_stream(query=""):
+                for chunk in vault.selection.zip_stream(query=""):
                     fh.write(chunk)
 
         total = n * kib * 1024 / 2**20

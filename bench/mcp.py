@@ -1,11 +1,11 @@
 """MCP benchmark: what a `search` tool call costs through `ideovault mcp` against the same
-search through the Python API (``vault.search``), same vault, same run.
+search through the Python API (``vault.images.search``), same vault, same run.
 
 The vault is filled through the fake Ideogram API (real downloads, real blobs), so results
 carry real thumbnails. Measured per query, p50 / p95 ms over --runs calls, after one warm-up
 call (which also makes the cached thumbnails):
 
-* Python API: ``vault.search(query, limit=20)`` in this process — the baseline;
+* Python API: ``vault.images.search(query, limit=20)`` in this process — the baseline;
 * MCP stdio, no thumbnails: the SDK's client calling `search` (thumbnails=0) on an
   `ideovault mcp` subprocess — JSON-RPC over a pipe, argument validation, a worker thread,
   the records as JSON;
@@ -105,7 +105,8 @@ def main() -> None:
             t0 = time.perf_counter()
             fill(vault, args.generations)
             print(f"vault: {args.generations * 4} images in {time.perf_counter() - t0:.0f} s")
-            python = {q: timed(lambda q=q: vault.search(q, limit=20), args.runs) for q in QUERIES}
+            search = vault.images.search
+            python = {q: timed(lambda q=q: search(q, limit=20), args.runs) for q in QUERIES}
             env = {
                 "IDEOVAULT_HOME": str(home), "IDEOGRAM_API_KEY": KEY,
                 "IDEOGRAM_BASE_URL": fake.base_url,

@@ -63,7 +63,7 @@ def main() -> None:
             query = rng.standard_normal(384).astype(np.float32)
             query /= np.linalg.norm(query)
             t0 = time.perf_counter()
-            semantic.exact_top(vault, query, 50)
+            semantic.exact_top(vault.context, query, 50)
             times.append((time.perf_counter() - t0) * 1000)
         peak_paged = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         loaded = semantic.embeddings.load(catalog, semantic.MODEL)

@@ -6,7 +6,7 @@
   request on the same vault before it had users (no key to check): the ratio is the key's
   share of a request over real HTTP on loopback.
 * remote search — ``search`` through the server with the CLI's RemoteVault against the local
-  ``vault.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
+  ``vault.images.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
 * remote generate — one image through the server (``RemoteVault.generate``: the request goes
   to the server, which calls the fake API, downloads, stores and answers the record) against
   ``vault.generate`` on the same vault and fake API: what the server adds to a generation.
@@ -71,7 +71,7 @@ def main() -> None:
                 base_ms = median_ms(vault.catalog.status_counts, args.runs)
                 remote = RemoteVault(running.url, key)
                 remote_ms = median_ms(lambda: remote.search("bench", limit=20), args.runs)
-                local_ms = median_ms(lambda: vault.search("bench", limit=20), args.runs)
+                local_ms = median_ms(lambda: vault.images.search("bench", limit=20), args.runs)
                 runs = args.generations
                 remote_gen_ms = median_ms(lambda: remote.generate("bench remote"), runs)
                 local_gen_ms = median_ms(lambda: vault.generate("bench local"), runs)
@@ -79,7 +79,7 @@ def main() -> None:
     rows = [
         ("key check vs status_counts query", check_ms, base_ms),
         ("GET /api/images with a key vs without users", keyed_ms, open_ms),
-        ("remote search vs local vault.search", remote_ms, local_ms),
+        ("remote search vs local vault.images.search", remote_ms, local_ms),
         ("remote generate vs local vault.generate", remote_gen_ms, local_gen_ms),
     ]
     print(f"{'measure':<48} {'ms':>8} {'baseline ms':>12} {'ratio':>7}")

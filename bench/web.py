@@ -3,8 +3,8 @@ records, and thumbnail throughput against Pillow's own throughput on the same im
 
 Everything goes over real HTTP on loopback to the real server (uvicorn in a thread, the same
 code ``ideovault serve`` runs). Baselines are measured in the same run: the bare
-``vault.search`` call under each page (so the ratio is what HTTP, rendering and JSON add), and
-a plain Pillow open → thumbnail → WebP loop over the very originals the server thumbnails.
+``vault.images.search`` call under each page (so the ratio is what HTTP, rendering and JSON
+add), and a plain Pillow open → thumbnail → WebP loop over the very originals the server thumbnails.
 Catalogs are built by bench/search.py's bulk generator and reused between runs.
 
     python bench/web.py                       # 100k and 1M records
@@ -69,7 +69,7 @@ def pages(rows: int, workdir: Path, runs: int) -> None:
             for name, path, query in PAGES:
                 assert client.get(path).status_code == 200  # warm the caches once
                 p50, p95 = timed(lambda p=path: client.get(p).raise_for_status(), runs)
-                bare, _ = timed(lambda q=query: vault.search(q, limit=60), runs)
+                bare, _ = timed(lambda q=query: vault.images.search(q, limit=60), runs)
                 print(f"  {name:32} {p50:8.2f} {p95:8.2f} {bare:8.2f} {p50 / bare:6.1f}x")
 
 
@@ -90,15 +90,15 @@ def thumbnails(workdir: Path, count: int, size: int) -> None:
             api_key=KEY, base_url=fake.base_url
         )
         with Vault.open(settings=settings) as vault:
-            have = vault.search("tag:bench", limit=1000).records
+            have = vault.images.search("tag:bench", limit=1000).records
             batch = 0
             while len(have) < count:
                 vault.generate(f"bench image {batch}", num_images=8, seed=batch, tags=["bench"])
                 batch += 1
-                have = vault.search("tag:bench", limit=1000).records
+                have = vault.images.search("tag:bench", limit=1000).records
             records = have[:count]
             paths = [Path(r.local_path or "") for r in records]
-            for cached in (vault.derived_dir / "webp").rglob(f"*-{size}.webp"):
+            for cached in (vault.images.derived_dir() / "webp").rglob(f"*-{size}.webp"):
                 cached.unlink()  # cold: every thumbnail made by this run
             pillow = pillow_baseline(paths, size)
             with ServerThread(create_app(vault, WebSettings())) as server:
@@ -112,7 +112,7 @@ def thumbnails(workdir: Path, count: int, size: int) -> None:
                     for u in urls:
                         client.get(u).raise_for_status()
                     warm = len(urls) / (time.perf_counter() - t0)
-                for cached in (vault.derived_dir / "webp").rglob(f"*-{size}.webp"):
+                for cached in (vault.images.derived_dir() / "webp").rglob(f"*-{size}.webp"):
                     cached.unlink()
                 with httpx.Client() as client, ThreadPoolExecutor(4) as pool:
                     t0 = time.perf_counter()

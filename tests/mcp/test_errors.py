@@ -103,7 +103,7 @@ def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
 
     over_stdio(scenario)
     assert fake.stats()["generate_calls"] == 0  # nothing hostile cost anything
-    assert [r.id for r in vault.list_images()] == [kept.id]  # nor stored anything
+    assert [r.id for r in vault.images.list().records] == [kept.id]  # nor stored anything
     assert "Traceback" not in server_log.read_text()  # and no path of the server crashed
 
 

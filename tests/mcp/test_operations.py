@@ -52,6 +52,6 @@ def test_operations_make_children_and_describe_keeps_words(
     for name, record in made.items():
         assert record["status"] == "stored" and record["tags"] == [name], name
     assert made["reframe"]["resolution"] == "1312x736"
-    edited = vault.get(str(made["edit"]["id"]))
-    assert edited.parent_id and vault.get(edited.parent_id).operation == "upload"
+    edited = vault.images.get(str(made["edit"]["id"]))
+    assert edited.parent_id and vault.images.get(edited.parent_id).operation == "upload"
     assert fake.stats()["generate_calls"] == 6  # five operations and describe; dry runs: none

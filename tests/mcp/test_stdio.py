@@ -116,7 +116,7 @@ def test_dry_run_quotes_without_sending_then_generate_stores_and_shows(
         seen["ids"] = [i["id"] for i in images]
 
     over_stdio(scenario)
-    stored = [vault.get(i) for i in seen["ids"]]  # really in the catalog, really on disk
+    stored = [vault.images.get(i) for i in seen["ids"]]  # really in the catalog, really on disk
     assert all(r.local_path and r.status == "stored" for r in stored)
 
 
@@ -176,7 +176,7 @@ def test_search_show_similar_lineage_tag_star_report(
         assert report["total"]["images"] == 4 and report["by_rating"]["4"] == 1
 
     over_stdio(scenario)
-    assert vault.get(fox.id).starred  # changed in the catalog, not only in the answer
+    assert vault.images.get(fox.id).starred  # changed in the catalog, not only in the answer
 
 
 def test_reproduce_answers_from_the_vault_then_calls_when_forced(

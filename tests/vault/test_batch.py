@@ -45,7 +45,7 @@ def test_200_items_with_faults_all_done_none_twice(
     answered = fake.stats()["answered_by_prompt"]
     assert sorted(answered) == sorted(prompts)
     assert set(answered.values()) == {1}  # every item answered (and billed) exactly once
-    stored = vault.search("tag:shop", limit=500).records
+    stored = vault.images.search("tag:shop", limit=500).records
     assert sorted(r.prompt for r in stored) == sorted(prompts)
     assert all(r.status == ImageStatus.STORED and r.sha256 for r in stored)
 

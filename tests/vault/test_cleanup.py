@@ -25,8 +25,8 @@ def aged(vault: Vault, days: int, size: int, *, tags: tuple[str, ...] = (), star
     with vault.catalog.engine.begin() as conn:
         conn.execute(update(images).where(images.c.id == record.id).values(**values))
     if starred:
-        vault.star([record.id])
-    return vault.get(record.id)
+        vault.images.star([record.id])
+    return vault.images.get(record.id)
 
 
 @pytest.fixture
@@ -84,10 +84,11 @@ def test_status_rule(vault: Vault, five: dict) -> None:
 def test_run_trashes_and_restore_undoes(vault: Vault, five: dict) -> None:
     plan = vault.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
     vault.cleanup(plan)
-    assert {r.id for r in vault.list_images()} == {five["old_starred"].id, five["old_kept"].id,
-                                            five["new"].id}  # fmt: skip
+    assert {r.id for r in vault.images.list().records} == {five["old_starred"].id,
+                                                           five["old_kept"].id,
+                                                           five["new"].id}  # fmt: skip
     vault.restore([five["old"].id, five["mid"].id])
-    assert len(vault.list_images()) == 5
+    assert len(vault.images.list().records) == 5
 
 
 def test_policy_validation_and_config(vault: Vault) -> None:

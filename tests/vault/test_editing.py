@@ -36,17 +36,17 @@ def test_a_file_input_is_stored_once_as_an_uploaded_image(vault: Vault, tmp_path
     (a,) = vault.upscale(photo)
     (b,) = vault.remix(photo, "same photo, remixed", force=True)
     assert a.parent_id == b.parent_id and a.parent_id is not None
-    upload = vault.get(a.parent_id)
+    upload = vault.images.get(a.parent_id)
     assert upload.operation == "upload" and "uploaded" in upload.tags
     assert upload.mime == "image/jpeg" and upload.size_bytes == photo.stat().st_size
     assert a.model == "UPSCALE" and a.resolution == "160x160"
-    assert vault.search("tag:uploaded").records == [upload]
+    assert vault.images.search("tag:uploaded").records == [upload]
 
 
 def test_a_file_with_the_bytes_of_a_vault_image_links_to_that_image(
     vault: Vault, tmp_path: Path
 ) -> None:
-    source = vault.get(_stored(vault))
+    source = vault.images.get(_stored(vault))
     assert source.local_path is not None
     copy = tmp_path / "exported.png"
     copy.write_bytes(Path(source.local_path).read_bytes())
@@ -77,7 +77,7 @@ def test_describe_keeps_the_texts_and_counts_the_cost(vault: Vault, fake: FakeSe
     first = vault.describe(source)
     second = vault.describe(source, model_version="V_2")
     assert first.texts and second.texts
-    record = vault.get(source)
+    record = vault.images.get(source)
     assert record.descriptions is not None and len(record.descriptions) == 2
     assert record.descriptions[1]["model_version"] == "V_2"
     assert vault.catalog.get_generation(first.generation_id).cost_usd == 0.01
@@ -103,7 +103,7 @@ def test_bad_inputs_are_refused_before_any_call(
     with pytest.raises(UserError, match="not a PNG"):
         vault.upscale(Path("/etc/hostname"))
     assert fake.stats()["generate_calls"] == calls
-    assert vault.search("tag:uploaded").records == []  # nothing stored for refused inputs
+    assert vault.images.search("tag:uploaded").records == []  # nothing stored for refused inputs
 
 
 def test_lineage_over_three_generations_of_edits(vault: Vault, tmp_path: Path) -> None:
@@ -113,17 +113,17 @@ def test_lineage_over_three_generations_of_edits(vault: Vault, tmp_path: Path) -
     (grandchild,) = vault.edit(child.id, mask, "add a scarf", seed=2)
     (great,) = vault.remix(grandchild.id, "in winter", seed=3)
     (sibling,) = vault.upscale(child.id)
-    tree = vault.lineage(grandchild.id)
+    tree = vault.images.lineage(grandchild.id)
     assert [a.id for a in tree.ancestors] == [root, child.id]
     assert [n.record.id for n in tree.tree.children] == [great.id]
-    full = vault.lineage(root).to_json()
+    full = vault.images.lineage(root).to_json()
     (c,) = full["descendants"]
     assert c["id"] == child.id and {g["id"] for g in c["children"]} == {grandchild.id, sibling.id}
     assert full["ancestors"] == [] and not full["truncated"]
-    assert {r.id for r in vault.search(f"parent:{child.id[:18]}").records} == {
+    assert {r.id for r in vault.images.search(f"parent:{child.id[:18]}").records} == {
         grandchild.id, sibling.id,
     }  # fmt: skip
-    assert {r.id for r in vault.search("op:edit").records} == {child.id, grandchild.id}
+    assert {r.id for r in vault.images.search("op:edit").records} == {child.id, grandchild.id}
 
 
 def test_descriptions_are_searchable_and_survive_a_rebuild(vault: Vault, tmp_path: Path) -> None:
@@ -131,11 +131,11 @@ def test_descriptions_are_searchable_and_survive_a_rebuild(vault: Vault, tmp_pat
     texts = vault.describe(source).texts
     word = next(w for w in texts[0].split() if w.isalpha() and len(w) > 4).lower()
     assert word not in "an untitled picture"
-    assert [r.id for r in vault.search(word).records] == [source]
+    assert [r.id for r in vault.images.search(word).records] == [source]
     into = f"sqlite:///{tmp_path / 'rebuilt.db'}"
     vault.rebuild(into=into)
     from ideovault.catalog import Catalog
 
     with Catalog.open(into) as rebuilt:
-        assert rebuilt.get_image(source).descriptions == vault.get(source).descriptions
+        assert rebuilt.get_image(source).descriptions == vault.images.get(source).descriptions
         assert [r.id for r in rebuilt.search(word).records] == [source]

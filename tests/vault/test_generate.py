@@ -25,7 +25,7 @@ CONTRACT_KEYS = {
 
 
 def assert_stored_intact(vault: Vault, record_id: str) -> None:
-    record = vault.get(record_id)
+    record = vault.images.get(record_id)
     assert record.status == ImageStatus.STORED, record.error
     assert record.local_path is not None
     data = Path(record.local_path).read_bytes()
@@ -81,7 +81,7 @@ def test_unsafe_prompt_is_refused_and_recorded(vault: Vault) -> None:
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.FAILED and gen.error and "safety" in gen.error
     assert vault.catalog.unanswered_generations() == []
-    assert vault.list_images() == []
+    assert vault.images.list().records == []
 
 
 def test_truncated_download_is_retried(vault: Vault, fake: FakeServer) -> None:
@@ -142,7 +142,7 @@ def test_bad_input_costs_no_call(vault: Vault, fake: FakeServer) -> None:
     with pytest.raises(UserError):
         vault.generate("x", tags=[""])
     assert fake.stats()["generate_calls"] == 0
-    assert vault.list_images() == []
+    assert vault.images.list().records == []
 
 
 def test_full_disk_leaves_the_image_pending(

@@ -64,14 +64,14 @@ def test_layerize_keeps_the_text_blocks_searchable(vault: Vault, tmp_path: Path)
     (out,) = vault.layerize_text(poster, "MIDNIGHT BAZAAR\nevery friday", seed=3)
     assert out.status == ImageStatus.STORED and out.operation == "layerize-text"
     assert out.resolution == "80x40" and out.seed == 3 and out.parent_id is not None
-    assert vault.get(out.parent_id).operation == "upload"
+    assert vault.images.get(out.parent_id).operation == "upload"
     (entry,) = out.descriptions or []
     assert entry["format"] == "layerize" and entry["text"] == "MIDNIGHT BAZAAR\nevery friday"
     assert [b["text"] for b in entry["text_blocks"]] == ["MIDNIGHT BAZAAR", "every friday"]
-    assert [r.id for r in vault.search("bazaar").records] == [out.id]
+    assert [r.id for r in vault.images.search("bazaar").records] == [out.id]
     generation = vault.catalog.get_generation(out.generation_id)
     assert generation.cost_usd == 0.09 and generation.endpoint == "/v1/ideogram-v3/layerize-text"
-    stored = vault.get(out.id)
+    stored = vault.images.get(out.id)
     assert stored.descriptions == out.descriptions  # on the record, not only in the answer
 
 
@@ -86,7 +86,7 @@ def test_instruct_records_every_input_and_the_first_as_parent(vault: Vault, tmp_
     generation = vault.catalog.get_generation(outs[0].generation_id)
     assert generation.endpoint == "/v1/edit" and generation.cost_usd == 0.40
     ids = [i["image_id"] for i in generation.request["images"]]
-    assert ids[0] == first and vault.get(ids[1]).operation == "upload"
+    assert ids[0] == first and vault.images.get(ids[1]).operation == "upload"
     assert generation.request["transparent_background"] is True
     again = vault.reproduce(outs[0].id, force=True)
     assert again.identical is True
@@ -107,7 +107,7 @@ def test_instruct_refusals_cost_nothing(vault: Vault, fake: FakeServer, tmp_path
     with pytest.raises(UserError, match="instruct needs a prompt"):
         vault.instruct([photo], "")
     assert fake.stats()["generate_calls"] == 0
-    assert vault.search("tag:uploaded").records == []
+    assert vault.images.search("tag:uploaded").records == []
 
 
 def test_a_402_is_recorded_as_failed_and_not_billed(vault: Vault, fake: FakeServer) -> None:
@@ -125,6 +125,7 @@ def test_the_new_operations_are_search_filters(vault: Vault) -> None:
     source = _stored(vault)
     (cut,) = vault.remove_background(source)
     (clear,) = vault.generate_transparent("a sticker", seed=1)
-    assert [r.id for r in vault.search("op:remove-background").records] == [cut.id]
-    assert [r.id for r in vault.search("op:generate-transparent").records] == [clear.id]
-    assert vault.search("op:instruct").records == vault.search("op:layerize-text").records == []
+    assert [r.id for r in vault.images.search("op:remove-background").records] == [cut.id]
+    assert [r.id for r in vault.images.search("op:generate-transparent").records] == [clear.id]
+    search = vault.images.search
+    assert search("op:instruct").records == search("op:layerize-text").records == []

@@ -40,7 +40,8 @@ def one_bad_field(vault: Vault, tmp_path: Path, **changes: Any) -> str:
     record = {k: v for k, v in record.items() if v is not None}
     report = vault.import_path(write_generations(folder, [record]))
     assert report.imported == [] and report.failed, report.skipped
-    assert vault.list_images() == [] and blob_files(vault) == []  # nothing stored, no orphan
+    assert vault.images.list().records == []
+    assert blob_files(vault) == []  # nothing stored, no orphan
     (reason,) = report.skipped
     assert reason.startswith("generations.json record 1"), reason
     return reason
@@ -117,7 +118,7 @@ def test_missing_optional_fields_and_nulls_are_fine(vault: Vault, tmp_path: Path
     bare = {"prompt": record["prompt"], "storedPath": record["storedPath"], "tags": None,
             "expandedPrompt": None, "seed": None}  # fmt: skip
     report = vault.import_path(write_generations(folder, [bare]))
-    (image,) = (vault.get(i) for i in report.imported)
+    (image,) = (vault.images.get(i) for i in report.imported)
     assert image.seed is None and image.model == "unknown" and image.tags == ("imported",)
 
 
@@ -185,13 +186,13 @@ def odd_folder(tmp_path: Path) -> Iterator[Path]:
 
 def test_every_path_that_is_not_a_file_is_reported(vault: Vault, odd_folder: Path) -> None:
     report = vault.import_path(odd_folder)
-    assert sorted(vault.get(i).width for i in report.imported) == [32, 32]  # real and nested
+    assert sorted(vault.images.get(i).width for i in report.imported) == [32, 32]  # real and nested
     reasons = dict(s.split(": ", 1) for s in report.skipped)
     assert "symbolic link" in reasons["link.png"]
     assert "symbolic link" in reasons["linked-folder"]
     assert "FIFO" in reasons["pipe.png"] and "socket" in reasons["sock.png"]
     assert "not an image file" in reasons["readme.txt"]
-    assert len(reasons) == 5 and vault.list_images(limit=10)[0].prompt == ""
+    assert len(reasons) == 5 and vault.images.list(limit=10).records[0].prompt == ""
 
 
 @pytest.mark.parametrize("kind", ["fifo", "socket", "missing"])
@@ -255,7 +256,8 @@ def test_generated_records_are_imported_faithfully_or_refused(
     vault = sqlite_vault
     before = len(blob_files(vault))
     folder = seed_folder(tmp_path_factory.mktemp("gen"))
-    shade = len(vault.list_images(limit=1000)) + 100  # new bytes each time, so no duplicate skip
+    # new bytes each time, so no duplicate skip
+    shade = len(vault.images.list(limit=1000).records) + 100
     record = {**seed_record(folder, shade, "generated"), **changes}
     report = vault.import_path(write_generations(folder, [record]))
     assert len(report.imported) + len(report.skipped) == 1
@@ -263,7 +265,7 @@ def test_generated_records_are_imported_faithfully_or_refused(
     if not report.imported:
         assert report.skipped[0].startswith("generations.json record 1")
         return
-    image = vault.get(report.imported[0])
+    image = vault.images.get(report.imported[0])
     for text in (image.prompt, image.expanded_prompt or "", image.negative_prompt or ""):
         assert not has_control(text.replace("\n", "").replace("\t", ""))
     given_safe = record.get("isSafe")

@@ -19,7 +19,7 @@ def test_the_seeds_three_records_come_in_with_every_field(vault: Vault, tmp_path
     ]  # fmt: skip
     report = vault.import_path(write_generations(folder, records))
     assert len(report.imported) == 3 and report.skipped == [] and not report.failed
-    first, second, third = (vault.get(i) for i in report.imported)
+    first, second, third = (vault.images.get(i) for i in report.imported)
     assert first.prompt == "a lighthouse at dusk" and first.model == "V_2"
     assert first.expanded_prompt == "a lighthouse at dusk, moody sky"
     assert first.style_type == "REALISTIC" and first.aspect_ratio == "16x9"
@@ -50,7 +50,7 @@ def test_stored_paths_from_another_machine_are_found_beside_the_json(
                     stored_path="/home/alice/studio/generated-images/1005-1740000000005.png"),
     ]  # fmt: skip
     report = vault.import_path(write_generations(folder, records))
-    prompts = sorted(vault.get(i).prompt for i in report.imported)
+    prompts = sorted(vault.images.get(i).prompt for i in report.imported)
     assert prompts == ["absolute, other machine", "in a bucket", "windows machine"]
     s3_skip, gone_skip = report.skipped
     assert s3_skip.startswith("generations.json record 4 (id ")

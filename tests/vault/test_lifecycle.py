@@ -23,13 +23,13 @@ def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
     (a,) = vault.generate("keep me", seed=1)
     (b,) = vault.generate("trash me", seed=2)
     vault.trash([b.id[:20]])
-    assert [r.id for r in vault.list_images()] == [a.id]
-    assert vault.search("trash").records == []
-    assert [r.id for r in vault.search("is:trashed").records] == [b.id]
+    assert [r.id for r in vault.images.list().records] == [a.id]
+    assert vault.images.search("trash").records == []
+    assert [r.id for r in vault.images.search("is:trashed").records] == [b.id]
     assert [r.id for r in vault.trashed()] == [b.id]
     assert path_of(vault, b.blob_key).is_file()  # files are kept in the trash
     assert vault.restore([b.id])[0].trashed_at is None
-    assert {r.id for r in vault.list_images()} == {a.id, b.id}
+    assert {r.id for r in vault.images.list().records} == {a.id, b.id}
 
 
 def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
@@ -48,7 +48,7 @@ def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
     assert not path_of(vault, b.blob_key).exists()
     assert vault.store.read_sidecar(b.blob_key or "") is None
     with pytest.raises(UserError):
-        vault.get(b.id)
+        vault.images.get(b.id)
 
 
 def test_purge_older_than_leaves_recent_trash(vault: Vault) -> None:
@@ -74,7 +74,7 @@ def test_crash_between_row_and_file_leaves_only_an_orphan(
         vault.purge(everything=True)
     monkeypatch.undo()
     with pytest.raises(UserError):
-        vault.get(a.id)  # no record points to anything
+        vault.images.get(a.id)  # no record points to anything
     report = vault.verify()
     assert [(p.kind, p.key) for p in report.problems] == [("orphan", a.blob_key)]
     assert not report.ok
@@ -104,7 +104,7 @@ def test_verify_finds_and_repairs(vault: Vault) -> None:
     assert fixes[damaged.id] is None  # bad bytes are reported, never "fixed" by deleting
     assert fixes[missing.id] and "lost" in fixes[missing.id]
     assert fixes[stale.id] and "sidecar" in fixes[stale.id]
-    assert vault.get(missing.id).status == ImageStatus.LOST
+    assert vault.images.get(missing.id).status == ImageStatus.LOST
     after = vault.verify()
     assert {(p.kind, p.image_id) for p in after.problems} == {("corrupt", damaged.id)}
 
@@ -117,5 +117,5 @@ def test_verify_relinks_to_an_identical_copy(vault: Vault) -> None:
     good.unlink()
     report = vault.verify(repair=True)
     assert report.problems[0].repaired and "re-linked" in report.problems[0].repaired
-    assert vault.get(a.id).blob_key == a.blob_key.replace(".png", ".webp")  # type: ignore[union-attr]
+    assert vault.images.get(a.id).blob_key == a.blob_key.replace(".png", ".webp")  # type: ignore[union-attr]
     assert vault.verify().ok

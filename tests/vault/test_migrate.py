@@ -18,7 +18,9 @@ def test_local_to_s3_and_back(vault: Vault, bucket: str, tmp_path: Path) -> None
     report = vault.migrate_storage(f"s3://{bucket}/moved")
     assert report.copied == 3 and report.already_there == 0
     assert isinstance(vault.store, S3BlobStore) and vault.verify().ok
-    assert vault.get(records[0].id).stored_uri == f"s3://{bucket}/moved/{records[0].blob_key}"
+    assert (
+        vault.images.get(records[0].id).stored_uri == f"s3://{bucket}/moved/{records[0].blob_key}"
+    )
     assert (old_root / (records[0].blob_key or "")).is_file()  # the old store is untouched
     # the switch is persistent: a new process opens the vault on S3
     reopened = load_settings(home=vault.settings.home, database_url=vault.settings.database_url,

@@ -82,7 +82,7 @@ def test_round_trip_through_embedded_metadata(
     (tmp_path / "out" / "manifest.jsonl").unlink()
     report = other_vault.import_path(tmp_path / "out")
     assert len(report.imported) == 1, report.skipped
-    imported = other_vault.get(report.imported[0])
+    imported = other_vault.images.get(report.imported[0])
     assert imported.prompt == record.prompt and imported.seed == record.seed
     assert set(imported.tags) == {"trip", "imported"}
     assert other_vault.import_path(tmp_path / "out").imported == []  # idempotent
@@ -118,13 +118,13 @@ def test_import_seed_generations_json(vault: Vault, other_vault: Vault, tmp_path
     assert "outside the folder" in reasons and "missing" in reasons
     assert "record 5 (id gen-5): refused: prompt: must be text" in reasons  # before any read
     assert "record 6: a record must be a JSON object" in reasons
-    first = other_vault.get(report.imported[0])
+    first = other_vault.images.get(report.imported[0])
     assert first.model == "V_2" and first.style_type == "DESIGN" and first.seed == 6
     assert first.created_at.year == 2025 and set(first.tags) == {"old", "imported"}
     assert first.expanded_prompt == "seed era, detailed"
     again = other_vault.import_path(tmp_path / "seed" / "generations.json")
     assert again.imported == []
-    assert len(other_vault.list_images()) == 2
+    assert len(other_vault.images.list().records) == 2
 
 
 def test_import_plain_images_and_sidecar_folders(
@@ -138,13 +138,13 @@ def test_import_plain_images_and_sidecar_folders(
     report = other_vault.import_path(plain)
     assert len(report.imported) == 1 and len(report.skipped) == 2  # every skip is reported
     assert "notes.txt: not an image file (.txt)" in report.skipped
-    record = other_vault.get(report.imported[0])
+    record = other_vault.images.get(report.imported[0])
     assert record.tags == ("imported",) and record.model == "unknown" and record.width == 64
     # A copy of another vault's blob store: sidecars carry the records.
     vault.generate("from a sidecar", seed=7, tags=["kept"])
     store_root = Path(str(vault.store.local_path("images/00/00/" + "0" * 64 + ".png"))).parents[3]
     report = other_vault.import_path(store_root / "images")
-    imported = other_vault.get(report.imported[0])
+    imported = other_vault.images.get(report.imported[0])
     assert imported.prompt == "from a sidecar" and "kept" in imported.tags
 
 
@@ -157,7 +157,7 @@ def test_hostile_generation_files(other_vault: Vault, tmp_path: Path, content: b
     path.write_bytes(content)
     with pytest.raises(UserError, match="nothing was imported"):
         other_vault.import_path(path)
-    assert other_vault.list_images() == []
+    assert other_vault.images.list().records == []
 
 
 def test_100mb_of_junk(other_vault: Vault, tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ def test_rebuild_matches_the_original(vault: Vault, tmp_path: Path) -> None:
     vault.generate(
         "second", model="V_2", aspect_ratio="4x3", negative_prompt="blur", seed=2, force=True
     )
-    vault.tag([a[0].id], add=["hero"], remove=["poster"])
-    vault.star([b[0].id])
+    vault.images.tag([a[0].id], add=["hero"], remove=["poster"])
+    vault.images.star([b[0].id])
     vault.trash([a[1].id])
     original = snapshot(vault.catalog)
     assert len(original) == 4

@@ -17,7 +17,7 @@ def test_report_counts_bytes_and_costs(vault: Vault) -> None:
     with vault.catalog.engine.begin() as conn:
         conn.execute(update(images).where(images.c.trashed_at.is_(None)).values(size_bytes=1000))
         conn.execute(update(images).where(images.c.status == "unsafe").values(size_bytes=None))
-    report = vault.report()
+    report = vault.images.report()
     assert report["total"]["images"] == 5  # the trashed one is not counted, the unsafe one is
     assert report["total"]["bytes"] == 4000
     # V_2 0.08 + 2 x V_3 TURBO 0.03 + 2 x V_3 DEFAULT 0.06 (unsafe images are billed too)
@@ -32,10 +32,10 @@ def test_report_counts_bytes_and_costs(vault: Vault) -> None:
     assert report["largest"][0]["size_bytes"] == 1000
     assert report["oldest"][0]["id"] == a[0].id
     assert b and c
-    assert vault.report(exact=True) == report  # the running totals equal a recount
+    assert vault.images.report(exact=True) == report  # the running totals equal a recount
 
 
 def test_prices_can_be_overridden(vault: Vault) -> None:
     vault.generate("priced", model="V_2", seed=1)
     vault.settings.extra["prices"] = {"V_2": 0.5}
-    assert vault.report()["total"]["cost_usd"] == 0.5
+    assert vault.images.report()["total"]["cost_usd"] == 0.5

@@ -64,7 +64,7 @@ def test_style_references_are_recorded_and_sent_again(vault: Vault, tmp_path: Pa
                               color_palette={"name": "EMBER"})  # fmt: skip
     request = vault.catalog.get_generation(image.generation_id).request
     (saved,) = request["style_reference_images"]
-    assert vault.get(saved["image_id"]).operation == "upload"
+    assert vault.images.get(saved["image_id"]).operation == "upload"
     assert request["style_preset"] == "BAUHAUS" and request["color_palette"] == {"name": "EMBER"}
     new = vault.reproduce(image.id).images[0]
     again = vault.catalog.get_generation(new.generation_id).request
@@ -95,4 +95,4 @@ def test_a_purged_input_makes_reproduction_refuse_clearly(vault: Vault, tmp_path
     vault.purge(everything=True)
     with pytest.raises(UserError, match="has been deleted from the vault"):
         vault.reproduce(remixed.id)
-    assert vault.get(remixed.id).status == ImageStatus.STORED
+    assert vault.images.get(remixed.id).status == ImageStatus.STORED

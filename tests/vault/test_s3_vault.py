@@ -41,8 +41,8 @@ def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_p
     assert s3_vault.store.exists(twin.blob_key or "")
     report = s3_vault.export("cloud", tmp_path / "out")
     assert report.exported == 1
-    assert s3_vault.backfill().hashed == 0
-    assert [m.record.id for m in s3_vault.similar(twin.id)] == [a[1].id]
+    assert s3_vault.upkeep.backfill().hashed == 0
+    assert [m.record.id for m in s3_vault.images.similar(twin.id)] == [a[1].id]
 
 
 def test_storage_down_mid_upload_leaves_pending_then_recover(
@@ -71,15 +71,15 @@ def test_signed_and_public_urls(s3_vault: Vault, vault: Vault) -> None:
     from ideovault.errors import UserError
 
     (record,) = s3_vault.generate("share me", seed=3)
-    link = s3_vault.url(record.id[:30], 600)
+    link = s3_vault.images.url(record.id[:30], 600)
     with s3_vault.store.open(record.blob_key or "") as fh:
         assert httpx.get(link).content == fh.read()
     with pytest.raises(UserError, match="between 1 second and 7 days"):
-        s3_vault.url(record.id, 0)
+        s3_vault.images.url(record.id, 0)
     (local,) = vault.generate("local only", seed=4)
     with pytest.raises(UserError, match="cannot sign URLs"):
-        vault.url(local.id)
+        vault.images.url(local.id)
     object.__setattr__(vault.settings, "public_base_url", "https://cdn.example.com/v")
-    shown = vault.get(local.id)
+    shown = vault.images.get(local.id)
     assert shown.public_url == f"https://cdn.example.com/v/{local.blob_key}"
-    assert vault.url(local.id) == shown.public_url
+    assert vault.images.url(local.id) == shown.public_url

@@ -23,33 +23,33 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
     cafe = vault.generate("cozy autumn cafe interior with warm lights", magic_prompt="OFF")
     coffee = vault.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
     rocket = vault.generate("rocket launching into space at night", magic_prompt="OFF")
-    assert vault.backfill().embedded == 3
-    matches = vault.semantic_search("warm coffeehouse on an october afternoon", limit=3)
+    assert vault.upkeep.backfill().embedded == 3
+    matches = vault.images.semantic("warm coffeehouse on an october afternoon", limit=3)
     order = [m.record.id for m in matches]
     assert set(order[:2]) == {cafe[0].id, coffee[0].id}
     assert order[2] == rocket[0].id
     assert matches[0].score > matches[2].score + 0.2
     # no shared words with the query: full-text search finds nothing
-    assert vault.search("coffeehouse october").records == []
+    assert vault.images.search("coffeehouse october").records == []
 
 
 def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_model: None) -> None:
     (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
     (b,) = vault.generate("lighthouse at sunset", magic_prompt="OFF")
-    assert semantic.queued(vault) == 2
-    assert vault.semantic_search("beacon on the coast") == []  # a search never embeds
-    assert vault.backfill().embedded == 2
-    assert vault.backfill().embedded == 0
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 2
+    assert vault.images.semantic("beacon on the coast") == []  # a search never embeds
+    assert vault.upkeep.backfill().embedded == 2
+    assert vault.upkeep.backfill().embedded == 0
+    assert semantic.queued(vault.context) == 0
     vault.trash([b.id])
-    assert [m.record.id for m in vault.semantic_search("beacon on the coast")] == [a.id]
+    assert [m.record.id for m in vault.images.semantic("beacon on the coast")] == [a.id]
 
 
 def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None) -> None:
     vault.settings.extra["semantic"] = {"embed_on_store": True}
     vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault) == 0
-    assert vault.backfill().embedded == 0
+    assert semantic.queued(vault.context) == 0
+    assert vault.upkeep.backfill().embedded == 0
 
 
 def test_the_index_ranks_like_the_paged_exact_scan(
@@ -59,10 +59,10 @@ def test_the_index_ranks_like_the_paged_exact_scan(
                "a city at night", "an orange fox cub"]  # fmt: skip
     for prompt in prompts:
         vault.generate(prompt, magic_prompt="OFF")
-    vault.backfill()
-    found = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
+    vault.upkeep.backfill()
+    found = [(m.record.id, m.score) for m in vault.images.semantic("fox", limit=4)]
     monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
-    exact = semantic.exact_top(vault, semantic.embed(["fox"])[0], 4)
+    exact = semantic.exact_top(vault.context, semantic.embed(["fox"])[0], 4)
     assert [i for i, _ in found] == [i for i, _ in exact]
     assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=1e-4)
     assert len(found) == 4
@@ -70,9 +70,9 @@ def test_the_index_ranks_like_the_paged_exact_scan(
 
 def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
     with pytest.raises(UserError, match="some text"):
-        vault.semantic_search("   ")
+        vault.images.semantic("   ")
     with pytest.raises(UserError, match="limit"):
-        vault.semantic_search("x", limit=0)
+        vault.images.semantic("x", limit=0)
 
 
 def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> None:
@@ -80,14 +80,14 @@ def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> Non
     semantic._model.cache_clear()
     vault.generate("anything", magic_prompt="OFF")
     with pytest.raises(MissingExtra, match=r"pip install 'ideovault\[semantic\]'"):
-        vault.semantic_search("anything")
+        vault.images.semantic("anything")
     semantic._model.cache_clear()
 
 
 def test_one_image_is_embedded_as_it_is_stored(vault: Vault, needs_model: None) -> None:
     vault.settings.extra["semantic"] = {"embed_on_store": True}
     vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 0
 
 
 def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_model: None) -> None:
@@ -99,20 +99,20 @@ def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_mode
 
     (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
     vault.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault) == 3
+    assert semantic.queued(vault.context) == 3
     stop = threading.Event()
     first = Embedder(vault, stop, poll_seconds=0.05)
     first.start()
     first.drain()
     first.join(timeout=120)
     assert not first.is_alive() and first.embedded == 3 and first.failed is None
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 0
     second = Embedder(vault, stop, poll_seconds=0.05)
     second.start()
     second.drain()
     second.join(timeout=120)
     assert second.embedded == 0
-    assert vault.semantic_search("beacon on the coast", limit=1)[0].record.id == a.id
+    assert vault.images.semantic("beacon on the coast", limit=1)[0].record.id == a.id
 
 
 def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> None:
@@ -133,4 +133,4 @@ def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> Non
         embedder.drain()
         embedder.join(timeout=60)
         assert not embedder.is_alive() and embedder.embedded == 0
-    assert semantic.queued(vault) == 1
+    assert semantic.queued(vault.context) == 1

@@ -13,14 +13,14 @@ from ideovault.vault import Vault
 def test_every_stored_image_gets_a_perceptual_hash(vault: Vault) -> None:
     records = vault.generate("hash me", num_images=2, seed=1)
     assert all(r.phash and len(r.phash) == 16 for r in records)
-    assert vault.get(records[0].id).phash == records[0].phash
+    assert vault.images.get(records[0].id).phash == records[0].phash
 
 
 def test_similar_ranks_the_same_picture_first(vault: Vault) -> None:
     (a,) = vault.generate("a lighthouse", seed=5)
     (twin,) = vault.generate("a lighthouse", seed=5, force=True)  # identical bytes and hash
     others = vault.generate("something else entirely", num_images=3, seed=9)
-    matches = vault.similar(a.id, limit=10)
+    matches = vault.images.similar(a.id, limit=10)
     assert matches[0].record.id == twin.id and matches[0].distance == 0
     assert {m.record.id for m in matches} == {twin.id, *(o.id for o in others)}
     assert [m.distance for m in matches] == sorted(m.distance for m in matches)
@@ -31,11 +31,11 @@ def test_dupes_groups_identical_pictures(vault: Vault) -> None:
     (a,) = vault.generate("duplicate me", seed=3)
     (b,) = vault.generate("duplicate me", seed=3, force=True)
     vault.generate("unique picture", seed=4)
-    groups = vault.dupes()
+    groups = vault.upkeep.dupes()
     assert len(groups) == 1
     assert {m.record.id for m in groups[0]} == {a.id, b.id}
     with pytest.raises(UserError):
-        vault.dupes(max_distance=9)
+        vault.upkeep.dupes(max_distance=9)
 
 
 def test_backfill_hashes_older_records(vault: Vault) -> None:
@@ -43,11 +43,11 @@ def test_backfill_hashes_older_records(vault: Vault) -> None:
     with vault.catalog.engine.begin() as conn:
         conn.execute(update(images).values(phash=None))
     with pytest.raises(UserError, match="backfill"):
-        vault.similar(records[0].id)
-    report = vault.backfill()
+        vault.images.similar(records[0].id)
+    report = vault.upkeep.backfill()
     assert report.hashed == 2 and report.unreadable == []
-    assert vault.get(records[0].id).phash == records[0].phash
-    assert vault.backfill().hashed == 0
+    assert vault.images.get(records[0].id).phash == records[0].phash
+    assert vault.upkeep.backfill().hashed == 0
 
 
 def test_backfill_reports_unreadable_files(vault: Vault) -> None:
@@ -57,5 +57,5 @@ def test_backfill_reports_unreadable_files(vault: Vault) -> None:
     path = vault.store.local_path(record.blob_key or "")
     assert path is not None
     path.write_bytes(b"not an image any more")
-    report = vault.backfill()
+    report = vault.upkeep.backfill()
     assert report.hashed == 0 and report.unreadable == [record.id]

@@ -162,7 +162,7 @@ def test_json_prompt_generation_is_recorded_by_its_summary(vault: Vault) -> None
     assert gen.request["json_prompt"]["compositional_deconstruction"]["background"] == (
         "a stormy violet sky"
     )
-    assert [r.id for r in vault.search("violet").records] == [image.id]
+    assert [r.id for r in vault.images.search("violet").records] == [image.id]
     with pytest.raises(UserError, match="not both"):
         vault.generate("words", model="V_4", json_prompt=JSON_PROMPT)
 
@@ -186,11 +186,11 @@ def test_describe_v4_keeps_the_json_prompt_searchable(vault: Vault, tmp_path: Pa
     source.write_bytes(image_bytes(40, 30))
     result = vault.describe(source, v4=V4Options(include_tags=True))
     assert result.json_prompt is not None and result.json_prompt["tags"]
-    (entry,) = vault.get(result.image.id).descriptions or []
+    (entry,) = vault.images.get(result.image.id).descriptions or []
     assert entry["json_prompt"] == result.json_prompt and entry["format"] == "json_prompt"
     word = result.json_prompt["compositional_deconstruction"]["background"].split()[-1]
     assert word in entry["text"]
-    assert result.image.id in [r.id for r in vault.search(word).records]
+    assert result.image.id in [r.id for r in vault.images.search(word).records]
     gen = vault.catalog.get_generation(result.generation_id)
     assert gen.endpoint == "/v1/ideogram-v4/describe" and gen.cost_usd == pytest.approx(0.01)
     with pytest.raises(UserError, match="--v4 or --model-version"):

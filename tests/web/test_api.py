@@ -41,7 +41,7 @@ def test_query_errors_are_400_with_the_position(client: httpx.Client) -> None:
 
 
 def test_get_by_id_and_prefix(client: httpx.Client, vault: Vault) -> None:
-    record = vault.list_images(1)[0]
+    record = vault.images.list(1).records[0]
     assert client.get(f"/api/images/{record.id}").json()["id"] == record.id
     assert client.get(f"/api/images/{record.id[:13]}").json()["id"] == record.id
     missing = client.get("/api/images/00000000-0000-7000-8000-000000000000")
@@ -51,7 +51,7 @@ def test_get_by_id_and_prefix(client: httpx.Client, vault: Vault) -> None:
 def test_original_is_the_stored_bytes_with_cache_headers(
     client: httpx.Client, vault: Vault
 ) -> None:
-    record = vault.list_images(1)[0]
+    record = vault.images.list(1).records[0]
     response = client.get(f"/api/images/{record.id}/original")
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == record.sha256
@@ -67,7 +67,7 @@ def test_original_is_the_stored_bytes_with_cache_headers(
 
 
 def test_thumbnails_are_webp_cached_and_immutable(client: httpx.Client, vault: Vault) -> None:
-    record = vault.search("aspect:16x9").records[0]
+    record = vault.images.search("aspect:16x9").records[0]
     for size in (256, 512, 1024):
         response = client.get(f"/api/images/{record.id}/thumbnail", params={"size": size})
         assert response.status_code == 200
@@ -78,7 +78,7 @@ def test_thumbnails_are_webp_cached_and_immutable(client: httpx.Client, vault: V
             assert image.format == "WEBP"
             assert max(image.size) == min(size, max(record.width or 0, record.height or 0))
             assert image.size[0] > image.size[1]  # 16x9 keeps its shape
-    cached = list((vault.derived_dir / "webp").rglob("*.webp"))
+    cached = list((vault.images.derived_dir() / "webp").rglob("*.webp"))
     assert len(cached) == 3
     again = client.get(
         f"/api/images/{record.id}/thumbnail",
@@ -90,7 +90,7 @@ def test_thumbnails_are_webp_cached_and_immutable(client: httpx.Client, vault: V
 
 
 def test_tag_star_trash_restore(client: httpx.Client, vault: Vault) -> None:
-    image_id = vault.search("lighthouse").records[0].id
+    image_id = vault.images.search("lighthouse").records[0].id
     url = f"/api/images/{image_id}"
     tagged = client.post(f"{url}/tags", json={"add": ["Sea View", "draft"]}, headers=CHANGE)
     assert tagged.status_code == 200 and tagged.json()["tags"] == ["draft", "sea-view"]
@@ -110,7 +110,7 @@ def test_tag_star_trash_restore(client: httpx.Client, vault: Vault) -> None:
     assert [r["id"] for r in in_trash] == [image_id]
     restored = client.post(f"{url}/restore", headers=CHANGE).json()
     assert restored["trashed_at"] is None
-    assert vault.get(image_id).tags == ("sea-view",)
+    assert vault.images.get(image_id).tags == ("sea-view",)
 
 
 def test_generate_validates_prices_and_stores(client: httpx.Client) -> None:

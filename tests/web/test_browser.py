@@ -29,7 +29,7 @@ def test_a_script_in_a_prompt_renders_as_text(page: playwright_sync.Page, vault:
     page.mouse.wheel(0, 5000)
     playwright_sync.expect(tiles(page)).to_have_count(5)
     playwright_sync.expect(page.locator(".caption .prompt", has_text=HOSTILE)).to_have_count(1)
-    hostile = vault.search(f"tag:{HOSTILE_TAG}").records[0]
+    hostile = vault.images.search(f"tag:{HOSTILE_TAG}").records[0]
     page.goto(f"/images/{hostile.id}")
     playwright_sync.expect(page.locator("#prompt")).to_have_text(HOSTILE)
     playwright_sync.expect(page.locator("#tag-list .tag span")).to_have_text(HOSTILE_TAG)
@@ -69,22 +69,22 @@ def test_detail_tag_star_trash_restore_and_keys(page: playwright_sync.Page, vaul
 
     page.click("#star")
     playwright_sync.expect(page.locator("#star")).to_have_text("★ Starred")
-    assert vault.get(first_id or "").starred
+    assert vault.images.get(first_id or "").starred
 
     page.fill("#tag-input", "Sea View")
     page.press("#tag-input", "Enter")
     playwright_sync.expect(page.locator("#tag-list .tag[data-tag='sea-view']")).to_have_count(1)
-    assert "sea-view" in vault.get(first_id or "").tags
+    assert "sea-view" in vault.images.get(first_id or "").tags
     page.click("#tag-list .tag[data-tag='sea-view'] .untag")
     playwright_sync.expect(page.locator("#tag-list .tag[data-tag='sea-view']")).to_have_count(0)
 
     page.click("#trash")
     playwright_sync.expect(page.locator("#restore")).to_be_visible()
-    assert vault.get(first_id or "").trashed_at is not None
+    assert vault.images.get(first_id or "").trashed_at is not None
     shot(page, "detail-trashed")
     page.click("#restore")
     playwright_sync.expect(page.locator("#trash")).to_be_visible()
-    assert vault.get(first_id or "").trashed_at is None
+    assert vault.images.get(first_id or "").trashed_at is None
 
     page.keyboard.press("s")  # keyboard: unstar
     playwright_sync.expect(page.locator("#star")).to_have_text("☆ Star")
@@ -98,14 +98,14 @@ def test_detail_tag_star_trash_restore_and_keys(page: playwright_sync.Page, vaul
 
 
 def test_trash_view_restores(page: playwright_sync.Page, vault: Vault) -> None:
-    victim = vault.search("lighthouse").records[0]
+    victim = vault.images.search("lighthouse").records[0]
     vault.trash([victim.id])
     page.goto("/trash")
     playwright_sync.expect(tiles(page)).to_have_count(1)
     shot(page, "trash")
     page.click("#grid .tile button.restore")
     playwright_sync.expect(tiles(page)).to_have_count(0)
-    assert vault.get(victim.id).trashed_at is None
+    assert vault.images.get(victim.id).trashed_at is None
 
 
 def test_report_draws_charts(page: playwright_sync.Page) -> None:

@@ -34,7 +34,7 @@ def api(both: Vault) -> Iterator[httpx.Client]:
 
 
 def _ids(vault: Vault, query: str = "") -> list[str]:
-    return [r.id for r in vault.search(query, limit=100).records]
+    return [r.id for r in vault.images.search(query, limit=100).records]
 
 
 def test_rate_one_image(api: httpx.Client, both: Vault) -> None:
@@ -63,26 +63,26 @@ def test_bulk_by_ids_and_query(api: httpx.Client, both: Vault, action, extra, ch
     answer = api.post("/api/bulk", json={"action": action, "ids": ids, **extra})
     assert answer.status_code == 200, answer.text
     assert answer.json()["count"] == 3
-    assert all(check(both.get(i)) for i in ids)
-    assert not any(check(both.get(i)) for i in _ids(both)[3:] if i not in ids)
+    assert all(check(both.images.get(i)) for i in ids)
+    assert not any(check(both.images.get(i)) for i in _ids(both)[3:] if i not in ids)
     if action == "trash":
         back = api.post("/api/bulk", json={"action": "restore", "query": "is:trashed"})
         assert back.json()["count"] == 3
-        assert all(both.get(i).trashed_at is None for i in ids)
+        assert all(both.images.get(i).trashed_at is None for i in ids)
 
 
 def test_bulk_by_query_and_tags_are_searchable(api: httpx.Client, both: Vault) -> None:
     answer = api.post("/api/bulk", json={"action": "tag", "query": "lighthouse", "add": ["sea"]})
     assert answer.json()["count"] == 2
-    assert len(both.search("tag:sea").records) == 2
-    assert len(both.search("sea").records) == 2  # the full-text copy of the tags is in step
+    assert len(both.images.search("tag:sea").records) == 2
+    assert len(both.images.search("sea").records) == 2  # the full-text copy of the tags is in step
 
 
 def test_bulk_is_all_or_nothing(api: httpx.Client, both: Vault) -> None:
     ids = [*_ids(both)[:2], "0193ffff-0000-7000-8000-000000000000"]
     answer = api.post("/api/bulk", json={"action": "star", "ids": ids})
     assert answer.status_code == 404 and "no image" in answer.json()["detail"]
-    assert not any(both.get(i).starred for i in ids[:2])
+    assert not any(both.images.get(i).starred for i in ids[:2])
 
 
 def test_bulk_refuses_bad_selections(api: httpx.Client, both: Vault) -> None:
@@ -100,8 +100,8 @@ def test_bulk_refuses_bad_selections(api: httpx.Client, both: Vault) -> None:
 
 def test_bulk_over_the_limit_is_a_clear_error(both: Vault) -> None:
     with pytest.raises(Exception, match="more than 3 images"):
-        both.bulk(both.change("star"), query="", limit=3)
-    assert not any(r.starred for r in both.search("").records)
+        both.selection.bulk(both.selection.change("star"), query="", limit=3)
+    assert not any(r.starred for r in both.images.search("").records)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_zip_of_a_selection_a_search_and_an_album(api: httpx.Client, both: Vault
     assert [m["id"] for m in manifest] == ids
     for name in names:
         assert "/" not in name and "\\" not in name and ".." not in name
-    hostile = both.search("tag:<b>bold</b>").records[0]
+    hostile = both.images.search("tag:<b>bold</b>").records[0]
     names, manifest = _zip(api.get("/api/zip", params={"q": "onerror"}).content)
     assert manifest[0]["id"] == hostile.id and manifest[0]["prompt"] == HOSTILE
     assert names[0].startswith("script-window-pwned-1-script-img-src-x-onerror")

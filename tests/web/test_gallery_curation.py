@@ -68,31 +68,31 @@ def test_click_shift_and_ctrl_select_then_bulk_actions(
 
     page.click("#bulk-star")
     expect(page.locator("#bulk-status")).to_have_text("starred (3)")
-    assert [vault.get(i).starred for i in ids] == [True, False, True, True, False, False]
+    assert [vault.images.get(i).starred for i in ids] == [True, False, True, True, False, False]
     page.select_option("#bulk-rate", "4")
     expect(page.locator("#bulk-status")).to_have_text("rated 4 (3)")
-    assert all(vault.get(i).rating == 4 for i in chosen)
+    assert all(vault.images.get(i).rating == 4 for i in chosen)
     expect(tiles(page).nth(0).locator(".stars")).to_have_text("★★★★")
     page.fill("#bulk-tag", "Client A")
     page.click("#bulk-tag-add")
     expect(page.locator("#bulk-status")).to_have_text("tagged Client A (3)")
-    assert all("client-a" in vault.get(i).tags for i in chosen)
+    assert all("client-a" in vault.images.get(i).tags for i in chosen)
     page.click("#bulk-untag")
     expect(page.locator("#bulk-status")).to_have_text("untagged Client A (3)")
-    assert not any("client-a" in vault.get(i).tags for i in chosen)
+    assert not any("client-a" in vault.images.get(i).tags for i in chosen)
     page.fill("#bulk-album", "<b>Finals</b>")
     page.click("#bulk-album-add")
     expect(page.locator("#bulk-status")).to_have_text("added to album <b>Finals</b> (3)")
-    assert [(a.name, a.count) for a in vault.albums()] == [("<b>Finals</b>", 3)]
+    assert [(a.name, a.count) for a in vault.albums.list()] == [("<b>Finals</b>", 3)]
     page.click("#bulk-trash")
     expect(tiles(page)).to_have_count(3)
-    assert all(vault.get(i).trashed_at is not None for i in chosen)
+    assert all(vault.images.get(i).trashed_at is not None for i in chosen)
     page.goto("/trash")
     page.click("#grid .tile:nth-child(1) .thumb img")
     page.click("#select-all")
     page.click("#bulk-trash")  # "Restore" in the trash
     expect(tiles(page)).to_have_count(0)
-    assert not any(vault.get(i).trashed_at for i in chosen)
+    assert not any(vault.images.get(i).trashed_at for i in chosen)
 
 
 def test_select_all_results_and_download_zips(page: playwright_sync.Page, vault: Vault) -> None:
@@ -102,7 +102,7 @@ def test_select_all_results_and_download_zips(page: playwright_sync.Page, vault:
     expect(page.locator("#selected-count")).to_have_text("All 6 results selected")
     page.click("#bulk-star")
     expect(page.locator("#bulk-status")).to_have_text("starred (6)")
-    assert all(vault.get(i).starred for i in ids)
+    assert all(vault.images.get(i).starred for i in ids)
     with page.expect_download() as job:
         page.click("#bulk-zip")
     target = ARTEFACTS / "search.zip"
@@ -129,22 +129,22 @@ def test_grid_keys_rate_star_and_trash(page: playwright_sync.Page, vault: Vault)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("5")
     expect(page.locator("#bulk-status")).to_have_text("rated 5 (1)")
-    assert vault.get(ids[1]).rating == 5
+    assert vault.images.get(ids[1]).rating == 5
     page.keyboard.press("s")
     expect(page.locator("#bulk-status")).to_have_text("starred (1)")
-    assert vault.get(ids[1]).starred
+    assert vault.images.get(ids[1]).starred
     page.keyboard.press("0")
     expect(page.locator("#bulk-status")).to_have_text("rating cleared (1)")
-    assert vault.get(ids[1]).rating is None
+    assert vault.images.get(ids[1]).rating is None
     page.keyboard.press("Delete")
     expect(tiles(page)).to_have_count(5)
-    assert vault.get(ids[1]).trashed_at is not None
+    assert vault.images.get(ids[1]).trashed_at is not None
 
 
 def test_lightbox_keys_zoom_and_pages(page: playwright_sync.Page, vault: Vault) -> None:
     for n in range(2):  # more images than a screen shows, so the grid leaves pages unloaded
         vault.generate(f"square study {n}", num_images=8, aspect_ratio="1x1")
-    expected = [r.id for r in vault.search("", limit=50).records]
+    expected = [r.id for r in vault.images.search("", limit=50).records]
     page.set_viewport_size({"width": 1280, "height": 260})
     page.goto("/")
     settled(page)  # the grid has filled the screen and stopped loading
@@ -160,7 +160,7 @@ def test_lightbox_keys_zoom_and_pages(page: playwright_sync.Page, vault: Vault) 
     expect(box).to_have_attribute("data-id", expected[loaded + 1])
     page.keyboard.press("3")
     expect(page.locator("#lb-rating")).to_have_text("★★★")
-    assert vault.get(expected[loaded + 1]).rating == 3
+    assert vault.images.get(expected[loaded + 1]).rating == 3
     page.keyboard.press("s")
     expect(page.locator("#lb-rating")).to_contain_text("starred")
     page.keyboard.press("+")
@@ -221,7 +221,7 @@ def test_generate_over_the_budget_is_refused(
 
 
 def test_detail_panel_is_for_people(page: playwright_sync.Page, vault: Vault) -> None:
-    fox = vault.search("neon").records[0]
+    fox = vault.images.search("neon").records[0]
     page.goto(f"/images/{fox.id}")
     fields = page.locator("table.fields th")
     expect(fields.filter(has_text="Seed")).to_have_count(1)
@@ -232,7 +232,7 @@ def test_detail_panel_is_for_people(page: playwright_sync.Page, vault: Vault) ->
     expect(page.locator("#raw")).to_contain_text('"seed": 1234')
     page.keyboard.press("4")
     expect(page.locator("#message")).to_have_text("rated 4")
-    assert vault.get(fox.id).rating == 4
+    assert vault.images.get(fox.id).rating == 4
 
 
 def test_long_prompt_collapses_behind_more(page: playwright_sync.Page, vault: Vault) -> None:
@@ -268,10 +268,10 @@ def test_accessibility_of_every_page(
 ) -> None:
     context = new_context(browser, base_url=site, bypass_csp=True)  # to inject axe-core
     p = context.new_page()
-    ids = [r.id for r in vault.search("").records]
-    vault.bulk(vault.change("album", album="Picks"), ids[:2]) if vault.album_create(
-        "Picks"
-    ) else None
+    ids = [r.id for r in vault.images.search("").records]
+    vault.selection.bulk(
+        vault.selection.change("album", album="Picks"), ids[:2]
+    ) if vault.albums.create("Picks") else None
     pages = [
         "/",
         "/trash",

@@ -51,13 +51,13 @@ def test_an_editor_signs_in_sees_the_buttons_and_signs_out(
     for selector in CHANGING:
         expect(page.locator(selector)).to_have_count(1)
     shot(page, "signed-in-editor")
-    first = vault.list_images(1)[0].id
+    first = vault.images.list(1).records[0].id
     page.goto(f"/images/{first}")
     for selector in ("#star", "#trash", "#reproduce", "#tag-form", "#rating button.rate"):
         expect(page.locator(selector).first).to_be_attached()
     page.click("#star")
     expect(page.locator("#star")).to_have_attribute("aria-pressed", "true")
-    wait_for(lambda: vault.get(first).starred, what="the star to reach the vault")
+    wait_for(lambda: vault.images.get(first).starred, what="the star to reach the vault")
     session = next(c for c in page.context.cookies() if c["name"] == "ideovault_session")
     assert session["httpOnly"] and session["sameSite"] == "Strict"
     page.click("#signout")
@@ -72,8 +72,8 @@ def test_an_editor_signs_in_sees_the_buttons_and_signs_out(
 def test_a_viewer_sees_no_button_that_would_change_anything(
     page: playwright_sync.Page, vault: Vault
 ) -> None:
-    first = vault.list_images(1)[0].id
-    vault.trash([vault.list_images(2)[1].id])
+    first = vault.images.list(1).records[0].id
+    vault.trash([vault.images.list(2).records[1].id])
     sign_in(page, key_for(vault, "vi", "viewer"))
     expect(page.locator("#who")).to_contain_text("viewer")
     for selector in CHANGING:
@@ -98,7 +98,7 @@ def test_a_viewer_sees_no_button_that_would_change_anything(
     expect(tiles(page)).to_have_count(1)
     expect(page.locator("button.restore")).to_have_count(0)
     assert changes == []  # every request before this page's load has been reported
-    assert not vault.get(first).starred and vault.get(first).trashed_at is None
+    assert not vault.images.get(first).starred and vault.images.get(first).trashed_at is None
 
 
 def test_signing_in_with_openid_connect_across_sites(

@@ -17,7 +17,7 @@ expect = playwright_sync.expect
 
 def _unseeded(vault: Vault) -> str:
     """An image whose reproduction is a new call (its first request had no explicit seed)."""
-    return vault.search("lighthouse").records[0].id
+    return vault.images.search("lighthouse").records[0].id
 
 
 def test_reproduce_asks_with_the_price_first(
@@ -71,6 +71,6 @@ def test_rest_reproduce_dry_run_and_ceiling(
     assert low.status_code == 400
     assert "over --budget" in low.json()["detail"]
     assert fake.stats()["generate_calls"] == 0
-    seeded = vault.search("neon").records[0].id  # asked with seed 1234: the vault answers
+    seeded = vault.images.search("neon").records[0].id  # asked with seed 1234: the vault answers
     free = client.post(f"/api/images/{seeded}/reproduce", json={"dry_run": True}, headers=CHANGE)
     assert free.json()["quote"]["estimated_usd"] == 0.0

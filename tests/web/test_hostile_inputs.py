@@ -54,7 +54,7 @@ def send(
 def test_a_server_path_is_refused_with_one_message(
     client: httpx.Client, vault: Vault, tmp_path: Path, field: str, many: bool
 ) -> None:
-    before = len(vault.list_images(500))
+    before = len(vault.images.list(500).records)
     details = set()
     for path in server_paths(tmp_path):
         for dry_run in (True, False):
@@ -64,25 +64,25 @@ def test_a_server_path_is_refused_with_one_message(
     assert len(details) == 1, details  # a missing file, a directory, a non-image: all alike
     (detail,) = details
     assert "vault id" in detail and "server-files" not in detail
-    assert len(vault.list_images(500)) == before  # nothing was read and stored as an upload
+    assert len(vault.images.list(500).records) == before  # nothing was read and stored as an upload
 
 
 def test_a_reference_by_vault_id_or_by_bytes_is_accepted(
     client: httpx.Client, vault: Vault
 ) -> None:
-    source = vault.list_images(1)[0]
+    source = vault.images.list(1).records[0]
     by_id = send(client, "style_reference_images", True, source.id, dry_run=True)
     assert by_id.status_code == 200, by_id.text
     png = image_bytes(48, 48, color="blue")
     data_url = "data:image/png;base64," + base64.b64encode(png).decode()
     made = send(client, "style_reference_images", True, data_url, dry_run=False)
     assert made.status_code == 200, made.text
-    uploaded = vault.search("tag:uploaded").records
+    uploaded = vault.images.search("tag:uploaded").records
     assert len(uploaded) == 1 and uploaded[0].size_bytes == len(png)
 
 
 def test_sent_bytes_are_type_checked(client: httpx.Client, vault: Vault) -> None:
-    before = len(vault.list_images(500))
+    before = len(vault.images.list(500).records)
     bad = {
         "data:image/png;base64," + base64.b64encode(b"not an image at all").decode(): "not a PNG",
         "data:image/png;base64,@@@": "base64",
@@ -95,4 +95,4 @@ def test_sent_bytes_are_type_checked(client: httpx.Client, vault: Vault) -> None
     assert unknown.status_code == 400 and "no image in the vault" in unknown.json()["detail"]
     number = send(client, "style_reference_images", True, 12, dry_run=True)
     assert number.status_code == 400 and "vault id" in number.json()["detail"]
-    assert len(vault.list_images(500)) == before
+    assert len(vault.images.list(500).records) == before

@@ -10,7 +10,7 @@ from tests.web.conftest import CHANGE
 
 
 def test_lineage_route_answers_a_tree(client: httpx.Client, vault: Vault) -> None:
-    record = vault.search("fox tag:poster").records[0]
+    record = vault.images.search("fox tag:poster").records[0]
     (child,) = vault.remix(record.id, "the same fox, remixed", seed=9)
     response = client.get(f"/api/images/{record.id}/lineage")
     assert response.status_code == 200
@@ -25,7 +25,7 @@ def test_lineage_route_answers_a_tree(client: httpx.Client, vault: Vault) -> Non
 
 
 def test_reproduce_route(client: httpx.Client, vault: Vault) -> None:
-    record = vault.search("fox tag:poster").records[0]
+    record = vault.images.search("fox tag:poster").records[0]
     response = client.post(
         f"/api/images/{record.id}/reproduce", json={"force": True}, headers=CHANGE
     )

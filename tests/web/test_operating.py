@@ -23,7 +23,7 @@ TOKEN = "t0ken-for-tests-0123456789abcdef"
 def test_metrics_count_requests_by_route_and_read_the_vault(
     client: httpx.Client, vault: Vault
 ) -> None:
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     for _ in range(3):
         assert client.get(f"/api/images/{image_id}").status_code == 200
     assert client.get("/api/images/ffffffff").status_code == 404
@@ -32,7 +32,7 @@ def test_metrics_count_requests_by_route_and_read_the_vault(
     assert f'ideovault_http_requests_total{{{route},status="200"}} 3.0' in text
     assert 'route="/api/images/{image_id}",status="404"} 1.0' in text
     assert image_id not in text  # ids never become labels
-    stored = len([r for r in vault.list_images(500) if r.status == "stored"])
+    stored = len([r for r in vault.images.list(500).records if r.status == "stored"])
     assert f'ideovault_images{{status="stored"}} {float(stored)}' in text
     assert 'ideovault_generations{status="answered"}' in text
     assert "ideovault_spend_usd" in text and "ideovault_http_request_seconds_bucket" in text
@@ -73,7 +73,7 @@ def test_backup_copies_a_sqlite_catalog_in_use(vault: Vault, tmp_path: Path) -> 
     assert backup_catalog(vault, target) > 0
     with sqlite3.connect(target) as copy:
         count = copy.execute("SELECT count(*) FROM images").fetchone()[0]
-    assert count == len(vault.list_images(500))
+    assert count == len(vault.images.list(500).records)
     with pytest.raises(UserError, match="already exists"):
         backup_catalog(vault, target)
     with pytest.raises(UserError, match="not a folder"):

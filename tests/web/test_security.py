@@ -93,7 +93,7 @@ def guarded(vault: Vault) -> Iterator[ServerThread]:
 
 
 def test_token_is_checked_on_every_request(guarded: ServerThread, vault: Vault) -> None:
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     paths = [
         "/", "/trash", "/report", f"/images/{image_id}", "/api/images", f"/api/images/{image_id}",
         f"/api/images/{image_id}/original", f"/api/images/{image_id}/thumbnail",
@@ -110,7 +110,7 @@ def test_token_is_checked_on_every_request(guarded: ServerThread, vault: Vault) 
                 path
             )
         assert c.post(f"/api/images/{image_id}/trash", headers=CHANGE).status_code == 401
-        assert vault.get(image_id).trashed_at is None
+        assert vault.images.get(image_id).trashed_at is None
 
 
 def test_a_token_link_becomes_a_cookie(guarded: ServerThread) -> None:
@@ -127,7 +127,7 @@ def test_a_token_link_becomes_a_cookie(guarded: ServerThread) -> None:
 
 
 def test_changes_need_the_custom_header_and_same_origin(client: httpx.Client, vault: Vault) -> None:
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     url = f"/api/images/{image_id}/star"
     assert client.post(url, json={"starred": True}).status_code == 403
     form = client.post(url, data={"starred": "true"})  # what a cross-site <form> can send
@@ -136,10 +136,10 @@ def test_changes_need_the_custom_header_and_same_origin(client: httpx.Client, va
     assert evil.status_code == 403
     sneaky = client.post(url, json={}, headers={**CHANGE, "Sec-Fetch-Site": "cross-site"})
     assert sneaky.status_code == 403
-    assert not vault.get(image_id).starred
+    assert not vault.images.get(image_id).starred
     origin = str(client.base_url).rstrip("/")
     ok = client.post(url, json={"starred": True}, headers={**CHANGE, "Origin": origin})
-    assert ok.status_code == 200 and vault.get(image_id).starred
+    assert ok.status_code == 200 and vault.images.get(image_id).starred
 
 
 def test_foreign_host_headers_are_refused_on_loopback(client: httpx.Client) -> None:
@@ -150,7 +150,7 @@ def test_foreign_host_headers_are_refused_on_loopback(client: httpx.Client) -> N
 
 def test_oversized_bodies_are_413(vault: Vault) -> None:
     app = create_app(vault, WebSettings(max_body_bytes=2_000))
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     big = {"add": ["x" * 60] * 50}
     with ServerThread(app) as running, httpx.Client(base_url=running.url) as c:
         declared = c.post(f"/api/images/{image_id}/tags", json=big, headers=CHANGE)
@@ -184,7 +184,7 @@ def test_security_headers(client: httpx.Client) -> None:
 
 def test_user_text_is_escaped_in_pages(client: httpx.Client, vault: Vault) -> None:
     pages = [client.get("/").text, client.get("/report").text]
-    hostile = vault.search("tag:<b>bold</b>").records[0]
+    hostile = vault.images.search("tag:<b>bold</b>").records[0]
     pages.append(client.get(f"/images/{hostile.id}").text)
     for page in pages[::2]:
         assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
@@ -200,7 +200,7 @@ def test_the_api_key_never_appears(
     client: httpx.Client, vault: Vault, fake: FakeServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     bodies = [client.get(p).text for p in ("/", "/report", "/api/report", "/openapi.json")]
     bodies += [client.get(f"/api/images/{image_id}").text, client.get(f"/images/{image_id}").text]
     body = {"prompt": "a cat", "params": {"seed": 3}}

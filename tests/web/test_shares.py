@@ -52,7 +52,7 @@ def served(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Serve
 
 
 def _find(vault: Vault, words: str) -> list[str]:
-    return [r.id for r in vault.search(words).records]
+    return [r.id for r in vault.images.search(words).records]
 
 
 def test_an_image_link_shows_that_image_and_nothing_else(served: Served) -> None:
@@ -66,7 +66,7 @@ def test_an_image_link_shows_that_image_and_nothing_else(served: Served) -> None
         assert page.headers["cache-control"] == "private, no-cache"
         original = anyone.get(f"{path}/images/{a}/original")
         assert original.status_code == 200
-        assert hashlib.sha256(original.content).hexdigest() == vault.get(a).sha256
+        assert hashlib.sha256(original.content).hexdigest() == vault.images.get(a).sha256
         assert anyone.get(f"{path}/images/{a}/thumbnail").headers["content-type"] == "image/webp"
         assert anyone.head(f"{path}/images/{a}/original").status_code == 200
         # IDOR: the link for A opens neither B's bytes nor A's by a prefix
@@ -105,7 +105,7 @@ def test_a_search_link_is_evaluated_when_viewed_and_never_shows_the_trash(
         assert lighthouses[0] not in page and lighthouses[1] in page
         assert anyone.get(f"{path}/images/{lighthouses[0]}/original").status_code == 404
         assert anyone.get(f"{path}/images/{fox}/original").status_code == 404
-        vault.tag([fox], ["lighthouse"])  # now the query matches it
+        vault.images.tag([fox], ["lighthouse"])  # now the query matches it
         assert fox in anyone.get(path).text
         assert anyone.get(f"{path}/images/{fox}/original").status_code == 200
 

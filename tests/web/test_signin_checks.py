@@ -57,7 +57,7 @@ def test_sign_in_redirects_only_to_a_path_of_this_server(
 
 
 def test_sign_in_keeps_an_ordinary_path(guarded: ServerThread, vault: Vault) -> None:
-    image_id = vault.list_images(1)[0].id
+    image_id = vault.images.list(1).records[0].id
     response = raw_get(guarded.url, f"/images/{image_id}?token={TOKEN}")
     assert response.status == 303 and response.getheader("location") == f"/images/{image_id}"
 
@@ -90,7 +90,7 @@ def test_real_loopback_hosts_pass(client: httpx.Client) -> None:
 
 
 def test_head_on_originals_and_thumbnails(client: httpx.Client, vault: Vault) -> None:
-    record = vault.list_images(1)[0]
+    record = vault.images.list(1).records[0]
     original = f"/api/images/{record.id}/original"
     get = client.get(original)
     head = client.head(original)

@@ -170,7 +170,7 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
         app = create_app(vault, SETTINGS)
         app.state.lockout = Lockout(max_failures=10**6)  # this test fails keys on purpose
         with ServerThread(app) as running:
-            yield Team(vault, running.url, keys, vault.list_images(1)[0].id, spare.id)
+            yield Team(vault, running.url, keys, vault.images.list(1).records[0].id, spare.id)
 
 
 def call(team: Team, method: str, path: str, key: str | None) -> httpx.Response:

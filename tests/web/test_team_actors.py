@@ -50,7 +50,7 @@ def test_generations_name_their_actor_and_by_finds_them(served: tuple[Vault, str
         assert [r["generations"] for r in mine] == [1] and mine[0]["usd"] > 0
         made_by = {r["key"]: r for r in report["by_creator"]}  # the images kept, per creator
         assert made_by["ed"]["images"] == len(ids) and made_by["ed"]["cost_usd"] > 0
-        assert made_by["local"]["images"] == len(vault.list_images(500)) - len(ids)
+        assert made_by["local"]["images"] == len(vault.images.list(500).records) - len(ids)
         assert ada.get(f"/api/images/{next(iter(ids))}").json()["creator"] == "ed"
         page = ada.get("/report").text
         assert 'id="chart-cost-by-person"' in page and 'id="spent-by-person"' in page
@@ -59,7 +59,8 @@ def test_generations_name_their_actor_and_by_finds_them(served: tuple[Vault, str
     assert [e.action for e in entries].count("generate") == 1
     assert "POST /api/generate" in [e.action for e in entries]
     # seeded images made locally (the vault's single owner) are not anyone's on the team
-    assert len(vault.search("by:local").records) == len(vault.list_images(500)) - len(ids)
+    local = vault.images.search("by:local").records
+    assert len(local) == len(vault.images.list(500).records) - len(ids)
 
 
 def test_a_person_over_their_budget_is_refused_before_any_call(

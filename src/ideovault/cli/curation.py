@@ -35,7 +35,7 @@ def rate(
     if not value.isdigit():
         raise UserError(f"the rating comes last and is 0-5 (0 clears), not {value[:20]!r}")
     with GLOBALS.open_vault() as vault:
-        records = vault.rate(ids, int(value))
+        records = vault.images.rate(ids, int(value))
     if as_json:
         print_json([r.to_json() for r in records])
         return
@@ -61,14 +61,14 @@ def _show(album: Album, as_json: bool) -> None:
 def album_create(name: AlbumName, as_json: Json = False) -> None:
     """Create an empty album."""
     with GLOBALS.open_vault() as vault:
-        _show(vault.album_create(name), as_json)
+        _show(vault.albums.create(name), as_json)
 
 
 @album_app.command("list")
 def album_list(as_json: Json = False) -> None:
     """Every album, with how many images it holds and its cover."""
     with GLOBALS.open_vault() as vault:
-        albums = vault.albums()
+        albums = vault.albums.list()
     if as_json:
         print_json([a.to_json() for a in albums])
         return
@@ -90,8 +90,8 @@ def album_add(name: AlbumName, ids: Ids = None, query: Query = None, as_json: Js
     """Put images in an album (by ids, or every image a --query finds)."""
     names, q = _members(ids, query)
     with GLOBALS.open_vault() as vault:
-        done = vault.bulk(vault.change("album", album=name), names, q)
-        album = vault.album(name)
+        done = vault.selection.bulk(vault.selection.change("album", album=name), names, q)
+        album = vault.albums.get(name)
     if as_json:
         print_json({**album.to_json(), "added": len(done)})
     else:
@@ -105,8 +105,8 @@ def album_remove(
     """Take images out of an album (the images themselves stay)."""
     names, q = _members(ids, query)
     with GLOBALS.open_vault() as vault:
-        done = vault.bulk(vault.change("unalbum", album=name), names, q)
-        album = vault.album(name)
+        done = vault.selection.bulk(vault.selection.change("unalbum", album=name), names, q)
+        album = vault.albums.get(name)
     if as_json:
         print_json({**album.to_json(), "removed": len(done)})
     else:
@@ -117,14 +117,14 @@ def album_remove(
 def album_rename(old: AlbumName, new: AlbumName, as_json: Json = False) -> None:
     """Give an album a new name."""
     with GLOBALS.open_vault() as vault:
-        _show(vault.album_rename(old, new), as_json)
+        _show(vault.albums.rename(old, new), as_json)
 
 
 @album_app.command("delete")
 def album_delete(name: AlbumName, as_json: Json = False) -> None:
     """Delete an album. Its images are never deleted."""
     with GLOBALS.open_vault() as vault:
-        held = vault.album_delete(name)
+        held = vault.albums.delete(name)
     if as_json:
         print_json({"deleted": name, "images_kept": held})
     else:
@@ -141,4 +141,4 @@ def album_cover(
 ) -> None:
     """Choose the album's cover image."""
     with GLOBALS.open_vault() as vault:
-        _show(vault.album_cover(name, image_id), as_json)
+        _show(vault.albums.cover(name, image_id), as_json)

@@ -86,7 +86,7 @@ def _add(tree: Tree, node: Node) -> None:
 def lineage(image_id: ImageId, as_json: Json = False) -> None:
     """The ancestors and descendants of an image, as a tree."""
     with GLOBALS.open_vault() as vault:
-        result = vault.lineage(image_id)
+        result = vault.images.lineage(image_id)
     if as_json:
         print_json(result.to_json())
         return

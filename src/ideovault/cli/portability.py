@@ -90,7 +90,7 @@ def _export_zip(target: Path, query: str, album: str | None, as_json: bool) -> N
     partial = target.with_name(f".{target.name}.partial")
     written = 0
     with GLOBALS.open_vault() as vault:
-        chunks = vault.zip_stream(query=None if album else query, album=album)
+        chunks = vault.selection.zip_stream(query=None if album else query, album=album)
         try:
             with partial.open("wb") as fh:
                 for chunk in chunks:

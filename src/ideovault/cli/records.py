@@ -21,7 +21,7 @@ def show(
 ) -> None:
     """Show everything the vault knows about one image."""
     with GLOBALS.open_vault() as vault:
-        record = vault.get(image_id)
+        record = vault.images.get(image_id)
     if as_json:
         print_json(record.to_json())
     else:
@@ -56,8 +56,8 @@ def list_images(
         raise UserError(f"--before must be an image id (or a unique prefix), not {before!r}")
     with GLOBALS.open_vault() as vault:
         if bound is not None and len(bound) < 36:  # a prefix: the page starts below its image
-            bound = vault.get(bound).id
-        records = vault.list_images(limit, before_id=bound, statuses=statuses)
+            bound = vault.images.get(bound).id
+        records = vault.images.list(limit, before_id=bound, statuses=statuses).records
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -77,7 +77,7 @@ def url(
 
     seconds = int(parse_duration(expires).total_seconds())
     with GLOBALS.open_vault() as vault:
-        link = vault.url(image_id, seconds)
+        link = vault.images.url(image_id, seconds)
     if as_json:
         print_json({"url": link, "expires_seconds": seconds})
     else:

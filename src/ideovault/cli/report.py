@@ -44,7 +44,7 @@ def report(
 ) -> None:
     """What the vault holds and what it cost (estimates), broken down several ways."""
     with GLOBALS.open_vault() as vault:
-        data = vault.report(exact=exact)
+        data = vault.images.report(exact=exact)
     if as_json:
         print_json(data)
         return

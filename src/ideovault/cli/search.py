@@ -45,7 +45,7 @@ def search(
         _semantic(query, limit, fmt)
         return
     with GLOBALS.open_vault() as vault:
-        page = vault.search(query, limit=limit, cursor=after)
+        page = vault.images.search(query, limit=limit, cursor=after)
     if fmt == Format.json:
         print_json({"results": [r.to_json() for r in page.records], "next": page.next_cursor})
     elif fmt == Format.jsonl:
@@ -80,7 +80,7 @@ def tag(
     if not (add or remove):
         raise UserError("name tags to add (+tag) or remove (-tag)")
     with GLOBALS.open_vault() as vault:
-        records = vault.tag(ids, add, remove)
+        records = vault.images.tag(ids, add, remove)
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -90,7 +90,7 @@ def tag(
 
 def _star(ids: list[str], starred: bool, as_json: bool) -> None:
     with GLOBALS.open_vault() as vault:
-        records = vault.star(ids, starred)
+        records = vault.images.star(ids, starred)
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -118,7 +118,7 @@ def unstar(
 
 def _semantic(text: str, limit: int, fmt: Format) -> None:
     with GLOBALS.open_vault() as vault:
-        matches = vault.semantic_search(text, limit)
+        matches = vault.images.semantic(text, limit)
     if fmt in (Format.json, Format.jsonl):
         rows = [{**m.record.to_json(), "score": m.score} for m in matches]
         if fmt == Format.json:

@@ -50,7 +50,7 @@ def build_server(vault: Vault, *, local: bool = True) -> MCPServer:
     )
     def original(image_id: str) -> bytes:
         try:
-            record, stream = vault.open_original(image_id)
+            record, stream = vault.images.open_original(image_id)
             with stream:
                 if (record.size_bytes or 0) > MAX_RESOURCE_BYTES:
                     raise ResourceError(f"image {record.id} is too large to send as a resource")

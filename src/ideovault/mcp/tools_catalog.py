@@ -85,7 +85,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         thumbnails: Thumbnails = DEFAULT_THUMBNAILS,
     ) -> CallToolResult:
         page = await run_in_thread(
-            None, lambda _on_event: vault.search(query, limit=limit, cursor=cursor)
+            None, lambda _on_event: vault.images.search(query, limit=limit, cursor=cursor)
         )
         return images_result(
             vault, shaping, page.records, thumbnails=thumbnails,
@@ -94,7 +94,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
 
     @registry.tool(description=SHOW, annotations=READ)
     async def show(image_id: p.ImageId) -> CallToolResult:
-        record = await run_in_thread(None, lambda _on_event: vault.get(image_id))
+        record = await run_in_thread(None, lambda _on_event: vault.images.get(image_id))
         return result(shaping.fields(record), pictures(vault, [record], 1))
 
     @registry.tool(description=SIMILAR, annotations=READ)
@@ -103,13 +103,13 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         limit: Annotated[int, Field(description="How many, 1 … 1000.")] = 10,
         thumbnails: Thumbnails = DEFAULT_THUMBNAILS,
     ) -> CallToolResult:
-        matches = await run_in_thread(None, lambda _on_event: vault.similar(image_id, limit))
+        matches = await run_in_thread(None, lambda _on_event: vault.images.similar(image_id, limit))
         data = {"matches": [{**shaping.fields(m.record), "distance": m.distance} for m in matches]}
         return result(data, pictures(vault, [m.record for m in matches], thumbnails))
 
     @registry.tool(description=LINEAGE, annotations=READ)
     async def lineage(image_id: p.ImageId) -> CallToolResult:
-        found = await run_in_thread(None, lambda _on_event: vault.lineage(image_id))
+        found = await run_in_thread(None, lambda _on_event: vault.images.lineage(image_id))
         data = {
             "image": shaping.fields(found.image),
             "ancestors": [shaping.fields(a) for a in found.ancestors],
@@ -123,7 +123,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         if not (add or remove):
             refuse("name tags to add or remove")
         records = await run_in_thread(
-            None, lambda _on_event: vault.tag(image_ids, add or (), remove or ())
+            None, lambda _on_event: vault.images.tag(image_ids, add or (), remove or ())
         )
         return images_result(vault, shaping, records, thumbnails=0)
 
@@ -132,7 +132,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         image_ids: Ids,
         starred: Annotated[bool, Field(description="False to unstar.")] = True,
     ) -> CallToolResult:
-        records = await run_in_thread(None, lambda _on_event: vault.star(image_ids, starred))
+        records = await run_in_thread(None, lambda _on_event: vault.images.star(image_ids, starred))
         return images_result(vault, shaping, records, thumbnails=0)
 
     @registry.tool(description=RATE, annotations=MARK)
@@ -140,7 +140,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         image_ids: Ids,
         rating: Annotated[int, Field(ge=0, le=5, description="1-5 stars; 0 clears.")],
     ) -> CallToolResult:
-        records = await run_in_thread(None, lambda _on_event: vault.rate(image_ids, rating))
+        records = await run_in_thread(None, lambda _on_event: vault.images.rate(image_ids, rating))
         return images_result(vault, shaping, records, thumbnails=0)
 
     @registry.tool(description=REPRODUCE, annotations=ToolAnnotations(open_world_hint=True))
@@ -157,4 +157,4 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
 
     @registry.tool(description=REPORT, annotations=READ)
     async def report() -> CallToolResult:
-        return result(await run_in_thread(None, lambda _on_event: vault.report()))
+        return result(await run_in_thread(None, lambda _on_event: vault.images.report()))

@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from ideovault.vault.core import Vault
     from ideovault.vault.inputs import resolve_client_uploads
     from ideovault.vault.lineage import Lineage, Node
+    from ideovault.vault.paging import ImagePage
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.reproduce import Reproduction
 
 __all__ = [
-    "BULK_LIMIT", "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node",
-    "RecoverReport", "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
+    "BULK_LIMIT", "GenerationRecord", "ImagePage", "ImageRecord", "ImageStatus", "Lineage",
+    "Node", "RecoverReport", "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
 ]  # fmt: skip
 
 
@@ -46,13 +47,17 @@ def __getattr__(name: str) -> Any:
 
         return Reproduction
     if name == "BULK_LIMIT":  # the most images one bulk change or zip of ids may name
-        from ideovault.vault.curation import BULK_LIMIT
+        from ideovault.vault.selection import BULK_LIMIT
 
         return BULK_LIMIT
     if name == "resolve_client_uploads":
         from ideovault.vault.inputs import resolve_client_uploads
 
         return resolve_client_uploads
+    if name == "ImagePage":
+        from ideovault.vault.paging import ImagePage
+
+        return ImagePage
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 

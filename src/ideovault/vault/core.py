@@ -9,7 +9,7 @@ say what is missing, and :meth:`Vault.recover` finishes the work.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -23,20 +23,17 @@ from ideovault.catalog.records import (
     ImageRecord,
     ImageStatus,
 )
-from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
-from ideovault.errors import UserError
-from ideovault.vault import people
+from ideovault.vault.albums import Albums
 from ideovault.vault.asynchronous import AsyncOps
 from ideovault.vault.batch_ops import BatchOps
-from ideovault.vault.browse import BrowseOps
 from ideovault.vault.context import VaultContext
-from ideovault.vault.curation import CurationOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
+from ideovault.vault.images import Images as ImageService
 from ideovault.vault.operations import LifecycleOps
 from ideovault.vault.presenting import present, sidecar_document
-from ideovault.vault.tags import normalize_tags
+from ideovault.vault.selection import Selection
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
@@ -51,11 +48,14 @@ log = logging.getLogger("ideovault.vault")
 Images = list[ImageRecord]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
+class Vault(LifecycleOps, EditingOps, AsyncOps, BatchOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(self, context: VaultContext) -> None:
         self.context = context
+        self.images = ImageService(context)
+        self.albums = Albums(context)
+        self.selection = Selection(context)
 
     # -- transitional: the mixins still read these; each goes when its area is a service ----
 
@@ -116,74 +116,10 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
     ) -> None:
         self.close()
 
-    # -- reading -----------------------------------------------------------------------------
+    # -- transitional: other areas' modules still present records through the facade -------
 
     def _present(self, record: ImageRecord) -> ImageRecord:
         return present(self.context, record)
-
-    def url(self, id_or_prefix: str, expires_seconds: int = 3600) -> str:
-        """A URL for the original: the public base URL when set, else a signed, expiring one."""
-        record = self.get(id_or_prefix)
-        if record.status != ImageStatus.STORED or not record.blob_key:
-            raise UserError(f"image {record.id} has no stored file ({record.status.value})")
-        if record.public_url:
-            return record.public_url
-        if not 1 <= expires_seconds <= 7 * 24 * 3600:
-            raise UserError("--expires must be between 1 second and 7 days")
-        signed = self.store.signed_url(record.blob_key, expires_seconds)
-        if signed is None:
-            raise UserError(
-                f"this vault's storage ({self.store.url}) cannot sign URLs; the file is at "
-                f"{record.local_path}. Set IDEOVAULT_PUBLIC_BASE_URL if a server publishes it."
-            )
-        return signed
-
-    def get(self, id_or_prefix: str) -> ImageRecord:
-        return self._present(self.catalog.get_image(id_or_prefix))
-
-    def list_images(
-        self,
-        limit: int = 50,
-        *,
-        before_id: str | None = None,
-        statuses: Sequence[ImageStatus] | None = None,
-    ) -> Images:
-        records = self.catalog.list_images(limit=limit, before_id=before_id, statuses=statuses)
-        return [self._present(r) for r in records]
-
-    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> SearchPage:
-        """One page of results for the search language; ``next_cursor`` continues it."""
-        page = self.catalog.search(query, limit=limit, cursor=cursor)
-        return SearchPage([self._present(r) for r in page.records], page.next_cursor)
-
-    # -- tags and stars ----------------------------------------------------------------------
-
-    def tag(
-        self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
-    ) -> Images:
-        """Add and remove tags (normalised and validated) on each image; returns the records."""
-        to_add, to_remove = normalize_tags(add), normalize_tags(remove)
-        records = [self.catalog.get_image(i) for i in ids]  # resolve all before changing any
-        changed = [self.catalog.set_tags(r.id, to_add, to_remove) for r in records]
-        detail = {"add": list(to_add), "remove": list(to_remove)}
-        people.note(self, "image.tag", [r.id for r in changed], detail)
-        return self._changed(changed)
-
-    def star(self, ids: Iterable[str], starred: bool = True) -> Images:
-        records = [self.catalog.get_image(i) for i in ids]
-        changed = [self.catalog.set_starred(r.id, starred) for r in records]
-        people.note(self, "image.star" if starred else "image.unstar", [r.id for r in changed])
-        return self._changed(changed)
-
-    def _changed(self, records: Images) -> Images:
-        """Keep each stored record's sidecar in step with the catalog (rebuild relies on it)."""
-        for record in records:
-            if record.blob_key and record.status == ImageStatus.STORED:
-                generation = self.catalog.get_generation(record.generation_id)
-                self.store.upsert_sidecar(
-                    record.blob_key, record.id, self.sidecar_document(record, generation)
-                )
-        return [self._present(r) for r in records]
 
     # -- generating --------------------------------------------------------------------------
 
@@ -330,7 +266,8 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         if done:  # one image as well as many
             from ideovault.vault.semantic import embed_on_store  # numpy only when storing
 
-            embed_on_store(self, [r for r in done.values() if r.status == ImageStatus.STORED])
+            stored = [r for r in done.values() if r.status == ImageStatus.STORED]
+            embed_on_store(self.context, stored)
         return [self._present(done.get(r.id, r)) for r in images]
 
     def store_pending(self, images: Images, generation: GenerationRecord) -> Images:

@@ -48,7 +48,7 @@ class Embedder(threading.Thread):
         with self.vault.catalog.engine.connect() as holder:
             while not self.stop.is_set():
                 try:
-                    done = semantic.embed_queued(self.vault) if self._turn(holder) else None
+                    done = semantic.embed_queued(self.vault.context) if self._turn(holder) else None
                 except Exception as exc:  # a database hiccup, or a race with another embedder
                     self.failed = f"{type(exc).__name__}: {exc}"
                     log.warning("embedding in the background: %s (trying again)", self.failed)

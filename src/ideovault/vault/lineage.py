@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import lineage as queries
 from ideovault.catalog.records import ImageRecord
+from ideovault.vault.presenting import image, present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 MAX_NODES = 10_000  # a runaway tree is cut off (and says so) rather than eating memory
 
@@ -41,32 +42,32 @@ class Lineage:
         }
 
 
-def lineage(vault: Vault, image_id: str) -> Lineage:
-    image = vault.get(image_id)
+def lineage(ctx: VaultContext, image_id: str) -> Lineage:
+    start = image(ctx, image_id)
     ancestors: list[ImageRecord] = []
-    seen = {image.id}
-    parent = image.parent_id
+    seen = {start.id}
+    parent = start.parent_id
     while parent and parent not in seen and len(ancestors) < MAX_NODES:
-        record = vault.get(parent)
+        record = image(ctx, parent)
         ancestors.append(record)
         seen.add(record.id)
         parent = record.parent_id
     ancestors.reverse()
-    root = Node(image)
+    root = Node(start)
     level, count, truncated = [root], 1, False
     while level and not truncated:
         by_id = {n.record.id: n for n in level}
         next_level: list[Node] = []
-        for child in queries.children_of(vault.catalog, list(by_id)):
+        for child in queries.children_of(ctx.catalog, list(by_id)):
             if child.id in seen or child.parent_id is None:
                 continue  # a cycle cannot be made through the API, but never loop on one
             if count >= MAX_NODES:
                 truncated = True
                 break
-            node = Node(vault._present(child))
+            node = Node(present(ctx, child))
             by_id[child.parent_id].children.append(node)
             next_level.append(node)
             seen.add(child.id)
             count += 1
         level = next_level
-    return Lineage(image, ancestors, root, truncated)
+    return Lineage(start, ancestors, root, truncated)

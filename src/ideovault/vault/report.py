@@ -19,7 +19,7 @@ from ideovault.vault import people
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 # "person" is each image's creator (migration 0013): who generated, uploaded or imported it.
 BREAKDOWNS = {"model": "by_model", "style": "by_style", "aspect": "by_aspect",
@@ -51,9 +51,9 @@ def _ratings(rows: list[aggregates.Row]) -> dict[str, int]:
     return {"unrated": found["unrated"], **stars}
 
 
-def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
-    engine = vault.catalog.engine
-    prices = price_table(vault.settings.extra)
+def report(ctx: VaultContext, *, exact: bool = False) -> dict[str, Any]:
+    engine = ctx.catalog.engine
+    prices = price_table(ctx.settings.extra)
     rows = aggregates.recount(engine) if exact else aggregates.totals(engine)
     by_dimension: dict[str, list[aggregates.Row]] = defaultdict(list)
     for row in rows:
@@ -85,8 +85,8 @@ def report(vault: Vault, *, exact: bool = False) -> dict[str, Any]:
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
     # A team vault: who spent what (estimates at request time, failed requests included), by
     # person, model and month, from the audit log's generate entries.
-    if people.is_team(vault):
-        result["by_person"] = people.cost_by_person(vault)
+    if people.is_team(ctx):  # type: ignore[arg-type]  # ctx after merge
+        result["by_person"] = people.cost_by_person(ctx)  # type: ignore[arg-type]  # ctx after merge
     return result
 
 

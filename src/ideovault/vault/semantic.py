@@ -29,9 +29,10 @@ from ideovault.catalog import embeddings, vector_index
 from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import MissingExtra, UserError, needs_extra
+from ideovault.vault.presenting import present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.semantic")
 
@@ -78,34 +79,34 @@ def embed(texts: list[str]) -> np.ndarray:
     return result
 
 
-def backfill(vault: Vault) -> int:
+def backfill(ctx: VaultContext) -> int:
     """Embed every live image that has no embedding yet; returns how many were added. Indexes
     first any embedding that has no code (the rebuild path for vaults made before the index)."""
-    vector_index.fill_missing(vault.catalog, MODEL)
+    vector_index.fill_missing(ctx.catalog, MODEL)
     done = 0
-    while added := embed_queued(vault):
+    while added := embed_queued(ctx):
         done += added
     return done
 
 
-def embed_queued(vault: Vault, limit: int = 256) -> int:
+def embed_queued(ctx: VaultContext, limit: int = 256) -> int:
     """Embed one batch of the queue (``limit`` prompts at most); returns how many."""
-    batch = embeddings.missing(vault.catalog, MODEL, limit=limit)
+    batch = embeddings.missing(ctx.catalog, MODEL, limit=limit)
     if batch:
         vectors = embed([text for _, text in batch])
         embeddings.save(
-            vault.catalog,
+            ctx.catalog,
             MODEL,
             [(i, v.tobytes()) for (i, _), v in zip(batch, vectors, strict=True)],
         )
     return len(batch)
 
 
-def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
+def embed_on_store(ctx: VaultContext, records: Sequence[ImageRecord]) -> None:
     """After a process's downloads: embed the prompts of what it just stored, if the extra is
     installed and ``[semantic] embed_on_store`` is true. Never fails the generation: whatever
     is not embedded here stays queued for ``backfill``."""
-    options = vault.settings.extra.get("semantic", {})
+    options = ctx.settings.extra.get("semantic", {})
     wanted = isinstance(options, dict) and options.get("embed_on_store") is True
     if not records or not wanted or not available():
         return
@@ -114,7 +115,7 @@ def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
                  else f"{r.prompt}\n{r.expanded_prompt}" for r in records]  # fmt: skip
         vectors = embed(texts)
         embeddings.save(
-            vault.catalog,
+            ctx.catalog,
             MODEL,
             [(r.id, v.tobytes()) for r, v in zip(records, vectors, strict=True)],
         )
@@ -122,12 +123,12 @@ def embed_on_store(vault: Vault, records: Sequence[ImageRecord]) -> None:
         log.warning("prompt embeddings left for backfill: %s", exc)
 
 
-def exact_top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
+def exact_top(ctx: VaultContext, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
     """The ``limit`` best (id, score) over every live embedding, one page in memory at once:
     the exact full scan, the reference for the vector index (tests, bench/vector.py)."""
     best: list[tuple[str, float]] = []
     after = ""
-    while page := embeddings.load(vault.catalog, MODEL, after=after, limit=PAGE):
+    while page := embeddings.load(ctx.catalog, MODEL, after=after, limit=PAGE):
         after = page[-1][0]
         matrix = np.frombuffer(b"".join(v for _, v in page), dtype=np.float32)
         scores = matrix.reshape(len(page), -1) @ query
@@ -139,7 +140,7 @@ def exact_top(vault: Vault, query: np.ndarray, limit: int) -> list[tuple[str, fl
     return best
 
 
-def search(vault: Vault, text: str, limit: int = 20) -> list[Scored]:
+def search(ctx: VaultContext, text: str, limit: int = 20) -> list[Scored]:
     """Rank embedded images by meaning. Embeds the query only: images still queued are not
     embedded here (``backfill`` does it), so the first search is as quick as any other."""
     if not text.strip():
@@ -147,13 +148,11 @@ def search(vault: Vault, text: str, limit: int = 20) -> list[Scored]:
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
     _require()  # at once, even in a vault with nothing embedded yet
-    best = vector_index.open_index(vault.catalog, MODEL).search(embed([text])[0], limit)
-    records = {r.id: r for r in hash_queries.get_images(vault.catalog, [i for i, _ in best])}
-    return [
-        Scored(vault._present(records[i]), round(score, 4)) for i, score in best if i in records
-    ]
+    best = vector_index.open_index(ctx.catalog, MODEL).search(embed([text])[0], limit)
+    records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [i for i, _ in best])}
+    return [Scored(present(ctx, records[i]), round(score, 4)) for i, score in best if i in records]
 
 
-def queued(vault: Vault) -> int:
+def queued(ctx: VaultContext) -> int:
     """Live images whose prompts wait for an embedding."""
-    return embeddings.count_missing(vault.catalog, MODEL)
+    return embeddings.count_missing(ctx.catalog, MODEL)

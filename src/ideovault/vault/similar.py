@@ -18,9 +18,10 @@ import numpy as np
 from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import UserError
+from ideovault.vault.presenting import image, present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 MAX_DUPE_DISTANCE = 3
 
@@ -37,33 +38,33 @@ def _popcount(values: np.ndarray) -> np.ndarray:
     return counts
 
 
-def _load(vault: Vault) -> tuple[list[str], np.ndarray]:
-    rows = hash_queries.phashes(vault.catalog)
+def _load(ctx: VaultContext) -> tuple[list[str], np.ndarray]:
+    rows = hash_queries.phashes(ctx.catalog)
     ids = [i for i, _ in rows]
     hashes = np.array([int(h, 16) for _, h in rows], dtype=np.uint64)
     return ids, hashes
 
 
-def similar(vault: Vault, image_id: str, limit: int = 20) -> list[Match]:
+def similar(ctx: VaultContext, image_id: str, limit: int = 20) -> list[Match]:
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
-    target = vault.get(image_id)
+    target = image(ctx, image_id)
     if target.phash is None:
         why = "it is not stored" if target.status != ImageStatus.STORED else "run `backfill`"
         raise UserError(f"image {target.id} has no perceptual hash yet ({why})")
-    ids, hashes = _load(vault)
+    ids, hashes = _load(ctx)
     distances = _popcount(hashes ^ np.uint64(int(target.phash, 16)))
     order = np.argsort(distances, kind="stable")
     picked = [(ids[i], int(distances[i])) for i in order if ids[i] != target.id][:limit]
-    records = {r.id: r for r in hash_queries.get_images(vault.catalog, [i for i, _ in picked])}
-    return [Match(vault._present(records[i]), d) for i, d in picked if i in records]
+    records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [i for i, _ in picked])}
+    return [Match(present(ctx, records[i]), d) for i, d in picked if i in records]
 
 
-def dupes(vault: Vault, max_distance: int = MAX_DUPE_DISTANCE) -> list[list[Match]]:
+def dupes(ctx: VaultContext, max_distance: int = MAX_DUPE_DISTANCE) -> list[list[Match]]:
     """Groups of images whose pictures are (near-)identical, largest group first."""
     if not 0 <= max_distance <= MAX_DUPE_DISTANCE:
         raise UserError(f"--max-distance must be between 0 and {MAX_DUPE_DISTANCE}")
-    ids, hashes = _load(vault)
+    ids, hashes = _load(ctx)
     buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
     for band in range(4):
         keys = (hashes >> np.uint64(16 * band)) & np.uint64(0xFFFF)
@@ -92,12 +93,10 @@ def dupes(vault: Vault, max_distance: int = MAX_DUPE_DISTANCE) -> list[list[Matc
     result = []
     for members in sorted((m for m in groups.values() if len(m) > 1), key=len, reverse=True):
         head = hashes[members[0]]
-        records = {
-            r.id: r for r in hash_queries.get_images(vault.catalog, [ids[i] for i in members])
-        }
+        records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [ids[i] for i in members])}
         result.append(
             [
-                Match(vault._present(records[ids[i]]), int(_popcount(hashes[[i]] ^ head)[0]))
+                Match(present(ctx, records[ids[i]]), int(_popcount(hashes[[i]] ^ head)[0]))
                 for i in members
                 if ids[i] in records
             ]
@@ -112,7 +111,7 @@ class BackfillReport:
     embedded: int | None = None  # prompt embeddings added (None: semantic extra not installed)
 
 
-def backfill(vault: Vault) -> BackfillReport:
+def backfill(ctx: VaultContext) -> BackfillReport:
     """Compute the perceptual hash of stored images that lack one (older records).
 
     An unreadable file is reported and skipped, never fatal: `ideovault verify` explains it.
@@ -123,12 +122,12 @@ def backfill(vault: Vault) -> BackfillReport:
 
     report = BackfillReport(unreadable=[])
     last = ""
-    while batch := hash_queries.without_phash(vault.catalog, limit=200, after_id=last):
+    while batch := hash_queries.without_phash(ctx.catalog, limit=200, after_id=last):
         for record in batch:
             last = record.id
             try:
                 assert record.blob_key is not None
-                with vault.store.open(record.blob_key) as fh:  # object stores do not seek
+                with ctx.store.open(record.blob_key) as fh:  # object stores do not seek
                     data = io.BytesIO(fh.read())
                 with Image.open(data) as im:
                     phash = perceptual_hash(im)
@@ -136,10 +135,10 @@ def backfill(vault: Vault) -> BackfillReport:
                 assert report.unreadable is not None
                 report.unreadable.append(record.id)
                 continue
-            hash_queries.set_phash(vault.catalog, record.id, phash)
+            hash_queries.set_phash(ctx.catalog, record.id, phash)
             report.hashed += 1
     from ideovault.vault import semantic
 
     if semantic.available():
-        report.embedded = semantic.backfill(vault)
+        report.embedded = semantic.backfill(ctx)
     return report

@@ -29,7 +29,7 @@ from ideovault.blobs import EXTENSIONS
 from ideovault.catalog.records import ImageRecord, ImageStatus
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 CHUNK = 1024 * 1024
 ZIP64_OVER = 2**31 - 1
@@ -71,7 +71,7 @@ def _stamp(record: ImageRecord) -> tuple[int, int, int, int, int, int]:
     return (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
 
 
-def zip_stream(vault: Vault, records: Iterable[ImageRecord]) -> Iterator[bytes]:
+def zip_stream(ctx: VaultContext, records: Iterable[ImageRecord]) -> Iterator[bytes]:
     """The bytes of a zip of the stored originals of ``records`` plus ``manifest.jsonl``.
 
     Records without stored bytes are listed in the manifest with ``"file": null``."""
@@ -88,7 +88,7 @@ def zip_stream(vault: Vault, records: Iterable[ImageRecord]) -> Iterator[bytes]:
                 info.compress_type = zipfile.ZIP_STORED
                 big = (record.size_bytes or 0) > ZIP64_OVER
                 with (
-                    vault.store.open(record.blob_key) as source,
+                    ctx.store.open(record.blob_key) as source,
                     archive.open(info, "w", force_zip64=big) as entry,
                 ):
                     while chunk := source.read(CHUNK):

@@ -69,13 +69,13 @@ def _ids(raw: list[str]) -> list[str]:
 @router.post("/images/{image_id}/rating", response_model=ImageOut, responses=NOT_FOUND)
 def rate(image_id: str, change: RatingChange, vault: VaultDep) -> ImageOut:
     """Rate one image 1-5 (0 clears)."""
-    return image_out(vault.rate([clean_id(image_id)], change.rating)[0])
+    return image_out(vault.images.rate([clean_id(image_id)], change.rating)[0])
 
 
 @router.get("/images/{image_id}/albums", responses=NOT_FOUND)
 def albums_of(image_id: str, vault: VaultDep) -> list[str]:
     """The names of the albums this image is in."""
-    return vault.albums_of(clean_id(image_id))
+    return vault.albums.of(clean_id(image_id))
 
 
 @router.post("/bulk", response_model=BulkResult, responses={400: {"description": "Bad input"}})
@@ -88,8 +88,8 @@ def bulk(body: BulkChange, vault: VaultDep) -> BulkResult:
         "album": {"album": body.album},
         "unalbum": {"album": body.album},
     }
-    change = vault.change(body.action, **table.get(body.action, {}))
-    done = vault.bulk(change, _ids(body.ids), body.query)
+    change = vault.selection.change(body.action, **table.get(body.action, {}))
+    done = vault.selection.bulk(change, _ids(body.ids), body.query)
     return BulkResult(action=body.action, count=len(done), ids=done)
 
 
@@ -98,46 +98,46 @@ def count(
     vault: VaultDep, q: str = Query("", max_length=2000, description="The search language")
 ) -> dict[str, Any]:
     """How many images a search finds (``capped``: at least that many; 10,000 is the cap)."""
-    found, capped = vault.count(q)
+    found, capped = vault.selection.count(q)
     return {"count": found, "capped": capped}
 
 
 @router.get("/albums")
 def list_albums(vault: VaultDep) -> list[dict[str, Any]]:
     """Every album with its count (trashed images not counted) and cover image id."""
-    return [a.to_json() for a in vault.albums()]
+    return [a.to_json() for a in vault.albums.list()]
 
 
 @router.post("/albums", responses={400: {"description": "Bad name or exists already"}})
 def create_album(body: AlbumName, vault: VaultDep) -> dict[str, Any]:
-    return vault.album_create(body.name).to_json()
+    return vault.albums.create(body.name).to_json()
 
 
 def _album_name(vault: VaultDep, album_id: str) -> str:
-    return vault.album_by_id(clean_id(album_id)).name
+    return vault.albums.by_id(clean_id(album_id)).name
 
 
 @router.get("/albums/{album_id}", responses=NOT_FOUND)
 def get_album(album_id: str, vault: VaultDep) -> dict[str, Any]:
-    return vault.album(_album_name(vault, album_id)).to_json()
+    return vault.albums.get(_album_name(vault, album_id)).to_json()
 
 
 @router.patch("/albums/{album_id}", responses=NOT_FOUND)
 def rename_album(album_id: str, body: AlbumName, vault: VaultDep) -> dict[str, Any]:
-    return vault.album_rename(_album_name(vault, album_id), body.name).to_json()
+    return vault.albums.rename(_album_name(vault, album_id), body.name).to_json()
 
 
 @router.delete("/albums/{album_id}", responses=NOT_FOUND)
 def delete_album(album_id: str, vault: VaultDep) -> dict[str, Any]:
     """Delete the album; its images stay in the vault."""
     name = _album_name(vault, album_id)
-    return {"deleted": name, "images_kept": vault.album_delete(name)}
+    return {"deleted": name, "images_kept": vault.albums.delete(name)}
 
 
 @router.post("/albums/{album_id}/cover", responses=NOT_FOUND)
 def album_cover(album_id: str, body: AlbumCover, vault: VaultDep) -> dict[str, Any]:
     image = clean_id(body.image_id) if body.image_id else None
-    return vault.album_cover(_album_name(vault, album_id), image).to_json()
+    return vault.albums.cover(_album_name(vault, album_id), image).to_json()
 
 
 def _zip_response(chunks: Any, stem: str) -> StreamingResponse:
@@ -154,13 +154,13 @@ def zip_search(
 ) -> StreamingResponse:
     """A zip of a search's or an album's images (streamed), with manifest.jsonl."""
     if album is not None:
-        return _zip_response(vault.zip_stream(album=_album_name(vault, album)), "album")
-    return _zip_response(vault.zip_stream(query=q or ""), "search")
+        return _zip_response(vault.selection.zip_stream(album=_album_name(vault, album)), "album")
+    return _zip_response(vault.selection.zip_stream(query=q or ""), "search")
 
 
 @router.post("/zip", response_class=StreamingResponse, responses=NOT_FOUND)
 def zip_selection(body: Selection, vault: VaultDep) -> StreamingResponse:
     """A zip of the selected ids (or a query), streamed, with manifest.jsonl."""
     if body.ids:
-        return _zip_response(vault.zip_stream(ids=_ids(body.ids)), "selection")
-    return _zip_response(vault.zip_stream(query=body.query or ""), "search")
+        return _zip_response(vault.selection.zip_stream(ids=_ids(body.ids)), "selection")
+    return _zip_response(vault.selection.zip_stream(query=body.query or ""), "search")

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/albums", response_class=HTMLResponse)
 def albums_view(vault: VaultDep) -> HTMLResponse:
-    return render("albums.html", albums=vault.albums())
+    return render("albums.html", albums=vault.albums.list())
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -26,7 +26,7 @@ def compare_view(vault: VaultDep, ids: str = Query("", max_length=200)) -> HTMLR
     try:
         if not 2 <= len(names) <= 4:
             raise UserError("compare takes 2 to 4 images: select them in the gallery")
-        records = [vault.get(clean_id(n)) for n in names]
+        records = [vault.images.get(clean_id(n)) for n in names]
     except UserError as exc:
         return render("error.html", status_for(exc), message=str(exc))
     except HTTPException as exc:

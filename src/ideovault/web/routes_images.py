@@ -35,14 +35,14 @@ def search_images(
     cursor: str | None = Query(None, max_length=4000, description="`next` of the last page"),
 ) -> ImagePage:
     """Newest first unless the query sorts otherwise; a query error names its position."""
-    page = vault.search(q, limit=limit, cursor=cursor or None)
+    page = vault.images.search(q, limit=limit, cursor=cursor or None)
     return ImagePage(results=[image_out(r) for r in page.records], next=page.next_cursor)
 
 
 @router.get("/images/{image_id}", response_model=ImageOut, responses=NOT_FOUND)
 def get_image(image_id: str, vault: VaultDep) -> ImageOut:
     """One record, by id or unique id prefix (trashed records included)."""
-    return image_out(vault.get(clean_id(image_id)))
+    return image_out(vault.images.get(clean_id(image_id)))
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
@@ -66,7 +66,7 @@ def original(
     if_none_match: str | None = Header(None, max_length=1000),
 ) -> Response:
     """The stored original, byte for byte, streamed (never held whole in memory); HEAD too."""
-    record, stream = vault.open_original(clean_id(image_id))
+    record, stream = vault.images.open_original(clean_id(image_id))
     etag = f'"{record.sha256}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
     if etag_matches(if_none_match, etag):
@@ -99,7 +99,7 @@ def thumbnail(
     """A WebP thumbnail, made on first request and cached; ETag = sha256 and size; HEAD too."""
     if size not in SIZES:
         raise HTTPException(400, f"size must be one of {', '.join(map(str, SIZES))}")
-    record = vault.get(clean_id(image_id))
+    record = vault.images.get(clean_id(image_id))
     if record.status != "stored" or not record.sha256:
         raise HTTPException(404, f"image {record.id} has no stored file ({record.status})")
     etag = f'"{record.sha256}-{size}"'
@@ -115,13 +115,13 @@ def change_tags(image_id: str, change: TagChange, vault: VaultDep) -> ImageOut:
     """Add and remove tags (normalised: trimmed, lower-case, spaces to '-')."""
     if not (change.add or change.remove):
         raise HTTPException(400, "name tags to add or remove")
-    return image_out(vault.tag([clean_id(image_id)], change.add, change.remove)[0])
+    return image_out(vault.images.tag([clean_id(image_id)], change.add, change.remove)[0])
 
 
 @router.post("/images/{image_id}/star", response_model=ImageOut, responses=NOT_FOUND)
 def star(image_id: str, change: StarChange, vault: VaultDep) -> ImageOut:
     """Star or unstar (starred images are never removed by a cleanup policy)."""
-    return image_out(vault.star([clean_id(image_id)], change.starred)[0])
+    return image_out(vault.images.star([clean_id(image_id)], change.starred)[0])
 
 
 @router.post("/images/{image_id}/trash", response_model=ImageOut, responses=NOT_FOUND)

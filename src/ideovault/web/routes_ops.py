@@ -59,7 +59,7 @@ def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
 
     ``dry_run`` answers the estimated price only (the gallery asks for a confirmation with
     it, then sends it back as ``max_usd``); the budgets are checked either way."""
-    record = vault.get(clean_id(image_id))
+    record = vault.images.get(clean_id(image_id))
     if body.dry_run:
         return Generated(quote=vault.reproduce_quote(record.id, force=body.force).to_json())
     result = vault.reproduce(record.id, force=body.force, max_usd=body.max_usd)
@@ -73,8 +73,8 @@ def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
 @router.get("/images/{image_id}/lineage", responses=NOT_FOUND)
 def lineage(image_id: str, vault: VaultDep) -> dict[str, Any]:
     """Where an image came from (ancestors) and what was made from it (a tree of children)."""
-    record = vault.get(clean_id(image_id))
-    result = vault.lineage(record.id)
+    record = vault.images.get(clean_id(image_id))
+    result = vault.images.lineage(record.id)
     return {
         "ancestors": [image_out(a) for a in result.ancestors],
         "tree": _node(result.tree),
@@ -85,10 +85,10 @@ def lineage(image_id: str, vault: VaultDep) -> dict[str, Any]:
 @router.get("/report")
 def report(vault: VaultDep) -> dict[str, Any]:
     """Images, bytes and estimated cost by model, style, aspect, month and tag."""
-    return vault.report()
+    return vault.images.report()
 
 
 @router.get("/choices")
 def choices(vault: VaultDep) -> dict[str, list[str]]:
     """The values the model, style and aspect filters offer."""
-    return vault.filter_choices()
+    return vault.images.filter_choices()

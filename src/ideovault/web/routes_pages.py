@@ -55,7 +55,7 @@ def compose_query(
 ) -> str:
     """The search-language text for the box plus the filter fields (UserError if one is bad)."""
     parts = [text.strip()] if text.strip() else []
-    choices = vault.filter_choices()
+    choices = vault.images.filter_choices()
     for key in ("model", "style", "aspect"):
         value = filters.get(key, "")
         if value:
@@ -92,7 +92,7 @@ def _gallery(
         "q": q,
         "filters": filters,
         "starred": starred,
-        "choices": vault.filter_choices(),
+        "choices": vault.images.filter_choices(),
         "records": [],
         "next": None,
         "query": "",
@@ -102,7 +102,7 @@ def _gallery(
     }
     try:
         query = compose_query(vault, q, filters, starred=starred, trash=trash)
-        page = vault.search(query, limit=page_size)
+        page = vault.images.search(query, limit=page_size)
     except UserError as exc:
         context["error"] = str(exc)
         return render("gallery.html", status_for(exc), **context)
@@ -140,7 +140,7 @@ def trash_view(
 @router.get("/images/{image_id}", response_class=HTMLResponse)
 def detail(image_id: str, vault: VaultDep) -> HTMLResponse:
     try:
-        record = vault.get(clean_id(image_id))
+        record = vault.images.get(clean_id(image_id))
     except UserError as exc:
         return render("error.html", status_for(exc), message=str(exc))
     except HTTPException as exc:
@@ -150,11 +150,11 @@ def detail(image_id: str, vault: VaultDep) -> HTMLResponse:
         record=record,
         fields=labels.readable(record),
         raw=labels.raw(record),
-        albums=vault.albums_of(record.id),
+        albums=vault.albums.of(record.id),
     )
 
 
 @router.get("/report", response_class=HTMLResponse)
 def report_view(vault: VaultDep) -> HTMLResponse:
-    data = vault.report()
+    data = vault.images.report()
     return render("report.html", report=data, charts=report_charts(data))

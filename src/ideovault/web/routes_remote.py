@@ -37,8 +37,9 @@ def list_images(
         raise HTTPException(400, "unknown status; one of " + ", ".join(ImageStatus)) from None
     bound = clean_id(before) if before else None
     if bound is not None and len(bound) < 36:
-        bound = vault.get(bound).id
-    return [image_out(r) for r in vault.list_images(limit, before_id=bound, statuses=statuses)]
+        bound = vault.images.get(bound).id
+    page = vault.images.list(limit, before_id=bound, statuses=statuses)
+    return [image_out(r) for r in page.records]
 
 
 @router.get("/trash", response_model=list[ImageOut])
@@ -52,7 +53,7 @@ def original_url(
     image_id: str, vault: VaultDep, expires: int = Query(3600, ge=1, le=7 * 24 * 3600)
 ) -> dict[str, Any]:
     """The public URL, or a signed expiring one, when the store can give either."""
-    record = vault.get(clean_id(image_id))
+    record = vault.images.get(clean_id(image_id))
     if record.status != ImageStatus.STORED or not record.blob_key:
         raise UserError(f"image {record.id} has no stored file ({record.status.value})")
     link = record.public_url or vault.store.signed_url(record.blob_key, expires)
@@ -71,7 +72,7 @@ def similar(
     """Look-alikes, closest first, each with its ``distance`` (differing bits of 64)."""
     return [
         {**image_out(m.record).model_dump(), "distance": m.distance}
-        for m in vault.similar(clean_id(image_id), limit)
+        for m in vault.images.similar(clean_id(image_id), limit)
     ]
 
 
@@ -84,7 +85,7 @@ def semantic(
     """Images whose prompts mean something close to ``q``, each with its ``score``."""
     return [
         {**image_out(m.record).model_dump(), "score": m.score}
-        for m in vault.semantic_search(q, limit)
+        for m in vault.images.semantic(q, limit)
     ]
 
 

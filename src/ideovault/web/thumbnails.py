@@ -28,7 +28,7 @@ WEBP_METHOD = 4  # 0 fastest … 6 smallest; 4 is libwebp's default balance
 
 
 def thumbnail_path(vault: Vault, sha256: str, size: int) -> Path:
-    return vault.derived_dir / "webp" / sha256[:2] / f"{sha256}-{size}.webp"
+    return vault.images.derived_dir() / "webp" / sha256[:2] / f"{sha256}-{size}.webp"
 
 
 def make_thumbnail(source: Image.Image, size: int) -> Image.Image:
@@ -59,7 +59,7 @@ def ensure_thumbnail(vault: Vault, record: ImageRecord, size: int) -> Path:
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    _, stream = vault.open_original(record.id)
+    _, stream = vault.images.open_original(record.id)
     with stream:
         try:
             data = webp_thumbnail(stream, size)
