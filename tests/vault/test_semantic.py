@@ -23,7 +23,7 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
     cafe = vault.generate("cozy autumn cafe interior with warm lights", magic_prompt="OFF")
     coffee = vault.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
     rocket = vault.generate("rocket launching into space at night", magic_prompt="OFF")
-    assert vault.backfill().embedded == 3
+    assert vault.upkeep.backfill().embedded == 3
     matches = vault.semantic_search("warm coffeehouse on an october afternoon", limit=3)
     order = [m.record.id for m in matches]
     assert set(order[:2]) == {cafe[0].id, coffee[0].id}
@@ -38,10 +38,10 @@ def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_mod
     (b,) = vault.generate("lighthouse at sunset", magic_prompt="OFF")
     assert semantic.queued(vault) == 2
     assert vault.semantic_search("beacon on the coast") == []  # a search never embeds
-    assert vault.backfill().embedded == 2
-    assert vault.backfill().embedded == 0
+    assert vault.upkeep.backfill().embedded == 2
+    assert vault.upkeep.backfill().embedded == 0
     assert semantic.queued(vault) == 0
-    vault.trash([b.id])
+    vault.upkeep.trash([b.id])
     assert [m.record.id for m in vault.semantic_search("beacon on the coast")] == [a.id]
 
 
@@ -49,7 +49,7 @@ def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None)
     vault.settings.extra["semantic"] = {"embed_on_store": True}
     vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
     assert semantic.queued(vault) == 0
-    assert vault.backfill().embedded == 0
+    assert vault.upkeep.backfill().embedded == 0
 
 
 def test_the_index_ranks_like_the_paged_exact_scan(
@@ -59,7 +59,7 @@ def test_the_index_ranks_like_the_paged_exact_scan(
                "a city at night", "an orange fox cub"]  # fmt: skip
     for prompt in prompts:
         vault.generate(prompt, magic_prompt="OFF")
-    vault.backfill()
+    vault.upkeep.backfill()
     found = [(m.record.id, m.score) for m in vault.semantic_search("fox", limit=4)]
     monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
     exact = semantic.exact_top(vault, semantic.embed(["fox"])[0], 4)

@@ -31,11 +31,11 @@ def test_dupes_groups_identical_pictures(vault: Vault) -> None:
     (a,) = vault.generate("duplicate me", seed=3)
     (b,) = vault.generate("duplicate me", seed=3, force=True)
     vault.generate("unique picture", seed=4)
-    groups = vault.dupes()
+    groups = vault.upkeep.dupes()
     assert len(groups) == 1
     assert {m.record.id for m in groups[0]} == {a.id, b.id}
     with pytest.raises(UserError):
-        vault.dupes(max_distance=9)
+        vault.upkeep.dupes(max_distance=9)
 
 
 def test_backfill_hashes_older_records(vault: Vault) -> None:
@@ -44,10 +44,10 @@ def test_backfill_hashes_older_records(vault: Vault) -> None:
         conn.execute(update(images).values(phash=None))
     with pytest.raises(UserError, match="backfill"):
         vault.similar(records[0].id)
-    report = vault.backfill()
+    report = vault.upkeep.backfill()
     assert report.hashed == 2 and report.unreadable == []
     assert vault.get(records[0].id).phash == records[0].phash
-    assert vault.backfill().hashed == 0
+    assert vault.upkeep.backfill().hashed == 0
 
 
 def test_backfill_reports_unreadable_files(vault: Vault) -> None:
@@ -57,5 +57,5 @@ def test_backfill_reports_unreadable_files(vault: Vault) -> None:
     path = vault.store.local_path(record.blob_key or "")
     assert path is not None
     path.write_bytes(b"not an image any more")
-    report = vault.backfill()
+    report = vault.upkeep.backfill()
     assert report.hashed == 0 and report.unreadable == [record.id]

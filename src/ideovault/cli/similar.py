@@ -36,7 +36,7 @@ def dupes(
 ) -> None:
     """Groups of near-identical images across the vault."""
     with GLOBALS.open_vault() as vault:
-        groups = vault.dupes(max_distance)
+        groups = vault.upkeep.dupes(max_distance)
     if as_json:
         print_json(
             [[{**m.record.to_json(), "distance": m.distance} for m in group] for group in groups]
@@ -51,7 +51,7 @@ def dupes(
 def backfill(as_json: Json = False) -> None:
     """Compute perceptual hashes for stored images that lack one."""
     with GLOBALS.open_vault() as vault:
-        report = vault.backfill()
+        report = vault.upkeep.backfill()
     unreadable = report.unreadable or []
     if as_json:
         print_json({"hashed": report.hashed, "unreadable": unreadable, "embedded": report.embedded})

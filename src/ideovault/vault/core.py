@@ -3,7 +3,7 @@
 The flow of one generation (docs/architecture.md): validate → generation row (requested) →
 API call → one transaction with every image row (pending, url, expiry) → parallel downloads
 into the blob store, each checked → image rows stored. A crash at any point leaves rows that
-say what is missing, and :meth:`Vault.recover` finishes the work.
+say what is missing, and ``vault.upkeep.recover()`` finishes the work.
 """
 
 from __future__ import annotations
@@ -34,15 +34,16 @@ from ideovault.vault.context import VaultContext
 from ideovault.vault.curation import CurationOps
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
-from ideovault.vault.operations import LifecycleOps
+from ideovault.vault.people_service import People
 from ideovault.vault.presenting import present, sidecar_document
+from ideovault.vault.shares_service import Shares
 from ideovault.vault.tags import normalize_tags
+from ideovault.vault.upkeep import Upkeep
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
     from ideovault.vault.flow import Started, Starter
-    from ideovault.vault.recover import RecoverReport
     from ideovault.vault.spending import Quote
 
 log = logging.getLogger("ideovault.vault")
@@ -51,11 +52,14 @@ log = logging.getLogger("ideovault.vault")
 Images = list[ImageRecord]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
+class Vault(EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(self, context: VaultContext) -> None:
         self.context = context
+        self.upkeep = Upkeep(context)
+        self.people = People(context)
+        self.shares = Shares(context)
 
     # -- transitional: the mixins still read these; each goes when its area is a service ----
 
@@ -64,7 +68,7 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
         return self.context.settings
 
     @property
-    def catalog(self) -> Catalog:  # type: ignore[override]
+    def catalog(self) -> Catalog:
         return self.context.catalog
 
     @property
@@ -347,10 +351,11 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
         return sidecar_document(record, generation)
 
-    # -- recovering --------------------------------------------------------------------------
+    # -- transitional: LifecycleOps held it; the library's ``images.report`` takes it over ----
 
-    def recover(self) -> RecoverReport:
-        """Finish pending downloads of dead processes; report what cannot be finished."""
-        from ideovault.vault.recover import recover
+    def report(self, *, exact: bool = False) -> dict[str, Any]:
+        """Images, bytes and estimated cost by model, style, aspect, month, tag and status:
+        from the running totals, or (``exact``) counted again from every row."""
+        from ideovault.vault.report import report
 
-        return recover(self)
+        return report(self, exact=exact)

@@ -15,18 +15,35 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
-from ideovault.blobs import EXTENSIONS, LocalBlobStore
+from ideovault.blobs import EXTENSIONS, BlobStore, LocalBlobStore
 from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.catalog.search import SearchPage
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import embed
+from ideovault.vault.presenting import present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
+
+
+class Page(Protocol):
+    @property
+    def records(self) -> list[ImageRecord]: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+class Searcher(Protocol):
+    """One page of a search: the local catalog's, or a server's (``images.search``)."""
+
+    def __call__(self, query: str, *, limit: int, cursor: str | None) -> Page: ...
+
 
 CSV_COLUMNS = ("file", "id", "prompt", "model", "style_type", "aspect_ratio", "seed",
                "resolution", "sha256", "size_bytes", "tags", "starred", "rating",
@@ -44,10 +61,11 @@ class ExportReport:
         return self.__dict__.copy()
 
 
-def _matches(vault: Vault, query: str) -> Iterator[ImageRecord]:
+def matches(search: Searcher, query: str) -> Iterator[ImageRecord]:
+    """Every record a query finds, page after page (``search``: a local or a server's)."""
     cursor = None
     while True:
-        page = vault.search(query, limit=500, cursor=cursor)
+        page = search(query, limit=500, cursor=cursor)
         yield from page.records
         if page.next_cursor is None:
             return
@@ -101,7 +119,7 @@ class _Zip:
             self.tmp.unlink(missing_ok=True)
 
 
-def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) -> Path:
+def check_destination(store: BlobStore | None, to: str | Path, *, overwrite: bool = False) -> Path:
     """Where an export may go: never "" (the current folder by accident), never inside the
     vault's own blob store (``verify`` would then find files no record names), never over an
     existing file unless asked, and never onto something that is not a file or a folder."""
@@ -109,7 +127,7 @@ def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) 
         raise UserError("--to is empty; name a folder or a file ending in .zip")
     target = Path(to).expanduser()
     as_zip = target.suffix.lower() == ".zip"
-    store_root = vault.store.root if isinstance(vault.store, LocalBlobStore) else None
+    store_root = store.root if isinstance(store, LocalBlobStore) else None
     if store_root is not None and target.resolve().is_relative_to(store_root):
         raise UserError(
             f"{target} is inside the vault's own blob store ({store_root}); export elsewhere"
@@ -128,14 +146,35 @@ def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) 
 
 
 def export(
-    vault: Vault,
+    ctx: VaultContext,
     query: str,
     to: str | Path,
     *,
     embed_metadata: bool = False,
     overwrite: bool = False,
 ) -> ExportReport:
-    target = check_destination(vault, to, overwrite=overwrite)
+    """Copy the originals a query finds, plus manifests, to a folder or a .zip."""
+
+    def search(query: str, *, limit: int, cursor: str | None) -> SearchPage:
+        page = ctx.catalog.search(query, limit=limit, cursor=cursor)
+        return SearchPage([present(ctx, r) for r in page.records], page.next_cursor)
+
+    def original(record: ImageRecord) -> BinaryIO:
+        return ctx.store.open(str(record.blob_key))
+
+    target = check_destination(ctx.store, to, overwrite=overwrite)
+    return write(matches(search, query), original, target, embed_metadata=embed_metadata)
+
+
+def write(
+    records: Iterable[ImageRecord],
+    original: Callable[[ImageRecord], BinaryIO],
+    target: Path,
+    *,
+    embed_metadata: bool = False,
+) -> ExportReport:
+    """Write the records' originals and manifests to a checked ``target`` (a server's vault
+    exports through this too, with ``original`` fetching each file from the server)."""
     as_zip = target.suffix.lower() == ".zip"
     sink: _Folder | _Zip = _Zip(target) if as_zip else _Folder(target)
     report = ExportReport()
@@ -145,11 +184,11 @@ def export(
     table.writeheader()
     ok = False
     try:
-        for record in _matches(vault, query):
+        for record in records:
             if record.status != ImageStatus.STORED or not record.blob_key:
                 report.skipped.append(record.id)
                 continue
-            with vault.open_original(record.id)[1] as fh:  # a server's vault: through it
+            with original(record) as fh:
                 data = fh.read()
             name = f"{record.id}.{EXTENSIONS.get(record.mime or '', 'png')}"
             document = record.to_json()
