@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
@@ -25,7 +25,7 @@ from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.catalog.search import SearchPage
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import embed
-from ideovault.vault.presenting import present
+from ideovault.vault.presenting import image, present
 
 if TYPE_CHECKING:
     from ideovault.vault.context import VaultContext
@@ -39,10 +39,34 @@ class Page(Protocol):
     def next_cursor(self) -> str | None: ...
 
 
-class Searcher(Protocol):
-    """One page of a search: the local catalog's, or a server's (``images.search``)."""
+class Source(Protocol):
+    """What an export reads of a vault: :class:`LocalSource` here, or a server's (the remote
+    vault's, fetching each original over HTTP, with no ``store`` of its own)."""
 
-    def __call__(self, query: str, *, limit: int, cursor: str | None) -> Page: ...
+    @property
+    def store(self) -> BlobStore | None: ...
+
+    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> Page: ...
+
+    def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]: ...
+
+
+class LocalSource:
+    """This vault's catalog and blob store as an export :class:`Source`."""
+
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
+        self.store: BlobStore | None = ctx.store
+
+    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> SearchPage:
+        page = self._ctx.catalog.search(query, limit=limit, cursor=cursor)
+        return SearchPage([present(self._ctx, r) for r in page.records], page.next_cursor)
+
+    def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]:
+        record = image(self._ctx, id_or_prefix)
+        if record.status != ImageStatus.STORED or not record.blob_key:
+            raise UserError(f"image {record.id} has no stored file ({record.status.value})")
+        return record, self._ctx.store.open(record.blob_key)
 
 
 CSV_COLUMNS = ("file", "id", "prompt", "model", "style_type", "aspect_ratio", "seed",
@@ -61,11 +85,10 @@ class ExportReport:
         return self.__dict__.copy()
 
 
-def matches(search: Searcher, query: str) -> Iterator[ImageRecord]:
-    """Every record a query finds, page after page (``search``: a local or a server's)."""
+def _matches(source: Source, query: str) -> Iterator[ImageRecord]:
     cursor = None
     while True:
-        page = search(query, limit=500, cursor=cursor)
+        page = source.search(query, limit=500, cursor=cursor)
         yield from page.records
         if page.next_cursor is None:
             return
@@ -146,35 +169,18 @@ def check_destination(store: BlobStore | None, to: str | Path, *, overwrite: boo
 
 
 def export(
-    ctx: VaultContext,
+    source: Source,
     query: str,
     to: str | Path,
     *,
     embed_metadata: bool = False,
     overwrite: bool = False,
 ) -> ExportReport:
-    """Copy the originals a query finds, plus manifests, to a folder or a .zip."""
+    """Copy the originals a query finds, plus manifests, to a folder or a .zip.
 
-    def search(query: str, *, limit: int, cursor: str | None) -> SearchPage:
-        page = ctx.catalog.search(query, limit=limit, cursor=cursor)
-        return SearchPage([present(ctx, r) for r in page.records], page.next_cursor)
-
-    def original(record: ImageRecord) -> BinaryIO:
-        return ctx.store.open(str(record.blob_key))
-
-    target = check_destination(ctx.store, to, overwrite=overwrite)
-    return write(matches(search, query), original, target, embed_metadata=embed_metadata)
-
-
-def write(
-    records: Iterable[ImageRecord],
-    original: Callable[[ImageRecord], BinaryIO],
-    target: Path,
-    *,
-    embed_metadata: bool = False,
-) -> ExportReport:
-    """Write the records' originals and manifests to a checked ``target`` (a server's vault
-    exports through this too, with ``original`` fetching each file from the server)."""
+    A source, not a context: a server's vault exports through this too (``vault.upkeep``
+    passes :class:`LocalSource`)."""
+    target = check_destination(source.store, to, overwrite=overwrite)
     as_zip = target.suffix.lower() == ".zip"
     sink: _Folder | _Zip = _Zip(target) if as_zip else _Folder(target)
     report = ExportReport()
@@ -184,11 +190,11 @@ def write(
     table.writeheader()
     ok = False
     try:
-        for record in records:
+        for record in _matches(source, query):
             if record.status != ImageStatus.STORED or not record.blob_key:
                 report.skipped.append(record.id)
                 continue
-            with original(record) as fh:
+            with source.open_original(record.id)[1] as fh:  # a server's: through it
                 data = fh.read()
             name = f"{record.id}.{EXTENSIONS.get(record.mime or '', 'png')}"
             document = record.to_json()

@@ -87,9 +87,10 @@ class Upkeep:
     ) -> ExportReport:
         """Copy the originals a query finds, plus manifests, to a folder or a .zip (an existing
         .zip is replaced only with ``overwrite``)."""
-        from ideovault.vault.export import export
+        from ideovault.vault.export import LocalSource, export
 
-        return export(self._ctx, query, to, embed_metadata=embed_metadata, overwrite=overwrite)
+        source = LocalSource(self._ctx)
+        return export(source, query, to, embed_metadata=embed_metadata, overwrite=overwrite)
 
     def migrate_storage(self, to: str) -> MigrateReport:
         """Copy every blob and sidecar to another store, verify each, then switch to it (the

@@ -15,6 +15,7 @@ from ideovault.errors import UserError
 from ideovault.vault.remote.http import RemoteHttp, path_id, record
 
 if TYPE_CHECKING:
+    from ideovault.vault.core import Vault
     from ideovault.vault.export import ExportReport
     from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.semantic import Scored
@@ -123,12 +124,11 @@ class RemoteReading(RemoteHttp):
         self, query: str, to: str | Path, *, embed_metadata: bool = False, overwrite: bool = False
     ) -> ExportReport:
         """The local export's files and manifests, with each original fetched from the server."""
-        from ideovault.vault.export import check_destination, matches, write
+        from ideovault.vault.export import export
 
-        target = check_destination(None, to, overwrite=overwrite)  # not the server's store
-        records = matches(self.search, query)
-        return write(records, lambda r: self.open_original(r.id)[1], target,
-                     embed_metadata=embed_metadata)  # fmt: skip
+        return export(
+            cast("Vault", self), query, to, embed_metadata=embed_metadata, overwrite=overwrite
+        )
 
 
 def _node(data: dict[str, Any]) -> Node:
