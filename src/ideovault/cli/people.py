@@ -56,7 +56,6 @@ def user_init(
 @user_app.command("add")
 def user_add(name: str, role: Role = "viewer", as_json: Json = False) -> None:
     """Add a person with a role (viewer: read; editor: + generate and change; admin: all)."""
-
     with GLOBALS.open_vault() as vault:
         user = vault.people.add_user(name, role, LOCAL)
     if as_json:
@@ -87,7 +86,6 @@ def user_set_role(
     as_json: Json = False,
 ) -> None:
     """Change a person's role (their keys follow at once)."""
-
     with GLOBALS.open_vault() as vault:
         user = vault.people.set_role(name, role, LOCAL)
     print_json(user.to_json()) if as_json else say(f"{escape(name)} is now {user.role}")
@@ -114,7 +112,6 @@ def user_budget(
     as_json: Json = False,
 ) -> None:
     """Set a person's own budgets, on top of the team's [budget] in ideovault.toml."""
-
     with GLOBALS.open_vault() as vault:
         user = vault.people.set_budget(name, daily, monthly, LOCAL)
     print_json(user.to_json()) if as_json else say(f"budgets of {escape(name)} set")
@@ -151,7 +148,6 @@ def key_list(
     as_json: Json = False,
 ) -> None:
     """Keys: id, user, scopes, expiry, revocation, last use (never the key)."""
-
     with GLOBALS.open_vault() as vault:
         rows = vault.people.list_keys(user)
     if as_json:
@@ -175,7 +171,6 @@ def key_list(
 @key_app.command("revoke")
 def key_revoke(key_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Refuse a key from now on."""
-
     with GLOBALS.open_vault() as vault:
         vault.people.revoke_key(key_id, LOCAL)
     say(f"key {escape(key_id)} revoked")
