@@ -43,7 +43,6 @@ def user_init(
     name: Annotated[str, typer.Argument(help="The first admin's name.")], as_json: Json = False
 ) -> None:
     """Make the first admin and their key, once, on the server's machine."""
-
     with GLOBALS.open_vault() as vault:
         user, key = vault.people.first_admin(name)
     if as_json:
@@ -70,7 +69,6 @@ def user_add(name: str, role: Role = "viewer", as_json: Json = False) -> None:
 @user_app.command("list")
 def user_list(as_json: Json = False) -> None:
     """Everyone, with role and whether disabled."""
-
     with GLOBALS.open_vault() as vault:
         rows = [u.to_json() for u in vault.people.users()]
     if as_json:
@@ -183,7 +181,6 @@ def audit(
     as_json: Json = False,
 ) -> None:
     """Who did what: the append-only audit log, oldest first."""
-
     start = datetime.now(UTC) - parse_duration(since) if since else None
     with GLOBALS.open_vault() as vault:
         rows = [e.to_json() for e in vault.people.audit_entries(user, start)]
