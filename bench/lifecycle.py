@@ -68,11 +68,13 @@ def bench_cleanup(root: Path, n: int) -> None:
     settings = load_settings(home=root, database_url=url, env={})
     with Vault.open(settings=settings) as vault:
         t0 = time.perf_counter()
-        plan = vault.cleanup_plan(Policy(older_than=timedelta(days=200), keep_tags=("keep",)))
+        plan = vault.upkeep.cleanup_plan(
+            Policy(older_than=timedelta(days=200), keep_tags=("keep",))
+        )
         t_plan = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.cleanup(plan)
-        purged = vault.purge(everything=True)
+        vault.upkeep.cleanup(plan)
+        purged = vault.upkeep.purge(everything=True)
         t_purge = time.perf_counter() - t0
     # The seed: one JSON file, filtered by age and rewritten.
     seed = root / "generations.json"
@@ -105,9 +107,9 @@ def bench_verify(root: Path, files: int) -> None:
     Path(url[10:]).unlink()
     fill(url, files, keys)
     with Vault.open(settings=settings) as vault:
-        vault.verify(repair=True)  # untimed: writes the sidecars the bulk load left out
+        vault.upkeep.verify(repair=True)  # untimed: writes the sidecars the bulk load left out
         t0 = time.perf_counter()
-        report = vault.verify()
+        report = vault.upkeep.verify()
         t_ours = time.perf_counter() - t0
         paths = [str(vault.store.local_path(k)) for k, _, _ in keys]
     assert report.ok, report.problems[:3]

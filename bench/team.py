@@ -28,7 +28,7 @@ import httpx
 
 from ideogram_fake import FakeServer
 from ideovault.config import load_settings
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.vault.remote import RemoteVault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
@@ -61,13 +61,13 @@ def main() -> None:
             with ServerThread(create_app(vault, WebSettings(port=0))) as running:
                 url = running.url + "/api/images?limit=20"
                 open_ms = median_ms(lambda: httpx.get(url).raise_for_status(), args.runs)
-                people.add_user(vault, "bench", "editor", "bench")
-                key = people.create_key(vault, "bench", [], None, "bench")[1]
+                vault.people.add_user("bench", "editor", "bench")
+                key = vault.people.create_key("bench", [], None, "bench")[1]
                 auth = {"Authorization": f"Bearer {key}"}
                 keyed_ms = median_ms(
                     lambda: httpx.get(url, headers=auth).raise_for_status(), args.runs
                 )
-                check_ms = median_ms(lambda: people.authenticate(vault, key), args.runs)
+                check_ms = median_ms(lambda: vault.people.authenticate(key), args.runs)
                 base_ms = median_ms(vault.catalog.status_counts, args.runs)
                 remote = RemoteVault(running.url, key)
                 remote_ms = median_ms(lambda: remote.search("bench", limit=20), args.runs)

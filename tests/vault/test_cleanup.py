@@ -42,11 +42,11 @@ def five(vault: Vault) -> dict[str, ImageRecord]:
 
 
 def planned(vault: Vault, policy: Policy) -> dict[str, list[str]]:
-    return {p.record.prompt: p.reasons for p in vault.cleanup_plan(policy).removals}
+    return {p.record.prompt: p.reasons for p in vault.upkeep.cleanup_plan(policy).removals}
 
 
 def test_older_than_spares_starred_and_keep_tags(vault: Vault, five: dict) -> None:
-    plan = vault.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
+    plan = vault.upkeep.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
     assert {p.record.id for p in plan.removals} == {five["old"].id, five["mid"].id}
     assert plan.bytes == 400 and plan.kept_protected == 2
     assert plan.removals[0].reasons == ["older than 30 days"]
@@ -76,18 +76,18 @@ def test_no_keep_starred_is_explicit(vault: Vault, five: dict) -> None:
 
 def test_status_rule(vault: Vault, five: dict) -> None:
     failed = aged(vault, 2, 0, status=ImageStatus.EXPIRED.value)
-    plan = vault.cleanup_plan(Policy(statuses=("expired",)))
+    plan = vault.upkeep.cleanup_plan(Policy(statuses=("expired",)))
     assert [p.record.id for p in plan.removals] == [failed.id]
     assert plan.removals[0].reasons == ["status is expired"]
 
 
 def test_run_trashes_and_restore_undoes(vault: Vault, five: dict) -> None:
-    plan = vault.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
-    vault.cleanup(plan)
+    plan = vault.upkeep.cleanup_plan(Policy(older_than=timedelta(days=30), keep_tags=("keep",)))
+    vault.upkeep.cleanup(plan)
     assert {r.id for r in vault.images.list().records} == {five["old_starred"].id,
                                                            five["old_kept"].id,
                                                            five["new"].id}  # fmt: skip
-    vault.restore([five["old"].id, five["mid"].id])
+    vault.upkeep.restore([five["old"].id, five["mid"].id])
     assert len(vault.images.list().records) == 5
 
 

@@ -133,7 +133,7 @@ def test_descriptions_are_searchable_and_survive_a_rebuild(vault: Vault, tmp_pat
     assert word not in "an untitled picture"
     assert [r.id for r in vault.images.search(word).records] == [source]
     into = f"sqlite:///{tmp_path / 'rebuilt.db'}"
-    vault.rebuild(into=into)
+    vault.upkeep.rebuild(into=into)
     from ideovault.catalog import Catalog
 
     with Catalog.open(into) as rebuilt:

@@ -33,16 +33,16 @@ def test_generate_verify_rebuild_purge_on_gcs(
     assert a[0].local_path is None and twin.blob_key == a[0].blob_key
     blob = gcs_vault.store.bucket.get_blob(f"team/{twin.blob_key}")  # type: ignore[attr-defined]
     assert blob.metadata["seed"] == "1" and blob.metadata["sha256"] == twin.sha256
-    assert gcs_vault.verify().ok
+    assert gcs_vault.upkeep.verify().ok
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
-    assert gcs_vault.rebuild(url).images == 3
+    assert gcs_vault.upkeep.rebuild(url).images == 3
     with Catalog.open(url) as rebuilt:
         assert rebuilt.get_image(a[1].id).tags == ("cloud",)
-    gcs_vault.trash([a[0].id])
-    assert gcs_vault.purge(everything=True).blobs_deleted == 0  # the twin still uses it
+    gcs_vault.upkeep.trash([a[0].id])
+    assert gcs_vault.upkeep.purge(everything=True).blobs_deleted == 0  # the twin still uses it
     assert gcs_vault.store.exists(twin.blob_key or "")
-    assert gcs_vault.export("cloud", tmp_path / "out").exported == 1
-    gcs_vault.trash([twin.id, a[1].id])
-    purged = gcs_vault.purge(everything=True)
+    assert gcs_vault.upkeep.export("cloud", tmp_path / "out").exported == 1
+    gcs_vault.upkeep.trash([twin.id, a[1].id])
+    purged = gcs_vault.upkeep.purge(everything=True)
     assert purged.blobs_deleted == 2 and list(gcs_vault.store.iter_keys()) == []
-    assert gcs_vault.verify().ok
+    assert gcs_vault.upkeep.verify().ok

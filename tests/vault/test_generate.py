@@ -97,7 +97,7 @@ def test_corrupt_downloads_stay_pending_then_recover(vault: Vault, fake: FakeSer
     assert record.status == ImageStatus.PENDING
     assert record.error and "does not decode" in record.error
     assert list(vault.store.iter_keys()) == []  # nothing half-stored
-    report = vault.recover()
+    report = vault.upkeep.recover()
     assert [r.id for r in report.stored] == [record.id]
     assert_stored_intact(vault, record.id)
 
@@ -157,7 +157,7 @@ def test_full_disk_leaves_the_image_pending(
     assert record.error and "No space left" in record.error
     assert list(vault.store.iter_keys()) == []
     monkeypatch.undo()
-    report = vault.recover()
+    report = vault.upkeep.recover()
     assert [r.id for r in report.stored] == [record.id]
 
 

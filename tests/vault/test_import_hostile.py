@@ -38,7 +38,7 @@ def one_bad_field(vault: Vault, tmp_path: Path, **changes: Any) -> str:
     folder = seed_folder(tmp_path)
     record = {**seed_record(folder, 1, "a fox"), **changes}
     record = {k: v for k, v in record.items() if v is not None}
-    report = vault.import_path(write_generations(folder, [record]))
+    report = vault.upkeep.import_path(write_generations(folder, [record]))
     assert report.imported == [] and report.failed, report.skipped
     assert vault.images.list().records == []
     assert blob_files(vault) == []  # nothing stored, no orphan
@@ -117,7 +117,7 @@ def test_missing_optional_fields_and_nulls_are_fine(vault: Vault, tmp_path: Path
     record = seed_record(folder, 1, "only the basics")
     bare = {"prompt": record["prompt"], "storedPath": record["storedPath"], "tags": None,
             "expandedPrompt": None, "seed": None}  # fmt: skip
-    report = vault.import_path(write_generations(folder, [bare]))
+    report = vault.upkeep.import_path(write_generations(folder, [bare]))
     (image,) = (vault.images.get(i) for i in report.imported)
     assert image.seed is None and image.model == "unknown" and image.tags == ("imported",)
 
@@ -128,7 +128,7 @@ def test_good_records_survive_bad_neighbours(vault: Vault, tmp_path: Path) -> No
     records[1]["seed"] = 10**30
     records.insert(0, 17)
     records.append([])
-    report = vault.import_path(write_generations(folder, records))
+    report = vault.upkeep.import_path(write_generations(folder, records))
     assert len(report.imported) == 2 and report.refused == 3 and not report.failed
     positions = [s.split(":")[0] for s in report.skipped]
     assert positions[0] == "generations.json record 1" and "record 3 (id" in positions[1]
@@ -145,7 +145,7 @@ def test_deep_json_is_refused_not_a_crash(vault: Vault, tmp_path: Path, content:
     path = tmp_path / "generations.json"
     path.write_bytes(content)
     with pytest.raises(UserError, match="nests deeper than 64 levels"):
-        vault.import_path(path)
+        vault.upkeep.import_path(path)
 
 
 def test_deep_sidecar_refuses_its_image_only(vault: Vault, tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_deep_sidecar_refuses_its_image_only(vault: Vault, tmp_path: Path) -> No
     (folder / "odd.json").write_text(json.dumps({"records": {"x": {"image": {"seed": 10**30}}}}))
     (folder / "int.png").write_bytes(png(4))
     (folder / "int.json").write_text(json.dumps({"records": {"x": {"image": 5}}}))
-    report = vault.import_path(folder)
+    report = vault.upkeep.import_path(folder)
     assert len(report.imported) == 1
     deep, integer, odd = report.skipped
     assert deep.startswith("deep.png: its sidecar deep.json nests deeper")
@@ -185,7 +185,7 @@ def odd_folder(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_every_path_that_is_not_a_file_is_reported(vault: Vault, odd_folder: Path) -> None:
-    report = vault.import_path(odd_folder)
+    report = vault.upkeep.import_path(odd_folder)
     assert sorted(vault.images.get(i).width for i in report.imported) == [32, 32]  # real and nested
     reasons = dict(s.split(": ", 1) for s in report.skipped)
     assert "symbolic link" in reasons["link.png"]
@@ -206,7 +206,7 @@ def test_the_named_path_itself_is_checked_before_it_is_opened(
         socket.socket(socket.AF_UNIX).bind(str(path))
     with pytest.raises(UserError, match={"fifo": "FIFO", "socket": "socket",
                                          "missing": "does not exist"}[kind]):  # fmt: skip
-        vault.import_path(path)
+        vault.upkeep.import_path(path)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -215,12 +215,12 @@ def test_an_unreadable_file_is_reported_not_a_crash(vault: Vault, tmp_path: Path
     folder.mkdir()
     (folder / "secret.png").write_bytes(png(1))
     (folder / "secret.png").chmod(0)
-    report = vault.import_path(folder)
+    report = vault.upkeep.import_path(folder)
     assert report.skipped == ["secret.png: cannot be read (permission denied)"]
     (folder / "generations.json").write_text("[]")
     (folder / "generations.json").chmod(0)
     with pytest.raises(UserError, match="permission denied"):
-        vault.import_path(folder / "generations.json")
+        vault.upkeep.import_path(folder / "generations.json")
 
 
 # -- generated records: whatever a file holds, import never crashes, never misreads ----------
@@ -259,7 +259,7 @@ def test_generated_records_are_imported_faithfully_or_refused(
     # new bytes each time, so no duplicate skip
     shade = len(vault.images.list(limit=1000).records) + 100
     record = {**seed_record(folder, shade, "generated"), **changes}
-    report = vault.import_path(write_generations(folder, [record]))
+    report = vault.upkeep.import_path(write_generations(folder, [record]))
     assert len(report.imported) + len(report.skipped) == 1
     assert len(blob_files(vault)) == before + len(report.imported)  # never an orphan
     if not report.imported:

@@ -17,7 +17,7 @@ def test_the_seeds_three_records_come_in_with_every_field(vault: Vault, tmp_path
                     model="V_2_TURBO", style="DESIGN", safe=False),
         seed_record(folder, 3, "minimal record"),  # no expandedPrompt, negativePrompt, tags
     ]  # fmt: skip
-    report = vault.import_path(write_generations(folder, records))
+    report = vault.upkeep.import_path(write_generations(folder, records))
     assert len(report.imported) == 3 and report.skipped == [] and not report.failed
     first, second, third = (vault.images.get(i) for i in report.imported)
     assert first.prompt == "a lighthouse at dusk" and first.model == "V_2"
@@ -31,7 +31,7 @@ def test_the_seeds_three_records_come_in_with_every_field(vault: Vault, tmp_path
     assert set(second.tags) == {"brand", "draft", "imported"}
     assert second.is_safe is False  # the seed's isSafe: false is kept, not read as safe
     assert third.expanded_prompt is None and third.negative_prompt is None
-    assert vault.import_path(folder / "generations.json").imported == []  # idempotent
+    assert vault.upkeep.import_path(folder / "generations.json").imported == []  # idempotent
 
 
 def test_stored_paths_from_another_machine_are_found_beside_the_json(
@@ -49,7 +49,7 @@ def test_stored_paths_from_another_machine_are_found_beside_the_json(
         seed_record(folder, 5, "gone for good", write=False,
                     stored_path="/home/alice/studio/generated-images/1005-1740000000005.png"),
     ]  # fmt: skip
-    report = vault.import_path(write_generations(folder, records))
+    report = vault.upkeep.import_path(write_generations(folder, records))
     prompts = sorted(vault.images.get(i).prompt for i in report.imported)
     assert prompts == ["absolute, other machine", "in a bucket", "windows machine"]
     s3_skip, gone_skip = report.skipped
@@ -66,15 +66,17 @@ def test_a_relative_stored_path_inside_the_folder_is_read_where_it_says(
     sub = folder / "2025"
     sub.mkdir()
     record = seed_record(sub, 1, "kept in a sub-folder", stored_path="2025/1001-1740000000001.png")
-    report = vault.import_path(write_generations(folder, [record]))
+    report = vault.upkeep.import_path(write_generations(folder, [record]))
     assert len(report.imported) == 1, report.skipped
 
 
 def test_nothing_imported_from_a_non_empty_file_is_a_failure(vault: Vault, tmp_path: Path) -> None:
     folder = seed_folder(tmp_path)
     records = [seed_record(folder, n, f"lost {n}", write=False) for n in (1, 2, 3)]
-    report = vault.import_path(write_generations(folder, records))
+    report = vault.upkeep.import_path(write_generations(folder, records))
     assert report.imported == [] and report.refused == 3 and report.failed
     assert all("does not exist" in s for s in report.skipped), report.skipped
     empty = write_generations(seed_folder(tmp_path / "empty"), [])
-    assert not vault.import_path(empty).failed  # an empty file imports nothing, and that is fine
+    assert not vault.upkeep.import_path(
+        empty
+    ).failed  # an empty file imports nothing, and that is fine

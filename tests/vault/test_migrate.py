@@ -15,9 +15,9 @@ from ideovault.vault import Vault
 def test_local_to_s3_and_back(vault: Vault, bucket: str, tmp_path: Path) -> None:
     records = vault.generate("moving house", num_images=3, seed=1, tags=["move"])
     old_root = Path(str(vault.store.local_path(records[0].blob_key or ""))).parents[3]
-    report = vault.migrate_storage(f"s3://{bucket}/moved")
+    report = vault.upkeep.migrate_storage(f"s3://{bucket}/moved")
     assert report.copied == 3 and report.already_there == 0
-    assert isinstance(vault.store, S3BlobStore) and vault.verify().ok
+    assert isinstance(vault.store, S3BlobStore) and vault.upkeep.verify().ok
     assert (
         vault.images.get(records[0].id).stored_uri == f"s3://{bucket}/moved/{records[0].blob_key}"
     )
@@ -26,10 +26,10 @@ def test_local_to_s3_and_back(vault: Vault, bucket: str, tmp_path: Path) -> None
     reopened = load_settings(home=vault.settings.home, database_url=vault.settings.database_url,
                              env={})  # fmt: skip
     assert reopened.storage_url == f"s3://{bucket}/moved"
-    back = vault.migrate_storage(str(tmp_path / "back"))
-    assert back.copied == 3 and vault.verify().ok
+    back = vault.upkeep.migrate_storage(str(tmp_path / "back"))
+    assert back.copied == 3 and vault.upkeep.verify().ok
     assert vault.store.read_sidecar(records[1].blob_key or "") is not None
-    assert vault.rebuild(f"sqlite:///{tmp_path / 'r.db'}").images == 3
+    assert vault.upkeep.rebuild(f"sqlite:///{tmp_path / 'r.db'}").images == 3
 
 
 def test_interrupted_migration_resumes(
@@ -48,18 +48,18 @@ def test_interrupted_migration_resumes(
     with monkeypatch.context() as patched:
         patched.setattr(S3BlobStore, "upload", flaky)
         with pytest.raises(IdeovaultError, match="simulated"):
-            vault.migrate_storage(f"s3://{bucket}/resume")
+            vault.upkeep.migrate_storage(f"s3://{bucket}/resume")
     assert vault.store.local_path("images/00/00/" + "0" * 64 + ".png") is not None  # not switched
-    report = vault.migrate_storage(f"s3://{bucket}/resume")
+    report = vault.upkeep.migrate_storage(f"s3://{bucket}/resume")
     assert report.already_there == 1 and report.copied == 2
-    assert vault.verify().ok
+    assert vault.upkeep.verify().ok
 
 
 def test_migrate_refuses_damaged_sources_and_same_store(vault: Vault, bucket: str) -> None:
     (record,) = vault.generate("damaged before moving", seed=3)
     with pytest.raises(UserError, match="already stores"):
-        vault.migrate_storage(vault.store.url)
+        vault.upkeep.migrate_storage(vault.store.url)
     Path(str(vault.store.local_path(record.blob_key or ""))).write_bytes(b"rot")
     with pytest.raises(IdeovaultError, match="does not match its checksum"):
-        vault.migrate_storage(f"s3://{bucket}/never")
+        vault.upkeep.migrate_storage(f"s3://{bucket}/never")
     assert vault.store.local_path(record.blob_key or "") is not None

@@ -33,7 +33,7 @@ def other_vault(tmp_path: Path, fake: FakeServer):
 def test_export_folder_with_manifests_and_embedded_records(vault: Vault, tmp_path: Path) -> None:
     records = vault.generate("export me <now>", num_images=2, tags=["poster"], seed=1)
     vault.generate("not exported", seed=2)
-    report = vault.export("tag:poster", tmp_path / "out", embed_metadata=True)
+    report = vault.upkeep.export("tag:poster", tmp_path / "out", embed_metadata=True)
     assert report.exported == 2 and report.not_embedded == []
     lines = (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
     assert sorted(json.loads(line)["id"] for line in lines) == sorted(r.id for r in records)
@@ -49,7 +49,7 @@ def test_export_folder_with_manifests_and_embedded_records(vault: Vault, tmp_pat
 
 def test_export_zip(vault: Vault, tmp_path: Path) -> None:
     vault.generate("zipped", num_images=2, seed=3)
-    report = vault.export("", tmp_path / "all.zip")
+    report = vault.upkeep.export("", tmp_path / "all.zip")
     with zipfile.ZipFile(tmp_path / "all.zip") as z:
         names = z.namelist()
     assert report.exported == 2 and "manifest.jsonl" in names and len(names) == 4
@@ -68,24 +68,24 @@ def test_full_disk_during_export(vault: Vault, tmp_path: Path, monkeypatch) -> N
 
     monkeypatch.setattr(_Folder, "write", fill_up)
     with pytest.raises(IdeovaultError, match="disk is full") as info:
-        vault.export("", tmp_path / "out")
+        vault.upkeep.export("", tmp_path / "out")
     assert "1 file(s) were complete" in str(info.value)
     assert not list((tmp_path / "out").glob(".export-*"))
-    assert vault.verify().ok  # nothing in the vault was touched
+    assert vault.upkeep.verify().ok  # nothing in the vault was touched
 
 
 def test_round_trip_through_embedded_metadata(
     vault: Vault, other_vault: Vault, tmp_path: Path
 ) -> None:
     (record,) = vault.generate("travels with the file", seed=5, tags=["trip"])
-    vault.export("", tmp_path / "out", embed_metadata=True)
+    vault.upkeep.export("", tmp_path / "out", embed_metadata=True)
     (tmp_path / "out" / "manifest.jsonl").unlink()
-    report = other_vault.import_path(tmp_path / "out")
+    report = other_vault.upkeep.import_path(tmp_path / "out")
     assert len(report.imported) == 1, report.skipped
     imported = other_vault.images.get(report.imported[0])
     assert imported.prompt == record.prompt and imported.seed == record.seed
     assert set(imported.tags) == {"trip", "imported"}
-    assert other_vault.import_path(tmp_path / "out").imported == []  # idempotent
+    assert other_vault.upkeep.import_path(tmp_path / "out").imported == []  # idempotent
 
 
 def write_seed_json(folder: Path, vault: Vault) -> None:
@@ -112,7 +112,7 @@ def write_seed_json(folder: Path, vault: Vault) -> None:
 
 def test_import_seed_generations_json(vault: Vault, other_vault: Vault, tmp_path: Path) -> None:
     write_seed_json(tmp_path / "seed", vault)
-    report = other_vault.import_path(tmp_path / "seed" / "generations.json")
+    report = other_vault.upkeep.import_path(tmp_path / "seed" / "generations.json")
     assert len(report.imported) == 2
     reasons = " | ".join(report.skipped)
     assert "outside the folder" in reasons and "missing" in reasons
@@ -122,7 +122,7 @@ def test_import_seed_generations_json(vault: Vault, other_vault: Vault, tmp_path
     assert first.model == "V_2" and first.style_type == "DESIGN" and first.seed == 6
     assert first.created_at.year == 2025 and set(first.tags) == {"old", "imported"}
     assert first.expanded_prompt == "seed era, detailed"
-    again = other_vault.import_path(tmp_path / "seed" / "generations.json")
+    again = other_vault.upkeep.import_path(tmp_path / "seed" / "generations.json")
     assert again.imported == []
     assert len(other_vault.images.list().records) == 2
 
@@ -135,7 +135,7 @@ def test_import_plain_images_and_sidecar_folders(
     Image.new("RGB", (64, 48), "blue").save(plain / "holiday.png")
     (plain / "notes.txt").write_text("not an image")
     (plain / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
-    report = other_vault.import_path(plain)
+    report = other_vault.upkeep.import_path(plain)
     assert len(report.imported) == 1 and len(report.skipped) == 2  # every skip is reported
     assert "notes.txt: not an image file (.txt)" in report.skipped
     record = other_vault.images.get(report.imported[0])
@@ -143,7 +143,7 @@ def test_import_plain_images_and_sidecar_folders(
     # A copy of another vault's blob store: sidecars carry the records.
     vault.generate("from a sidecar", seed=7, tags=["kept"])
     store_root = Path(str(vault.store.local_path("images/00/00/" + "0" * 64 + ".png"))).parents[3]
-    report = other_vault.import_path(store_root / "images")
+    report = other_vault.upkeep.import_path(store_root / "images")
     imported = other_vault.images.get(report.imported[0])
     assert imported.prompt == "from a sidecar" and "kept" in imported.tags
 
@@ -156,7 +156,7 @@ def test_hostile_generation_files(other_vault: Vault, tmp_path: Path, content: b
     path = tmp_path / "generations.json"
     path.write_bytes(content)
     with pytest.raises(UserError, match="nothing was imported"):
-        other_vault.import_path(path)
+        other_vault.upkeep.import_path(path)
     assert other_vault.images.list().records == []
 
 
@@ -166,6 +166,6 @@ def test_100mb_of_junk(other_vault: Vault, tmp_path: Path) -> None:
         for _ in range(100):
             fh.write(b"\x07junk" * 209_716)
     with pytest.raises(UserError, match="not valid JSON"):
-        other_vault.import_path(path)
+        other_vault.upkeep.import_path(path)
     with pytest.raises(UserError, match="does not exist"):
-        other_vault.import_path(tmp_path / "nope")
+        other_vault.upkeep.import_path(tmp_path / "nope")

@@ -29,11 +29,11 @@ def test_rebuild_matches_the_original(vault: Vault, tmp_path: Path) -> None:
     )
     vault.images.tag([a[0].id], add=["hero"], remove=["poster"])
     vault.images.star([b[0].id])
-    vault.trash([a[1].id])
+    vault.upkeep.trash([a[1].id])
     original = snapshot(vault.catalog)
     assert len(original) == 4
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
-    report = vault.rebuild(url)
+    report = vault.upkeep.rebuild(url)
     assert report.images == 4 and report.skipped == [] and report.blobs == 3
     with Catalog.open(url) as rebuilt:
         assert snapshot(rebuilt) == original
@@ -41,14 +41,14 @@ def test_rebuild_matches_the_original(vault: Vault, tmp_path: Path) -> None:
         assert gen.request == vault.catalog.get_generation(b[0].generation_id).request
         assert [r.prompt for r in rebuilt.search("bold").records] == ["first <b>bold</b>"]
     with pytest.raises(UserError, match="not empty"):
-        vault.rebuild(url)
+        vault.upkeep.rebuild(url)
     with pytest.raises(UserError, match="not empty"):
-        vault.rebuild()
+        vault.upkeep.rebuild()
 
 
 def test_rebuild_reports_damaged_sidecars(vault: Vault, tmp_path: Path) -> None:
     (a,) = vault.generate("damaged sidecar", seed=3)
     sidecar = Path(str(vault.store.local_path(a.blob_key or ""))).with_suffix(".json")
     sidecar.write_text('{"records": {"x": {"image": {"id": 5}}}}')
-    report = vault.rebuild(f"sqlite:///{tmp_path / 'r.db'}")
+    report = vault.upkeep.rebuild(f"sqlite:///{tmp_path / 'r.db'}")
     assert report.images == 0 and len(report.skipped) == 1 and "damaged" in report.skipped[0]

@@ -13,7 +13,7 @@ def test_report_counts_bytes_and_costs(vault: Vault) -> None:
     b = vault.generate("two turbo", rendering_speed="TURBO", num_images=2, tags=["poster", "x"])
     c = vault.generate("withheld UNSAFE_IMAGE", num_images=2, aspect_ratio="16x9")
     gone = vault.generate("trashed", seed=4)
-    vault.trash([gone[0].id])
+    vault.upkeep.trash([gone[0].id])
     with vault.catalog.engine.begin() as conn:
         conn.execute(update(images).where(images.c.trashed_at.is_(None)).values(size_bytes=1000))
         conn.execute(update(images).where(images.c.status == "unsafe").values(size_bytes=None))

@@ -82,7 +82,7 @@ def test_records_that_cannot_be_reproduced_say_why(vault: Vault, tmp_path: Path)
     folder = tmp_path / "old"
     folder.mkdir()
     image_file(folder, "old.png", 40, 40)
-    (imported,) = vault.import_path(folder).imported
+    (imported,) = vault.upkeep.import_path(folder).imported
     with pytest.raises(UserError, match="made by import"):
         vault.reproduce(imported)
 
@@ -91,8 +91,8 @@ def test_a_purged_input_makes_reproduction_refuse_clearly(vault: Vault, tmp_path
     photo = image_file(tmp_path, "photo.png")
     (remixed,) = vault.remix(photo, "x")
     assert remixed.parent_id is not None
-    vault.trash([remixed.parent_id])
-    vault.purge(everything=True)
+    vault.upkeep.trash([remixed.parent_id])
+    vault.upkeep.purge(everything=True)
     with pytest.raises(UserError, match="has been deleted from the vault"):
         vault.reproduce(remixed.id)
     assert vault.images.get(remixed.id).status == ImageStatus.STORED

@@ -31,15 +31,15 @@ def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_p
     assert a[0].local_path is None and twin.blob_key == a[0].blob_key
     head = boto3.client("s3").head_object(Bucket=bucket, Key=f"team/{twin.blob_key}")
     assert head["Metadata"]["seed"] == "1" and "ideogram" in head["Metadata"]["source"]
-    assert s3_vault.verify().ok
+    assert s3_vault.upkeep.verify().ok
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
-    assert s3_vault.rebuild(url).images == 3
+    assert s3_vault.upkeep.rebuild(url).images == 3
     with Catalog.open(url) as rebuilt:
         assert rebuilt.get_image(a[1].id).tags == ("cloud",)
-    s3_vault.trash([a[0].id])
-    assert s3_vault.purge(everything=True).blobs_deleted == 0  # the twin still uses it
+    s3_vault.upkeep.trash([a[0].id])
+    assert s3_vault.upkeep.purge(everything=True).blobs_deleted == 0  # the twin still uses it
     assert s3_vault.store.exists(twin.blob_key or "")
-    report = s3_vault.export("cloud", tmp_path / "out")
+    report = s3_vault.upkeep.export("cloud", tmp_path / "out")
     assert report.exported == 1
     assert s3_vault.upkeep.backfill().hashed == 0
     assert [m.record.id for m in s3_vault.images.similar(twin.id)] == [a[1].id]
@@ -60,9 +60,9 @@ def test_storage_down_mid_upload_leaves_pending_then_recover(
     assert (
         record.status == "pending" and record.error and "cannot reach the storage" in record.error
     )
-    report = s3_vault.recover()
+    report = s3_vault.upkeep.recover()
     assert [r.id for r in report.stored] == [record.id]
-    assert s3_vault.verify().ok
+    assert s3_vault.upkeep.verify().ok
 
 
 def test_signed_and_public_urls(s3_vault: Vault, vault: Vault) -> None:

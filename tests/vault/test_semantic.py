@@ -41,7 +41,7 @@ def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_mod
     assert vault.upkeep.backfill().embedded == 2
     assert vault.upkeep.backfill().embedded == 0
     assert semantic.queued(vault.context) == 0
-    vault.trash([b.id])
+    vault.upkeep.trash([b.id])
     assert [m.record.id for m in vault.images.semantic("beacon on the coast")] == [a.id]
 
 

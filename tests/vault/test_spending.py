@@ -33,7 +33,7 @@ def test_dedupe_policies(vault: Vault, fake: FakeServer) -> None:
 
 def test_trashed_results_are_not_reused(vault: Vault, fake: FakeServer) -> None:
     (first,) = vault.generate("gone", seed=2)
-    vault.trash([first.id])
+    vault.upkeep.trash([first.id])
     (second,) = vault.generate("gone", seed=2)
     assert second.id != first.id and fake.stats()["generate_calls"] == 2
 

@@ -91,7 +91,7 @@ def test_a_timeout_leaves_it_collectable(vault: Vault, fake: FakeServer) -> None
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.REQUESTED and gen.remote_id
     # In this (live) process, recover leaves it to its owner; collect finishes it.
-    assert vault.recover().in_flight == [gen.id]
+    assert vault.upkeep.recover().in_flight == [gen.id]
     fake.finish_async_jobs()
     (image,) = vault.collect(gen.id[:12], poll_interval=0.05)
     assert image.status == ImageStatus.STORED and image.prompt == "slow fox"
@@ -106,15 +106,15 @@ def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: F
                              poll_interval=0.05)  # fmt: skip
     (gen,) = vault.catalog.list_generations()
     kill_owner(vault, gen.id)
-    early = vault.recover()  # still running at the API: reported, nothing marked
+    early = vault.upkeep.recover()  # still running at the API: reported, nothing marked
     assert early.async_running == [gen.id] and not early.ok and early.unanswered == []
     assert vault.catalog.get_generation(gen.id).status == GenerationStatus.REQUESTED
     assert fake.finish_async_jobs() == 1
-    report = vault.recover()
+    report = vault.upkeep.recover()
     (stored,) = report.stored
     assert report.ok and stored.generation_id == gen.id and stored.tags == ("t1",)
     assert stored.status == ImageStatus.STORED and Path(stored.local_path or "").is_file()
-    assert vault.recover().stored == []  # nothing left
+    assert vault.upkeep.recover().stored == []  # nothing left
     assert len(vault.catalog.images_of_generation(gen.id)) == 1
 
 
@@ -129,7 +129,7 @@ def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: 
     for gen in (first, second):
         kill_owner(vault, gen.id)
     fake.finish_async_jobs()
-    report = vault.recover()
+    report = vault.upkeep.recover()
     assert [g.id for g in report.unanswered] == [second.id]
     assert report.unanswered[0].status == GenerationStatus.UNKNOWN
     assert len(report.stored) == 1 and report.stored[0].prompt == "one"

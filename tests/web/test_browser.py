@@ -99,7 +99,7 @@ def test_detail_tag_star_trash_restore_and_keys(page: playwright_sync.Page, vaul
 
 def test_trash_view_restores(page: playwright_sync.Page, vault: Vault) -> None:
     victim = vault.images.search("lighthouse").records[0]
-    vault.trash([victim.id])
+    vault.upkeep.trash([victim.id])
     page.goto("/trash")
     playwright_sync.expect(tiles(page)).to_have_count(1)
     shot(page, "trash")

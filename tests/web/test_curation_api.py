@@ -161,7 +161,7 @@ def test_zip_of_a_selection_a_search_and_an_album(api: httpx.Client, both: Vault
     assert names[0].startswith("script-window-pwned-1-script-img-src-x-onerror")
     album = api.post("/api/albums", json={"name": "zipped"}).json()
     api.post("/api/bulk", json={"action": "album", "album": "zipped", "ids": ids})
-    both.trash([ids[0]])  # hidden from the album, so not in its zip
+    both.upkeep.trash([ids[0]])  # hidden from the album, so not in its zip
     _, manifest = _zip(api.get("/api/zip", params={"album": album["id"]}).content)
     assert [m["id"] for m in manifest] == [ids[1]]
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from ideovault.config_oidc import OidcSettings
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.waiting import wait_for
@@ -25,8 +25,8 @@ CHANGING = ("#generate", "#bulk-trash", "#bulk-star", "#bulk-tag-form", "#bulk-r
 
 
 def key_for(vault: Vault, name: str, role: str) -> str:
-    people.add_user(vault, name, role, "test")
-    return people.create_key(vault, name, [], None, "test")[1]
+    vault.people.add_user(name, role, "test")
+    return vault.people.create_key(name, [], None, "test")[1]
 
 
 def sign_in(page: playwright_sync.Page, key: str) -> None:
@@ -73,7 +73,7 @@ def test_a_viewer_sees_no_button_that_would_change_anything(
     page: playwright_sync.Page, vault: Vault
 ) -> None:
     first = vault.images.list(1).records[0].id
-    vault.trash([vault.images.list(2).records[1].id])
+    vault.upkeep.trash([vault.images.list(2).records[1].id])
     sign_in(page, key_for(vault, "vi", "viewer"))
     expect(page.locator("#who")).to_contain_text("viewer")
     for selector in CHANGING:
@@ -111,7 +111,7 @@ def test_signing_in_with_openid_connect_across_sites(
     pytest.importorskip("authlib")
     from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
-    people.add_user(vault, "vi", "viewer", "test")
+    vault.people.add_user("vi", "viewer", "test")
     with Provider(host="localhost", consent=True) as provider:
         oidc = OidcSettings(provider.issuer, CLIENT_ID, CLIENT_SECRET, "preferred_username")
         with ServerThread(create_app(vault, WebSettings(port=0, oidc=oidc))) as gallery:

@@ -21,7 +21,7 @@ import ideovault.web
 from ideovault.config import load_settings
 from ideovault.config_oidc import OidcSettings
 from ideovault.errors import MissingExtra, UserError
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 
@@ -42,9 +42,9 @@ def settings_for(provider: Provider, **changes: str | None) -> OidcSettings:
 
 @pytest.fixture
 def gallery(vault: Vault, provider: Provider) -> Iterator[str]:
-    people.add_user(vault, "vi", "viewer", "test")
-    people.add_user(vault, "ed", "editor", "test")
-    people.add_user(vault, "ada", "admin", "test")
+    vault.people.add_user("vi", "viewer", "test")
+    vault.people.add_user("ed", "editor", "test")
+    vault.people.add_user("ada", "admin", "test")
     app = create_app(vault, WebSettings(port=0, oidc=settings_for(provider)))
     with ServerThread(app) as running:
         yield running.url
@@ -135,7 +135,7 @@ def test_unknown_and_disabled_people_are_refused(
     provider.person = {"sub": "u-2", "preferred_username": "ed"}
     with browse(gallery) as browser:
         assert browser.get("/oidc/login").status_code == 200
-        people.disable(vault, "ed", "test")
+        vault.people.disable("ed", "test")
         assert browser.get("/api/whoami").status_code == 401  # disabling ends the session
         answer = browser.get("/oidc/login")
         assert answer.status_code == 403 and "disabled" in answer.text
@@ -144,7 +144,7 @@ def test_unknown_and_disabled_people_are_refused(
 def test_email_mapping_needs_a_verified_address_in_the_domain(
     vault: Vault, provider: Provider
 ) -> None:
-    people.add_user(vault, "ada", "admin", "test")
+    vault.people.add_user("ada", "admin", "test")
     oidc = settings_for(provider, claim="email", email_domain="example.com")
     with ServerThread(create_app(vault, WebSettings(port=0, oidc=oidc))) as running:
         cases = [

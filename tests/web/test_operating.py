@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from ideovault.errors import UserError
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.vault.backup import backup_catalog
 from ideovault.web import WebSettings, create_app
 from ideovault.web.metrics import JsonFormatter
@@ -53,8 +53,8 @@ def test_request_ids_and_json_log_lines_never_carry_a_secret(
         )
         assert odd.headers["x-request-id"] != "<x> y" and len(odd.headers["x-request-id"]) == 32
         c.get("/", params={"token": TOKEN}, follow_redirects=False)
-        people.add_user(vault, "ada", "admin", "test")
-        people_key = people.create_key(vault, "ada", [], None, "test")[1]
+        vault.people.add_user("ada", "admin", "test")
+        people_key = vault.people.create_key("ada", [], None, "test")[1]
         c.get("/api/whoami", headers={"Authorization": f"Bearer {people_key}"})
         c.get("/signin", params={"key": people_key}, follow_redirects=False)
     lines = [
@@ -70,18 +70,18 @@ def test_request_ids_and_json_log_lines_never_carry_a_secret(
 
 def test_backup_copies_a_sqlite_catalog_in_use(vault: Vault, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
-    assert backup_catalog(vault, target) > 0
+    assert backup_catalog(vault.context, target) > 0
     with sqlite3.connect(target) as copy:
         count = copy.execute("SELECT count(*) FROM images").fetchone()[0]
     assert count == len(vault.images.list(500).records)
     with pytest.raises(UserError, match="already exists"):
-        backup_catalog(vault, target)
+        backup_catalog(vault.context, target)
     with pytest.raises(UserError, match="not a folder"):
-        backup_catalog(vault, tmp_path / "missing" / "copy.db")
+        backup_catalog(vault.context, tmp_path / "missing" / "copy.db")
 
 
 def test_backup_of_postgres_says_what_to_run(tmp_path: Path, postgres_url: str) -> None:
     vault = Vault.open(home=tmp_path / "home", database_url=postgres_url)
     with vault, pytest.raises(UserError, match="pg_dump"):
-        backup_catalog(vault, tmp_path / "copy.db")
+        backup_catalog(vault.context, tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()

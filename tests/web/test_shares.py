@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from ideogram_fake import FakeServer
-from ideovault.vault import Vault, people, shares
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.web.conftest import CHANGE, open_vault
@@ -45,8 +45,8 @@ class Served:
 def served(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Served]:
     with open_vault(tmp_path / "home", fake, catalog_url) as vault:
         for name, role in (("ada", "admin"), ("ed", "editor"), ("vi", "viewer")):
-            people.add_user(vault, name, role, "test")
-        keys = {n: people.create_key(vault, n, [], None, "test")[1] for n in ("ada", "ed", "vi")}
+            vault.people.add_user(name, role, "test")
+        keys = {n: vault.people.create_key(n, [], None, "test")[1] for n in ("ada", "ed", "vi")}
         with ServerThread(create_app(vault, WebSettings(port=0))) as running:
             yield Served(vault, running.url, keys)
 
@@ -100,7 +100,7 @@ def test_a_search_link_is_evaluated_when_viewed_and_never_shows_the_trash(
     with served.anyone() as anyone:
         page = anyone.get(path).text
         assert all(f"/images/{i}/thumbnail" in page for i in lighthouses) and fox not in page
-        vault.trash([lighthouses[0]])
+        vault.upkeep.trash([lighthouses[0]])
         page = anyone.get(path).text
         assert lighthouses[0] not in page and lighthouses[1] in page
         assert anyone.get(f"{path}/images/{lighthouses[0]}/original").status_code == 404
@@ -140,7 +140,7 @@ def test_guessed_expired_and_revoked_links(served: Served) -> None:
             conn.execute(update(table).where(table.c.id == ada_id).values(expires_at=past))
         assert anyone.get(ada_path).status_code == 410
         assert anyone.get(f"{ada_path}/images/{image}/original").status_code == 410
-    actions = [(e.actor, e.action, e.target) for e in people.audit_entries(vault)]
+    actions = [(e.actor, e.action, e.target) for e in vault.people.audit_entries()]
     assert ("ed", "share.create", share_id) in actions
     assert ("ada", "share.revoke", share_id) in actions
     assert ("ed", "share.revoke", ada_id) not in actions
@@ -163,8 +163,8 @@ def test_only_editors_make_links_and_labels_are_escaped(served: Served) -> None:
         assert ed.post("/api/shares", json={"what": "fox", "expires": "9y"}).status_code == 400
     assert [s["label"] for s in listed] == [label] and listed[0]["created_by"] == "ed"
     secret = path.rsplit("_", 1)[1]
-    assert secret not in str(listed) and secret not in str(shares.store(served.vault).list())
-    assert all(len(s.secret_sha256) == 64 for s in shares.store(served.vault).list())
+    assert secret not in str(listed) and secret not in str(served.vault.shares.store().list())
+    assert all(len(s.secret_sha256) == 64 for s in served.vault.shares.store().list())
 
 
 def test_a_link_opens_without_the_servers_token(tmp_path: Path, fake: FakeServer) -> None:
@@ -173,7 +173,7 @@ def test_a_link_opens_without_the_servers_token(tmp_path: Path, fake: FakeServer
     token = "t" * 24
     with open_vault(tmp_path / "home", fake) as vault:
         image = _find(vault, "bakery")[0]
-        _, path = shares.create(vault, image, timedelta(days=1))
+        _, path = vault.shares.create(image, timedelta(days=1))
         app = create_app(vault, WebSettings(port=0, token=token))
         with ServerThread(app) as running, httpx.Client(base_url=running.url) as anyone:
             assert anyone.get(path).status_code == 200

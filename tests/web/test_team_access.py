@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from ideogram_fake import FakeServer
 from ideovault.config_oidc import OidcSettings
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.auth import RULES, Lockout
 from ideovault.web.serve import ServerThread
@@ -152,21 +152,21 @@ def team(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[Team]:
     with open_vault(tmp_path / "home", fake, catalog_url) as vault:
         for name, role in [("ada", "admin"), ("ed", "editor"), ("vi", "viewer"), ("dis", "editor"),
                            ("zed", "viewer")]:  # fmt: skip
-            people.add_user(vault, name, role, "test")
+            vault.people.add_user(name, role, "test")
         keys = {
-            "admin": people.create_key(vault, "ada", [], None, "test")[1],
-            "editor": people.create_key(vault, "ed", [], None, "test")[1],
-            "viewer": people.create_key(vault, "vi", [], None, "test")[1],
-            "scoped": people.create_key(vault, "ed", ["images:read"], None, "test")[1],
+            "admin": vault.people.create_key("ada", [], None, "test")[1],
+            "editor": vault.people.create_key("ed", [], None, "test")[1],
+            "viewer": vault.people.create_key("vi", [], None, "test")[1],
+            "scoped": vault.people.create_key("ed", ["images:read"], None, "test")[1],
         }
-        revoked, keys["revoked"] = people.create_key(vault, "ed", [], None, "test")
-        people.revoke_key(vault, revoked.id, "test")
-        expired, keys["expired"] = people.create_key(vault, "ed", [], timedelta(days=1), "test")
+        revoked, keys["revoked"] = vault.people.create_key("ed", [], None, "test")
+        vault.people.revoke_key(revoked.id, "test")
+        expired, keys["expired"] = vault.people.create_key("ed", [], timedelta(days=1), "test")
         past = datetime.now(UTC) - timedelta(seconds=1)
-        people.store(vault).update_key(expired.id, expires_at=past)
-        keys["disabled"] = people.create_key(vault, "dis", [], None, "test")[1]
-        people.disable(vault, "dis", "test")
-        spare = people.create_key(vault, "zed", [], None, "test")[0]
+        vault.people.store().update_key(expired.id, expires_at=past)
+        keys["disabled"] = vault.people.create_key("dis", [], None, "test")[1]
+        vault.people.disable("dis", "test")
+        spare = vault.people.create_key("zed", [], None, "test")[0]
         app = create_app(vault, SETTINGS)
         app.state.lockout = Lockout(max_failures=10**6)  # this test fails keys on purpose
         with ServerThread(app) as running:
@@ -213,7 +213,7 @@ def test_the_audit_log_names_who_changed_what(team: Team) -> None:
     assert call(team, "POST", "/api/images/{image_id}/star", team.keys["editor"]).status_code == 200
     assert call(team, "POST", "/api/images/{image_id}/star", team.keys["viewer"]).status_code == 403
     made = call(team, "POST", "/api/keys", team.keys["admin"]).json()
-    entries = people.audit_entries(team.vault)
+    entries = team.vault.people.audit_entries()
     actions = [(e.actor, e.action, e.target) for e in entries]
     assert ("ed", "POST /api/images/{image_id}/star", team.image_id) in actions
     assert not any(actor == "vi" and "star" in action for actor, action, _ in actions)
@@ -225,21 +225,21 @@ def test_the_audit_log_names_who_changed_what(team: Team) -> None:
 
 
 def test_a_revoked_key_is_refused_at_once(team: Team) -> None:
-    row, key = people.create_key(team.vault, "ed", [], None, "test")
+    row, key = team.vault.people.create_key("ed", [], None, "test")
     assert call(team, "GET", "/api/whoami", key).json()["name"] == "ed"
-    people.revoke_key(team.vault, row.id, "test")
+    team.vault.people.revoke_key(row.id, "test")
     assert call(team, "GET", "/api/whoami", key).status_code == 401
-    people.set_role(team.vault, "vi", "editor", "test")  # a role change applies at once too
+    team.vault.people.set_role("vi", "editor", "test")  # a role change applies at once too
     assert call(team, "GET", "/api/whoami", team.keys["viewer"]).json()["role"] == "editor"
 
 
 def test_keys_are_stored_only_as_a_hash(team: Team) -> None:
-    for row in people.store(team.vault).list_keys():
+    for row in team.vault.people.store().list_keys():
         assert len(row.secret_sha256) == 64
     for key in team.keys.values():
         secret = key[len("ivk_") + 33 :]
         assert len(secret) >= 43  # 256 bits
-        for row in people.store(team.vault).list_keys():
+        for row in team.vault.people.store().list_keys():
             assert secret not in str(row)
     listed = call(team, "GET", "/api/keys", team.keys["admin"]).text
     assert not any(key[len("ivk_") + 33 :] in listed for key in team.keys.values())

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from ideogram_fake import FakeServer
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.web.conftest import CHANGE, open_vault
@@ -19,14 +19,14 @@ from tests.web.conftest import CHANGE, open_vault
 @pytest.fixture
 def served(tmp_path: Path, fake: FakeServer, catalog_url: str) -> Iterator[tuple[Vault, str]]:
     with open_vault(tmp_path / "home", fake, catalog_url) as vault:
-        people.add_user(vault, "ada", "admin", "test")
-        people.add_user(vault, "ed", "editor", "test")
+        vault.people.add_user("ada", "admin", "test")
+        vault.people.add_user("ed", "editor", "test")
         with ServerThread(create_app(vault, WebSettings(port=0))) as running:
             yield vault, running.url
 
 
 def client(url: str, vault: Vault, name: str) -> httpx.Client:
-    key = people.create_key(vault, name, [], None, "test")[1]
+    key = vault.people.create_key(name, [], None, "test")[1]
     return httpx.Client(
         base_url=url, headers={**CHANGE, "Authorization": f"Bearer {key}"}, timeout=60
     )
@@ -41,7 +41,7 @@ def test_generations_name_their_actor_and_by_finds_them(served: tuple[Vault, str
         found = ada.get("/api/images", params={"q": "by:ed"}).json()["results"]
         assert {r["id"] for r in found} == ids
         assert ada.get("/api/images", params={"q": "by:ada"}).json()["results"] == []
-        people.disable(vault, "ed", "test")  # the records keep their creator's name
+        vault.people.disable("ed", "test")  # the records keep their creator's name
         assert {
             r["id"] for r in ada.get("/api/images", params={"q": "by:ed"}).json()["results"]
         } == ids
@@ -55,7 +55,7 @@ def test_generations_name_their_actor_and_by_finds_them(served: tuple[Vault, str
         page = ada.get("/report").text
         assert 'id="chart-cost-by-person"' in page and 'id="spent-by-person"' in page
         assert "<td>ed</td>" in page
-    entries = people.audit_entries(vault, "ed")
+    entries = vault.people.audit_entries("ed")
     assert [e.action for e in entries].count("generate") == 1
     assert "POST /api/generate" in [e.action for e in entries]
     # seeded images made locally (the vault's single owner) are not anyone's on the team
@@ -69,12 +69,12 @@ def test_a_person_over_their_budget_is_refused_before_any_call(
     vault, url = served
     before = len(vault.catalog.list_generations(limit=500))
     with client(url, vault, "ed") as ed:
-        people.set_budget(vault, "ed", 0.0, None, "test")
+        vault.people.set_budget("ed", 0.0, None, "test")
         over = ed.post("/api/generate", json={"prompt": "a costly fox", "params": {}})
         assert over.status_code == 400 and "ed's daily budget" in over.json()["detail"]
-        people.set_budget(vault, "ed", None, 0.01, "test")
+        vault.people.set_budget("ed", None, 0.01, "test")
         over = ed.post("/api/generate", json={"prompt": "a costly fox", "params": {}})
         assert over.status_code == 400 and "ed's monthly budget" in over.json()["detail"]
-        people.set_budget(vault, "ed", None, None, "test")
+        vault.people.set_budget("ed", None, None, "test")
         assert ed.post("/api/generate", json={"prompt": "a cheap fox"}).status_code == 200
     assert len(vault.catalog.list_generations(limit=500)) == before + 1

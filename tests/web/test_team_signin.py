@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from ideovault.errors import UserError
-from ideovault.vault import Vault, people
+from ideovault.vault import Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.auth import MAX_FAILURES
 from ideovault.web.serve import ServerThread
@@ -16,8 +16,8 @@ TOKEN = "t0ken-for-tests-0123456789abcdef"
 
 
 def test_sign_in_with_a_key_gives_a_rotating_session(vault: Vault) -> None:
-    people.add_user(vault, "vi", "viewer", "test")
-    row, key = people.create_key(vault, "vi", [], None, "test")
+    vault.people.add_user("vi", "viewer", "test")
+    row, key = vault.people.create_key("vi", [], None, "test")
     app = create_app(vault, WebSettings(port=0))
     with (
         ServerThread(app) as running,
@@ -47,9 +47,9 @@ def test_sign_in_with_a_key_gives_a_rotating_session(vault: Vault) -> None:
         assert second != first
         stale = httpx.get(running.url + "/api/whoami", cookies={"ideovault_session": first})
         assert stale.status_code == 401  # the old session ended
-        people.revoke_key(vault, row.id, "test")
+        vault.people.revoke_key(row.id, "test")
         assert browser.get("/api/whoami").status_code == 401  # revocation ends sessions
-        _, key2 = people.create_key(vault, "vi", [], None, "test")
+        _, key2 = vault.people.create_key("vi", [], None, "test")
         browser.get("/signin", params={"key": key2})
         assert browser.get("/api/whoami").status_code == 200
         assert browser.get("/signout").status_code == 303
@@ -58,8 +58,8 @@ def test_sign_in_with_a_key_gives_a_rotating_session(vault: Vault) -> None:
 
 
 def test_guessing_keys_locks_the_address_out(vault: Vault) -> None:
-    people.add_user(vault, "ed", "editor", "test")
-    _, key = people.create_key(vault, "ed", [], None, "test")
+    vault.people.add_user("ed", "editor", "test")
+    _, key = vault.people.create_key("ed", [], None, "test")
     app = create_app(vault, WebSettings(port=0))
     with ServerThread(app) as running, httpx.Client(base_url=running.url) as c:
         for n in range(MAX_FAILURES):
@@ -77,8 +77,8 @@ def test_the_token_is_the_admin_only_while_there_are_no_users(vault: Vault) -> N
     with ServerThread(app) as running, httpx.Client(base_url=running.url) as c:
         assert c.get("/api/whoami", headers=bearer).json()["name"] == "token"
         assert c.get("/api/users", headers=bearer).status_code == 200
-        people.add_user(vault, "ada", "admin", "test")
-        _, key = people.create_key(vault, "ada", [], None, "test")
+        vault.people.add_user("ada", "admin", "test")
+        _, key = vault.people.create_key("ada", [], None, "test")
         assert c.get("/api/whoami", headers=bearer).status_code == 401
         assert c.get("/api/whoami").status_code == 401
         me = c.get("/api/whoami", headers={"Authorization": f"Bearer {key}"})
@@ -92,7 +92,7 @@ def test_a_team_may_serve_off_loopback_without_a_token(vault: Vault) -> None:
     with pytest.raises(UserError):  # an open vault off loopback
         create_app(vault, WebSettings(host="0.0.0.0"))
     create_app(vault, WebSettings(host="0.0.0.0", team=True))
-    people.first_admin(vault, "ada")
+    vault.people.first_admin("ada")
     app = create_app(vault, WebSettings(host="0.0.0.0", team=True))
     with ServerThread(app) as running:
         assert httpx.get(running.url + "/api/images").status_code == 401

@@ -52,9 +52,9 @@ def cleanup(
                 keep_tags=normalize_tags(keep_tag),
                 keep_starred=keep_starred,
             )
-        plan = vault.cleanup_plan(rules)
+        plan = vault.upkeep.cleanup_plan(rules)
         if not dry_run:
-            vault.cleanup(plan)
+            vault.upkeep.cleanup(plan)
     if as_json:
         print_json({**plan.to_json(), "dry_run": dry_run})
         return

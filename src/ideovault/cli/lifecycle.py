@@ -20,7 +20,7 @@ def rm(
 ) -> None:
     """Move images to the trash (reversible with `restore`; files are kept until `purge`)."""
     with GLOBALS.open_vault() as vault:
-        records = vault.trash(ids)
+        records = vault.upkeep.trash(ids)
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -31,7 +31,7 @@ def rm(
 def trash_list(as_json: Json = False) -> None:
     """List the images in the trash."""
     with GLOBALS.open_vault() as vault:
-        records = vault.trashed()
+        records = vault.upkeep.trashed()
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -45,7 +45,7 @@ def restore(
 ) -> None:
     """Take images out of the trash."""
     with GLOBALS.open_vault() as vault:
-        records = vault.restore(ids)
+        records = vault.upkeep.restore(ids)
     if as_json:
         print_json([r.to_json() for r in records])
     else:
@@ -63,7 +63,7 @@ def purge(
     """Delete trashed images for good (a file shared by another record is kept)."""
     age = parse_duration(older_than) if older_than else None
     with GLOBALS.open_vault() as vault:
-        report = vault.purge(age, everything)
+        report = vault.upkeep.purge(age, everything)
     if as_json:
         print_json(report.to_json())
     else:
@@ -82,7 +82,7 @@ def verify(
 ) -> None:
     """Check every stored image against its sha256, find orphans and stale sidecars."""
     with GLOBALS.open_vault() as vault:
-        report = vault.verify(repair)
+        report = vault.upkeep.verify(repair)
     if as_json:
         print_json(report.to_json())
     else:
@@ -105,7 +105,7 @@ def rebuild(
 ) -> None:
     """Rebuild the catalog from the sidecars in the blob store (when the database is lost)."""
     with GLOBALS.open_vault() as vault:
-        report = vault.rebuild(to)
+        report = vault.upkeep.rebuild(to)
     if as_json:
         print_json(report.to_json())
     else:

@@ -43,10 +43,8 @@ def user_init(
     name: Annotated[str, typer.Argument(help="The first admin's name.")], as_json: Json = False
 ) -> None:
     """Make the first admin and their key, once, on the server's machine."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        user, key = people.first_admin(vault, name)
+        user, key = vault.people.first_admin(name)
     if as_json:
         print_json({"user": user.to_json(), "key": key})
     else:
@@ -57,10 +55,8 @@ def user_init(
 @user_app.command("add")
 def user_add(name: str, role: Role = "viewer", as_json: Json = False) -> None:
     """Add a person with a role (viewer: read; editor: + generate and change; admin: all)."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        user = people.add_user(vault, name, role, LOCAL)
+        user = vault.people.add_user(name, role, LOCAL)
     if as_json:
         print_json(user.to_json())
     else:
@@ -73,10 +69,8 @@ def user_add(name: str, role: Role = "viewer", as_json: Json = False) -> None:
 @user_app.command("list")
 def user_list(as_json: Json = False) -> None:
     """Everyone, with role and whether disabled."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        rows = [u.to_json() for u in people.store(vault).list_users()]
+        rows = [u.to_json() for u in vault.people.users()]
     if as_json:
         print_json(rows)
     else:
@@ -90,20 +84,17 @@ def user_set_role(
     as_json: Json = False,
 ) -> None:
     """Change a person's role (their keys follow at once)."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        user = people.set_role(vault, name, role, LOCAL)
+        user = vault.people.set_role(name, role, LOCAL)
     print_json(user.to_json()) if as_json else say(f"{escape(name)} is now {user.role}")
 
 
 @user_app.command("disable")
 def user_disable(name: str, as_json: Json = False) -> None:
     """Stop a person signing in (their keys stop at once; their records keep their name)."""
-    from ideovault.vault import people
 
     with GLOBALS.open_vault() as vault:
-        user = people.disable(vault, name, LOCAL)
+        user = vault.people.disable(name, LOCAL)
     print_json(user.to_json()) if as_json else say(f"{escape(name)} is disabled")
 
 
@@ -119,10 +110,8 @@ def user_budget(
     as_json: Json = False,
 ) -> None:
     """Set a person's own budgets, on top of the team's [budget] in ideovault.toml."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        user = people.set_budget(vault, name, daily, monthly, LOCAL)
+        user = vault.people.set_budget(name, daily, monthly, LOCAL)
     print_json(user.to_json()) if as_json else say(f"budgets of {escape(name)} set")
 
 
@@ -140,11 +129,10 @@ def key_create(
     as_json: Json = False,
 ) -> None:
     """Make a key and print it once (the vault keeps only its hash)."""
-    from ideovault.vault import people
 
     lifetime = parse_duration(expires) if expires else None
     with GLOBALS.open_vault() as vault:
-        row, key = people.create_key(vault, user, scope, lifetime, LOCAL)
+        row, key = vault.people.create_key(user, scope, lifetime, LOCAL)
     if as_json:
         print_json({"id": row.id, "key": key})
     else:
@@ -158,10 +146,8 @@ def key_list(
     as_json: Json = False,
 ) -> None:
     """Keys: id, user, scopes, expiry, revocation, last use (never the key)."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        rows = people.list_keys(vault, user)
+        rows = vault.people.list_keys(user)
     if as_json:
         print_json(rows)
         return
@@ -183,10 +169,8 @@ def key_list(
 @key_app.command("revoke")
 def key_revoke(key_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Refuse a key from now on."""
-    from ideovault.vault import people
-
     with GLOBALS.open_vault() as vault:
-        people.revoke_key(vault, key_id, LOCAL)
+        vault.people.revoke_key(key_id, LOCAL)
     say(f"key {escape(key_id)} revoked")
 
 
@@ -197,11 +181,9 @@ def audit(
     as_json: Json = False,
 ) -> None:
     """Who did what: the append-only audit log, oldest first."""
-    from ideovault.vault import people
-
     start = datetime.now(UTC) - parse_duration(since) if since else None
     with GLOBALS.open_vault() as vault:
-        rows = [e.to_json() for e in people.audit_entries(vault, user, start)]
+        rows = [e.to_json() for e in vault.people.audit_entries(user, start)]
     if as_json:
         print_json(rows)
         return
@@ -224,5 +206,5 @@ def backup(file: Annotated[Path, typer.Argument(help="A new file for the copy.")
     from ideovault.vault.backup import backup_catalog
 
     with GLOBALS.open_vault() as vault:
-        size = backup_catalog(vault, file)
+        size = backup_catalog(vault.context, file)
     say(f"catalog copied to {escape(str(file))} ({size} bytes)")

@@ -24,7 +24,7 @@ def import_(
 
     Exits 1 when nothing was imported and something was refused (not merely already there)."""
     with GLOBALS.open_vault() as vault:
-        report = vault.import_path(path)
+        report = vault.upkeep.import_path(path)
     if as_json:
         print_json(report.to_json())
     else:
@@ -71,7 +71,7 @@ def export(
         raise UserError("--query and --album go with --zip; with --to give the query as text")
     assert to is not None
     with GLOBALS.open_vault() as vault:
-        report = vault.export(query, to, embed_metadata=embed_metadata, overwrite=force)
+        report = vault.upkeep.export(query, to, embed_metadata=embed_metadata, overwrite=force)
     if as_json:
         print_json(report.to_json())
     else:

@@ -17,7 +17,7 @@ def recover(
 ) -> None:
     """Download every pending image whose link still works; report the rest."""
     with GLOBALS.open_vault() as vault:
-        report = vault.recover()
+        report = vault.upkeep.recover()
     if as_json:
         print_json(report.to_json())
     else:

@@ -50,7 +50,6 @@ def serve(
     every request, as 'Authorization: Bearer …' or via a first visit to /?token=…) or a team:
     once `ideovault user init` has made an admin, every request needs a personal key.
     """
-    from ideovault.vault import people
     from ideovault.web import WebSettings, create_app
     from ideovault.web.serve import bind, make_server, run_workers, url_of
 
@@ -73,7 +72,7 @@ def serve(
         logger.setLevel(logging.INFO)
         logger.propagate = False
     with GLOBALS.open_vault() as vault:  # a bad configuration fails here, once, before forking
-        team = people.is_team(vault)
+        team = vault.people.is_team()
     oidc = GLOBALS.settings().oidc  # sign-in by the team's identity provider (config_oidc.py)
     if oidc is not None:
         from ideovault.errors import needs_extra

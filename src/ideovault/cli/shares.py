@@ -61,7 +61,6 @@ def create(
     as_json: Json = False,
 ) -> None:
     """Make a link to one image, or to a search evaluated when the link is opened."""
-    from ideovault.vault import shares
     from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
@@ -71,7 +70,7 @@ def create(
         else:
             lifetime = parse_duration(expires)
             base = _base(base_url)
-            row, path = shares.create(vault, " ".join(what), lifetime, label, search=search)
+            row, path = vault.shares.create(" ".join(what), lifetime, label, search=search)
             made = row.to_json(row.created_at)
     url = base + path
     if as_json:
@@ -85,11 +84,10 @@ def create(
 @share_app.command("list")
 def listing(as_json: Json = False) -> None:
     """Every link, live, expired or revoked (never their secrets)."""
-    from ideovault.vault import shares
     from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
-        rows = vault.list_shares() if isinstance(vault, RemoteSharing) else shares.listing(vault)
+        rows = vault.list_shares() if isinstance(vault, RemoteSharing) else vault.shares.list()
     if as_json:
         print_json(rows)
         return
@@ -109,14 +107,13 @@ def revoke(
     as_json: Json = False,
 ) -> None:
     """End a link now: opening it answers 410 Gone."""
-    from ideovault.vault import shares
     from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
         if isinstance(vault, RemoteSharing):
             revoked = vault.revoke_share(share_id)
         else:
-            row = shares.revoke(vault, share_id, actors.ACTING.get())
+            row = vault.shares.revoke(share_id, actors.ACTING.get())
             revoked = row.to_json(row.revoked_at or row.created_at)
     if as_json:
         print_json(revoked)

@@ -22,7 +22,7 @@ def migrate(
 ) -> None:
     """Copy every blob and sidecar, verify each copy, then switch (resumable; old store kept)."""
     with GLOBALS.open_vault() as vault:
-        report = vault.migrate_storage(to)
+        report = vault.upkeep.migrate_storage(to)
     if os.environ.get("IDEOVAULT_STORAGE_URL"):
         report.notes.append(
             "IDEOVAULT_STORAGE_URL is set in this environment and wins over ideovault.toml: "

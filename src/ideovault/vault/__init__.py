@@ -12,16 +12,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
     from ideovault.catalog.search import SearchPage
+    from ideovault.catalog.shares import Share
     from ideovault.vault.core import Vault
     from ideovault.vault.inputs import resolve_client_uploads
     from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.paging import ImagePage
+    from ideovault.vault.people_service import People
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.reproduce import Reproduction
+    from ideovault.vault.shares import NotYours
+    from ideovault.vault.shares_service import Shares
+    from ideovault.vault.upkeep import Upkeep
 
 __all__ = [
     "BULK_LIMIT", "GenerationRecord", "ImagePage", "ImageRecord", "ImageStatus", "Lineage",
-    "Node", "RecoverReport", "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
+    "Node", "NotYours", "People", "RecoverReport", "Reproduction", "SearchPage", "Share",
+    "Shares", "Upkeep", "Vault", "resolve_client_uploads",
 ]  # fmt: skip
 
 
@@ -30,6 +36,26 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.core import Vault
 
         return Vault
+    if name == "Upkeep":
+        from ideovault.vault.upkeep import Upkeep
+
+        return Upkeep
+    if name == "People":
+        from ideovault.vault.people_service import People
+
+        return People
+    if name == "Shares":
+        from ideovault.vault.shares_service import Shares
+
+        return Shares
+    if name == "Share":  # a shared link's row
+        from ideovault.catalog.shares import Share
+
+        return Share
+    if name == "NotYours":  # revoking another person's link
+        from ideovault.vault.shares import NotYours
+
+        return NotYours
     if name == "RecoverReport":
         from ideovault.vault.recover import RecoverReport
 

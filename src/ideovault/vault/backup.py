@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from ideovault.errors import UserError
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 
-def backup_catalog(vault: Vault, target: Path) -> int:
+def backup_catalog(ctx: VaultContext, target: Path) -> int:
     """Write a copy of the SQLite catalog to ``target`` (a new file); its size in bytes."""
-    if vault.catalog.dialect != "sqlite":
+    if ctx.catalog.dialect != "sqlite":
         raise UserError(
             "the catalog is PostgreSQL: back it up with "
             "`pg_dump --format=custom --file FILE DATABASE_URL` (and restore with pg_restore)"
@@ -29,7 +29,7 @@ def backup_catalog(vault: Vault, target: Path) -> int:
         raise UserError(f"{target} already exists: name a new file")
     if not target.parent.is_dir():
         raise UserError(f"{target.parent} is not a folder")
-    source = vault.catalog.engine.raw_connection()
+    source = ctx.catalog.engine.raw_connection()
     try:
         copy = sqlite3.connect(target)
         try:

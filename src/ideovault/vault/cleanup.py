@@ -23,7 +23,7 @@ from ideovault.vault import people
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class CleanupPlan:
         }  # fmt: skip
 
 
-def plan(vault: Vault, policy: Policy, now: datetime | None = None) -> CleanupPlan:
+def plan(ctx: VaultContext, policy: Policy, now: datetime | None = None) -> CleanupPlan:
     now = now or datetime.now(UTC)
     protected = 0
     chosen: dict[str, PlannedRemoval] = {}
@@ -124,7 +124,7 @@ def plan(vault: Vault, policy: Policy, now: datetime | None = None) -> CleanupPl
     )
     total = 0  # bytes of the newest images so far, protected ones included: they take space too
     rank = 0
-    for record in maintenance.iter_candidates(vault.catalog):  # newest first
+    for record in maintenance.iter_candidates(ctx.catalog):  # newest first
         total += record.size_bytes or 0
         if (policy.keep_starred and record.starred) or set(record.tags) & set(policy.keep_tags):
             protected += 1
@@ -155,8 +155,8 @@ def _spoken(age: timedelta) -> str:
     return f"{amount} {unit}" + ("" if amount == 1 else "s")
 
 
-def run(vault: Vault, cleanup: CleanupPlan) -> None:
+def run(ctx: VaultContext, cleanup: CleanupPlan) -> None:
     """Carry out a plan: the chosen images go to the trash (restore undoes it)."""
     ids = [p.record.id for p in cleanup.removals]
-    maintenance.set_trashed(vault.catalog, ids, datetime.now(UTC))
-    people.note(vault, "image.cleanup", ids)
+    maintenance.set_trashed(ctx.catalog, ids, datetime.now(UTC))
+    people.note(ctx, "image.cleanup", ids)

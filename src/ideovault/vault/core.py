@@ -3,7 +3,7 @@
 The flow of one generation (docs/architecture.md): validate → generation row (requested) →
 API call → one transaction with every image row (pending, url, expiry) → parallel downloads
 into the blob store, each checked → image rows stored. A crash at any point leaves rows that
-say what is missing, and :meth:`Vault.recover` finishes the work.
+say what is missing, and ``vault.upkeep.recover()`` finishes the work.
 """
 
 from __future__ import annotations
@@ -31,15 +31,16 @@ from ideovault.vault.context import VaultContext
 from ideovault.vault.editing import EditingOps
 from ideovault.vault.events import Event, EventSink
 from ideovault.vault.images import Images as ImageService
-from ideovault.vault.operations import LifecycleOps
+from ideovault.vault.people_service import People
 from ideovault.vault.presenting import present, sidecar_document
 from ideovault.vault.selection import Selection
+from ideovault.vault.shares_service import Shares
+from ideovault.vault.upkeep import Upkeep
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
     from ideovault.api.params import GenerateParams
     from ideovault.vault.flow import Started, Starter
-    from ideovault.vault.recover import RecoverReport
     from ideovault.vault.spending import Quote
 
 log = logging.getLogger("ideovault.vault")
@@ -48,7 +49,7 @@ log = logging.getLogger("ideovault.vault")
 Images = list[ImageRecord]
 
 
-class Vault(LifecycleOps, EditingOps, AsyncOps, BatchOps):
+class Vault(EditingOps, AsyncOps, BatchOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(self, context: VaultContext) -> None:
@@ -56,6 +57,9 @@ class Vault(LifecycleOps, EditingOps, AsyncOps, BatchOps):
         self.images = ImageService(context)
         self.albums = Albums(context)
         self.selection = Selection(context)
+        self.upkeep = Upkeep(context)
+        self.people = People(context)
+        self.shares = Shares(context)
 
     # -- transitional: the mixins still read these; each goes when its area is a service ----
 
@@ -64,7 +68,7 @@ class Vault(LifecycleOps, EditingOps, AsyncOps, BatchOps):
         return self.context.settings
 
     @property
-    def catalog(self) -> Catalog:  # type: ignore[override]
+    def catalog(self) -> Catalog:
         return self.context.catalog
 
     @property
@@ -284,10 +288,4 @@ class Vault(LifecycleOps, EditingOps, AsyncOps, BatchOps):
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
         return sidecar_document(record, generation)
 
-    # -- recovering --------------------------------------------------------------------------
-
-    def recover(self) -> RecoverReport:
-        """Finish pending downloads of dead processes; report what cannot be finished."""
-        from ideovault.vault.recover import recover
-
-        return recover(self)
+    # -- transitional: LifecycleOps held it; the library's ``images.report`` takes it over ----

@@ -18,15 +18,56 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
-from ideovault.blobs import EXTENSIONS, LocalBlobStore
+from ideovault.blobs import EXTENSIONS, BlobStore, LocalBlobStore
 from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.catalog.search import SearchPage
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import embed
+from ideovault.vault.presenting import image, present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
+
+
+class Page(Protocol):
+    @property
+    def records(self) -> list[ImageRecord]: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+class Source(Protocol):
+    """What an export reads of a vault: :class:`LocalSource` here, or a server's (the remote
+    vault's, fetching each original over HTTP, with no ``store`` of its own)."""
+
+    @property
+    def store(self) -> BlobStore | None: ...
+
+    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> Page: ...
+
+    def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]: ...
+
+
+class LocalSource:
+    """This vault's catalog and blob store as an export :class:`Source`."""
+
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
+        self.store: BlobStore | None = ctx.store
+
+    def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> SearchPage:
+        page = self._ctx.catalog.search(query, limit=limit, cursor=cursor)
+        return SearchPage([present(self._ctx, r) for r in page.records], page.next_cursor)
+
+    def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]:
+        record = image(self._ctx, id_or_prefix)
+        if record.status != ImageStatus.STORED or not record.blob_key:
+            raise UserError(f"image {record.id} has no stored file ({record.status.value})")
+        return record, self._ctx.store.open(record.blob_key)
+
 
 CSV_COLUMNS = ("file", "id", "prompt", "model", "style_type", "aspect_ratio", "seed",
                "resolution", "sha256", "size_bytes", "tags", "starred", "rating",
@@ -44,10 +85,10 @@ class ExportReport:
         return self.__dict__.copy()
 
 
-def _matches(vault: Vault, query: str) -> Iterator[ImageRecord]:
+def _matches(source: Source, query: str) -> Iterator[ImageRecord]:
     cursor = None
     while True:
-        page = vault.search(query, limit=500, cursor=cursor)
+        page = source.search(query, limit=500, cursor=cursor)
         yield from page.records
         if page.next_cursor is None:
             return
@@ -101,7 +142,7 @@ class _Zip:
             self.tmp.unlink(missing_ok=True)
 
 
-def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) -> Path:
+def check_destination(store: BlobStore | None, to: str | Path, *, overwrite: bool = False) -> Path:
     """Where an export may go: never "" (the current folder by accident), never inside the
     vault's own blob store (``verify`` would then find files no record names), never over an
     existing file unless asked, and never onto something that is not a file or a folder."""
@@ -109,7 +150,7 @@ def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) 
         raise UserError("--to is empty; name a folder or a file ending in .zip")
     target = Path(to).expanduser()
     as_zip = target.suffix.lower() == ".zip"
-    store_root = vault.store.root if isinstance(vault.store, LocalBlobStore) else None
+    store_root = store.root if isinstance(store, LocalBlobStore) else None
     if store_root is not None and target.resolve().is_relative_to(store_root):
         raise UserError(
             f"{target} is inside the vault's own blob store ({store_root}); export elsewhere"
@@ -128,14 +169,18 @@ def check_destination(vault: Vault, to: str | Path, *, overwrite: bool = False) 
 
 
 def export(
-    vault: Vault,
+    source: Source,
     query: str,
     to: str | Path,
     *,
     embed_metadata: bool = False,
     overwrite: bool = False,
 ) -> ExportReport:
-    target = check_destination(vault, to, overwrite=overwrite)
+    """Copy the originals a query finds, plus manifests, to a folder or a .zip.
+
+    A source, not a context: a server's vault exports through this too (``vault.upkeep``
+    passes :class:`LocalSource`)."""
+    target = check_destination(source.store, to, overwrite=overwrite)
     as_zip = target.suffix.lower() == ".zip"
     sink: _Folder | _Zip = _Zip(target) if as_zip else _Folder(target)
     report = ExportReport()
@@ -145,11 +190,11 @@ def export(
     table.writeheader()
     ok = False
     try:
-        for record in _matches(vault, query):
+        for record in _matches(source, query):
             if record.status != ImageStatus.STORED or not record.blob_key:
                 report.skipped.append(record.id)
                 continue
-            with vault.open_original(record.id)[1] as fh:  # a server's vault: through it
+            with source.open_original(record.id)[1] as fh:  # a server's: through it
                 data = fh.read()
             name = f"{record.id}.{EXTENSIONS.get(record.mime or '', 'png')}"
             document = record.to_json()

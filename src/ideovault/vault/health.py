@@ -12,31 +12,31 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.health")
 PROBE_KEY = "ideovault-readiness-probe"  # never stored: asking whether it exists is the probe
 
 
-def readiness(vault: Vault) -> dict[str, str]:
+def readiness(ctx: VaultContext) -> dict[str, str]:
     """``{"database": "ok" | "unreachable", "store": …}``; never an error message (it could
     name a host or a credential), which the server log has instead."""
     result = {"database": "ok", "store": "ok"}
     try:
-        with vault.catalog.engine.connect() as conn:
+        with ctx.catalog.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception:
         log.exception("readiness: the catalog did not answer")
         result["database"] = "unreachable"
     try:
-        vault.store.exists(PROBE_KEY)
+        ctx.store.exists(PROBE_KEY)
     except Exception:
         log.exception("readiness: the blob store did not answer")
         result["store"] = "unreachable"
     return result
 
 
-def gauges(vault: Vault) -> dict[str, dict[str, float]]:
+def gauges(ctx: VaultContext) -> dict[str, dict[str, float]]:
     """What ``/metrics`` reports at each scrape, read from the catalog (cheap grouped counts):
     images by status, generations by outcome, estimated spend by outcome, batch queue depth."""
     from sqlalchemy import func, select
@@ -48,11 +48,11 @@ def gauges(vault: Vault) -> dict[str, dict[str, float]]:
     queue = select(batch_items.c.status, func.count()).where(
         batch_items.c.status.in_(("queued", "claimed"))
     )
-    with vault.catalog.engine.connect() as conn:
+    with ctx.catalog.engine.connect() as conn:
         outcomes = list(conn.execute(by_outcome.group_by(g.status)))
         queued = list(conn.execute(queue.group_by(batch_items.c.status)))
     return {
-        "images": {k: float(v) for k, v in vault.catalog.status_counts().items()},
+        "images": {k: float(v) for k, v in ctx.catalog.status_counts().items()},
         "generations": {str(s): float(n) for s, n, _ in outcomes},
         "spend_usd": {str(s): float(usd) for s, _, usd in outcomes},
         "batch_queue": {str(s): float(n) for s, n in queued},

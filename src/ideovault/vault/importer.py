@@ -34,10 +34,11 @@ from ideovault.vault.import_sources import (
     path_problem,
     seed_entries,
 )
+from ideovault.vault.presenting import sidecar_document
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 ALREADY = "already in the vault"
 
@@ -57,7 +58,7 @@ class ImportReport:
         return not self.imported and self.refused > 0
 
 
-def import_path(vault: Vault, path: str | Path) -> ImportReport:
+def import_path(ctx: VaultContext, path: str | Path) -> ImportReport:
     source = Path(path).expanduser()
     if source.is_symlink():
         source = source.resolve()  # named by the user, so followed (links inside are not)
@@ -70,15 +71,15 @@ def import_path(vault: Vault, path: str | Path) -> ImportReport:
         raise UserError(f"{source} {problem}; give a generations.json or a folder of images")
     report = ImportReport()
     for entry in entries:
-        why = entry.problem or _import_one(vault, entry, report)
+        why = entry.problem or _import_one(ctx, entry, report)
         if why:
             report.skipped.append(f"{entry.label}: {why}")
             report.refused += not why.startswith(ALREADY)
-    people.note(vault, "image.import", report.imported, {"from": source.name[:100]})
+    people.note(ctx, "image.import", report.imported, {"from": source.name[:100]})
     return report
 
 
-def _import_one(vault: Vault, entry: Entry, report: ImportReport) -> str | None:
+def _import_one(ctx: VaultContext, entry: Entry, report: ImportReport) -> str | None:
     assert entry.file is not None
     if (problem := path_problem(entry.file)) is not None:
         return f"{entry.file.name} {problem}"
@@ -87,7 +88,7 @@ def _import_one(vault: Vault, entry: Entry, report: ImportReport) -> str | None:
         request = checked_request(entry.fields.get("_generation"))
     except RecordProblems as exc:  # before a byte is read
         return f"refused: {exc}"
-    with vault.store.stage() as staged:
+    with ctx.store.stage() as staged:
         try:
             _copy(entry.file, staged)
         except OSError as exc:
@@ -98,7 +99,7 @@ def _import_one(vault: Vault, entry: Entry, report: ImportReport) -> str | None:
             mime, width, height, phash = decode_staged(staged)
         except CorruptImage as exc:
             return str(exc).replace("the downloaded ", "the file's ")
-        if imports.find_by_sha256(vault.catalog, staged.sha256):
+        if imports.find_by_sha256(ctx.catalog, staged.sha256):
             return f"{ALREADY} (same bytes)"
         if not entry.fields:
             try:
@@ -111,25 +112,25 @@ def _import_one(vault: Vault, entry: Entry, report: ImportReport) -> str | None:
                 f"refused: the record says {fields['size_bytes']} bytes but the file has "
                 f"{staged.size} (a different or damaged file?)"
             )
-        if "id" in fields and imports.has_image(vault.catalog, fields["id"]):
+        if "id" in fields and imports.has_image(ctx.catalog, fields["id"]):
             return f"{ALREADY} (same record id)"
         try:
             image, generation = _records(fields, request, entry.file)
         except (ValidationError, ValueError) as exc:
             return f"refused: {str(exc).splitlines()[0]}"
-        blob = vault.store.commit(staged, EXTENSIONS[mime])  # only now: the record is accepted
+        blob = ctx.store.commit(staged, EXTENSIONS[mime])  # only now: the record is accepted
     info = StoredInfo(
         sha256=staged.sha256, size_bytes=staged.size, width=width, height=height, mime=mime,
         phash=phash, blob_key=blob.key, stored_uri=blob.uri,
         local_path=str(blob.local_path) if blob.local_path else None, stored_at=datetime.now(UTC),
     )  # fmt: skip
     try:
-        stored = imports.import_image(vault.catalog, generation, image, info)
+        stored = imports.import_image(ctx.catalog, generation, image, info)
     except BaseException:
-        if not blob.existed and not maintenance.referenced_among(vault.catalog, {blob.key}):
-            vault.store.delete(blob.key)  # the catalog refused it: leave no orphan file
+        if not blob.existed and not maintenance.referenced_among(ctx.catalog, {blob.key}):
+            ctx.store.delete(blob.key)  # the catalog refused it: leave no orphan file
         raise
-    vault.store.upsert_sidecar(blob.key, stored.id, vault.sidecar_document(stored, generation))
+    ctx.store.upsert_sidecar(blob.key, stored.id, sidecar_document(stored, generation))
     report.imported.append(stored.id)
     return None
 

@@ -17,38 +17,38 @@ from ideovault.errors import UserError
 from ideovault.vault import people
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 CHUNK = 500  # rows deleted per transaction during purge
 
 
-def _resolve(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
-    records = [vault.catalog.get_image(i) for i in ids]  # all resolve before anything changes
+def _resolve(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
+    records = [ctx.catalog.get_image(i) for i in ids]  # all resolve before anything changes
     if not records:
         raise UserError("name at least one image id")
     return records
 
 
-def trash(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
-    records = _resolve(vault, ids)
-    maintenance.set_trashed(vault.catalog, [r.id for r in records], datetime.now(UTC))
-    people.note(vault, "image.trash", [r.id for r in records])
-    return [vault.get(r.id) for r in records]
+def trash(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
+    records = _resolve(ctx, ids)
+    maintenance.set_trashed(ctx.catalog, [r.id for r in records], datetime.now(UTC))
+    people.note(ctx, "image.trash", [r.id for r in records])
+    return [ctx.catalog.get_image(r.id) for r in records]
 
 
-def restore(vault: Vault, ids: Iterable[str]) -> list[ImageRecord]:
+def restore(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
     """Take images out of the trash; naming one that is not in it changes nothing and says so
     (a count of "restored" images that were never gone would be a wrong answer)."""
-    records = _resolve(vault, ids)
+    records = _resolve(ctx, ids)
     absent = [r.id for r in records if r.trashed_at is None]
     if absent:
         shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
         raise UserError(
             f"not in the trash: {shown}; nothing was restored (`ideovault trash` lists it)"
         )
-    maintenance.set_trashed(vault.catalog, [r.id for r in records], None)
-    people.note(vault, "image.restore", [r.id for r in records])
-    return [vault.get(r.id) for r in records]
+    maintenance.set_trashed(ctx.catalog, [r.id for r in records], None)
+    people.note(ctx, "image.restore", [r.id for r in records])
+    return [ctx.catalog.get_image(r.id) for r in records]
 
 
 @dataclass
@@ -65,26 +65,26 @@ class PurgeReport:
         }
 
 
-def purge(vault: Vault, *, older_than: timedelta | None, everything: bool) -> PurgeReport:
+def purge(ctx: VaultContext, *, older_than: timedelta | None, everything: bool) -> PurgeReport:
     """Delete trashed images for good: those trashed longer ago than ``older_than``, or all."""
     if older_than is None and not everything:
         raise UserError("say what to purge: --older-than 7d, or --all for the whole trash")
     cutoff = None if everything else datetime.now(UTC) - (older_than or timedelta(0))
     report = PurgeReport()
-    candidates = maintenance.trashed(vault.catalog, before=cutoff, limit=10**9)
+    candidates = maintenance.trashed(ctx.catalog, before=cutoff, limit=10**9)
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start : start + CHUNK]
-        maintenance.delete_images(vault.catalog, [r.id for r in chunk])  # 1. rows: none point
+        maintenance.delete_images(ctx.catalog, [r.id for r in chunk])  # 1. rows: none point
         report.purged += chunk
         keys = {r.blob_key for r in chunk if r.blob_key}
-        still_used = maintenance.referenced_among(vault.catalog, keys)
+        still_used = maintenance.referenced_among(ctx.catalog, keys)
         sizes = {r.blob_key: r.size_bytes or 0 for r in chunk}
         for key in sorted(keys - still_used):  # 2. then files nothing else points at
-            vault.store.delete(key)
+            ctx.store.delete(key)
             report.blobs_deleted += 1
             report.bytes_freed += sizes[key]
         for record in chunk:
             if record.blob_key in still_used:
-                vault.store.remove_from_sidecar(record.blob_key, record.id)
-        people.note(vault, "image.purge", [r.id for r in chunk])  # one entry per chunk
+                ctx.store.remove_from_sidecar(record.blob_key, record.id)
+        people.note(ctx, "image.purge", [r.id for r in chunk])  # one entry per chunk
     return report

@@ -21,7 +21,7 @@ from ideovault.config import CONFIG_FILE
 from ideovault.errors import IdeovaultError, UserError
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 CHUNK = 1024 * 1024
 
@@ -63,8 +63,8 @@ def _copy(source: BlobStore, target: BlobStore, key: str) -> int:
         return staged.size
 
 
-def _set_storage_url(vault: Vault, url: str) -> None:
-    path = vault.settings.home / CONFIG_FILE
+def _set_storage_url(ctx: VaultContext, url: str) -> None:
+    path = ctx.settings.home / CONFIG_FILE
     text = path.read_text("utf-8") if path.exists() else ""
     line = f"storage_url = {json.dumps(url)}"
     if re.search(r"(?m)^storage_url\s*=", text):  # a function: a backslash stays a backslash
@@ -74,24 +74,24 @@ def _set_storage_url(vault: Vault, url: str) -> None:
     path.write_text(text, "utf-8")
 
 
-def migrate(vault: Vault, to: str) -> MigrateReport:
+def migrate(ctx: VaultContext, to: str) -> MigrateReport:
     if not to.strip():  # an empty path is the current folder: never a place meant for blobs
         raise UserError("--to names the new store: s3://bucket/prefix, file:///path or a folder")
     target = open_store(to)
-    if target.url == vault.store.url:
+    if target.url == ctx.store.url:
         raise UserError(f"the vault already stores its blobs at {target.url}")
     report = MigrateReport()
-    for key in vault.store.iter_keys():
+    for key in ctx.store.iter_keys():
         if _target_has(target, key):
             report.already_there += 1
         else:
-            report.bytes += _copy(vault.store, target, key)
+            report.bytes += _copy(ctx.store, target, key)
             report.copied += 1
-        sidecar = vault.store.read_sidecar(key)
+        sidecar = ctx.store.read_sidecar(key)
         for record_id, doc in ((sidecar or {}).get("records") or {}).items():
             target.upsert_sidecar(key, record_id, doc)
-    maintenance.set_stored_uris(vault.catalog, target.uri)
-    _set_storage_url(vault, target.url)  # absolute: a relative folder depends on the cwd
+    maintenance.set_stored_uris(ctx.catalog, target.uri)
+    _set_storage_url(ctx, target.url)  # absolute: a relative folder depends on the cwd
     report.switched_to = target.url
-    vault.context.store = target
+    ctx.store = target  # the context is shared: every service sees the new store
     return report

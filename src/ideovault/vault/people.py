@@ -35,7 +35,7 @@ from ideovault.vault.actors import (
 )  # fmt: skip
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 KEY_PREFIX = "ivk_"
 SESSION_LIFETIME = timedelta(days=7)
@@ -43,28 +43,28 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _KEY = re.compile(r"ivk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})")
 
 
-def store(vault: Vault) -> PeopleStore:
-    return PeopleStore(vault.catalog.engine)
+def store(ctx: VaultContext) -> PeopleStore:
+    return PeopleStore(ctx.catalog.engine)
 
 
-def is_team(vault: Vault) -> bool:
+def is_team(ctx: VaultContext) -> bool:
     """True once any user exists: from then on every request needs a key or a session."""
-    return store(vault).count_users() > 0
+    return store(ctx).count_users() > 0
 
 
 def record(
-    vault: Vault, actor: str, action: str, target: str | None = None,
+    ctx: VaultContext, actor: str, action: str, target: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:  # fmt: skip
     """Append one line to the audit log (``catalog/audit.py``: nothing can remove it)."""
-    audit.append(vault.catalog.engine, actor, action, target, detail)
+    audit.append(ctx.catalog.engine, actor, action, target, detail)
 
 
 MAX_LOGGED_IDS = 100  # an entry names at most this many images, and counts them all
 
 
 def note(
-    vault: Vault, action: str, image_ids: Sequence[str], detail: dict[str, Any] | None = None
+    ctx: VaultContext, action: str, image_ids: Sequence[str], detail: dict[str, Any] | None = None
 ) -> None:
     """Log a change to images by whoever acts now: a request's person on a server, the owner
     (``local``) in a local process — so the CLI and MCP changes are in the log as well as the
@@ -73,7 +73,7 @@ def note(
         return
     target = image_ids[0] if len(image_ids) == 1 else f"{len(image_ids)} images"
     logged = {"ids": list(image_ids[:MAX_LOGGED_IDS]), "count": len(image_ids), **(detail or {})}
-    record(vault, acting_name(), action, target, logged)
+    record(ctx, acting_name(), action, target, logged)
 
 
 def _check_role(role: str) -> str:
@@ -82,42 +82,42 @@ def _check_role(role: str) -> str:
     return role
 
 
-def add_user(vault: Vault, name: str, role: str, actor: str) -> User:
+def add_user(ctx: VaultContext, name: str, role: str, actor: str) -> User:
     if not _NAME.fullmatch(name):
         raise UserError(
             f"{name!r} is not a user name: 1-64 lower-case letters, digits, '.', '_' or '-'"
         )
-    user = store(vault).add_user(ids.new_id(), name, _check_role(role), datetime.now(UTC))
-    record(vault, actor, "user.add", name, {"role": role})
+    user = store(ctx).add_user(ids.new_id(), name, _check_role(role), datetime.now(UTC))
+    record(ctx, actor, "user.add", name, {"role": role})
     return user
 
 
-def first_admin(vault: Vault, name: str) -> tuple[User, str]:
+def first_admin(ctx: VaultContext, name: str) -> tuple[User, str]:
     """The one-time start of a team: the first admin and a key for them (no users yet)."""
-    if is_team(vault):
+    if is_team(ctx):
         raise UserError(
             "this vault already has users: an admin adds more with `ideovault user add`"
         )
-    user = add_user(vault, name, "admin", actor="local")
-    _, key = create_key(vault, name, [], None, actor="local")
+    user = add_user(ctx, name, "admin", actor="local")
+    _, key = create_key(ctx, name, [], None, actor="local")
     return user, key
 
 
-def set_role(vault: Vault, name: str, role: str, actor: str) -> User:
-    user = store(vault).update_user(name, role=_check_role(role))
-    record(vault, actor, "user.set-role", name, {"role": role})
+def set_role(ctx: VaultContext, name: str, role: str, actor: str) -> User:
+    user = store(ctx).update_user(name, role=_check_role(role))
+    record(ctx, actor, "user.set-role", name, {"role": role})
     return user
 
 
-def disable(vault: Vault, name: str, actor: str) -> User:
+def disable(ctx: VaultContext, name: str, actor: str) -> User:
     """Disabled users can no longer sign in; their records keep their name."""
-    user = store(vault).update_user(name, disabled_at=datetime.now(UTC))
-    record(vault, actor, "user.disable", name)
+    user = store(ctx).update_user(name, disabled_at=datetime.now(UTC))
+    record(ctx, actor, "user.disable", name)
     return user
 
 
 def create_key(
-    vault: Vault, user_name: str, scopes: list[str], expires: timedelta | None, actor: str
+    ctx: VaultContext, user_name: str, scopes: list[str], expires: timedelta | None, actor: str
 ) -> tuple[ApiKey, str]:
     """A new key for a user: (its row, the key itself, shown once and never stored)."""
     unknown = sorted(set(scopes) - set(SCOPES))
@@ -125,40 +125,40 @@ def create_key(
         raise UserError(f"unknown scope {', '.join(unknown)}: use {', '.join(SCOPES)}")
     if expires is not None and expires <= timedelta(0):
         raise UserError("a key's lifetime must be positive, e.g. --expires 90d")
-    user = store(vault).user(user_name)
+    user = store(ctx).user(user_name)
     if user.disabled_at is not None:
         raise UserError(f"user {user_name!r} is disabled")
     key_id = ids.new_id().replace("-", "")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    row = store(vault).add_key(
+    row = store(ctx).add_key(
         key_id, user.id, _digest(secret), sorted(set(scopes)), now,
         now + expires if expires is not None else None,
     )  # fmt: skip
-    record(vault, actor, "key.create", key_id, {"user": user_name, "scopes": sorted(scopes)})
+    record(ctx, actor, "key.create", key_id, {"user": user_name, "scopes": sorted(scopes)})
     return row, f"{KEY_PREFIX}{key_id}_{secret}"
 
 
-def list_keys(vault: Vault, user_name: str | None = None) -> list[dict[str, Any]]:
-    people = store(vault)
+def list_keys(ctx: VaultContext, user_name: str | None = None) -> list[dict[str, Any]]:
+    people = store(ctx)
     names = {u.id: u.name for u in people.list_users()}
     user_id = people.user(user_name).id if user_name else None
     return [k.to_json(names.get(k.user_id, "?")) for k in people.list_keys(user_id)]
 
 
-def revoke_key(vault: Vault, key_id: str, actor: str) -> None:
-    people = store(vault)
+def revoke_key(ctx: VaultContext, key_id: str, actor: str) -> None:
+    people = store(ctx)
     people.key(key_id)  # NotFound for an unknown id
     people.update_key(key_id, revoked_at=datetime.now(UTC))
-    record(vault, actor, "key.revoke", key_id)
+    record(ctx, actor, "key.revoke", key_id)
 
 
-def authenticate(vault: Vault, key: str) -> Principal | None:
+def authenticate(ctx: VaultContext, key: str) -> Principal | None:
     """The principal of a valid key, or None (unknown, wrong, revoked, expired, disabled)."""
     match = _KEY.fullmatch(key.strip())
     if match is None:
         return None
-    found = store(vault).key_and_user(match.group(1))
+    found = store(ctx).key_and_user(match.group(1))
     if found is None or not secrets.compare_digest(found[0].secret_sha256, _digest(match.group(2))):
         return None
     return _principal_of(*found)
@@ -175,48 +175,48 @@ def _principal_of(row: ApiKey, user: User) -> Principal | None:
     return Principal(user.name, user.role, scopes, row.id)
 
 
-def start_session(vault: Vault, principal: Principal) -> str:
+def start_session(ctx: VaultContext, principal: Principal) -> str:
     """A new gallery session for a signed-in key: a fresh secret every sign-in."""
     if principal.key_id is None:
         raise UserError("only a personal key can start a session")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    store(vault).add_session(_digest(secret), now, now + SESSION_LIFETIME, key_id=principal.key_id)
-    record(vault, principal.name, "session.start", principal.key_id)
+    store(ctx).add_session(_digest(secret), now, now + SESSION_LIFETIME, key_id=principal.key_id)
+    record(ctx, principal.name, "session.start", principal.key_id)
     return secret
 
 
-def start_user_session(vault: Vault, name: str, how: str) -> str:
+def start_user_session(ctx: VaultContext, name: str, how: str) -> str:
     """A new gallery session for a person the team's identity provider vouched for (``how``
     says which, for the audit log); refused for an unknown or disabled user."""
-    user = store(vault).user(name)
+    user = store(ctx).user(name)
     if user.disabled_at is not None:
         raise UserError(f"user {name!r} is disabled: an admin can tell you why")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    store(vault).add_session(_digest(secret), now, now + SESSION_LIFETIME, user_id=user.id)
-    record(vault, user.name, "session.start", None, {"via": how})
+    store(ctx).add_session(_digest(secret), now, now + SESSION_LIFETIME, user_id=user.id)
+    record(ctx, user.name, "session.start", None, {"via": how})
     return secret
 
 
-def session_principal(vault: Vault, secret: str) -> Principal | None:
+def session_principal(ctx: VaultContext, secret: str) -> Principal | None:
     """The principal of a live session; its key's revocation or expiry, or its user's being
     disabled, ends it at once, and a role change applies to the next request."""
-    found = store(vault).session(_digest(secret))
+    found = store(ctx).session(_digest(secret))
     if found is None or found[2] <= datetime.now(UTC):
         return None
     key_id, user_id, _ = found
     if key_id is None:
-        user = store(vault).user_by_id(str(user_id))
+        user = store(ctx).user_by_id(str(user_id))
         if user.disabled_at is not None:
             return None
         return Principal(user.name, user.role, ROLE_SCOPES[user.role])
-    pair = store(vault).key_and_user(key_id)
+    pair = store(ctx).key_and_user(key_id)
     return _principal_of(*pair) if pair is not None else None
 
 
-def end_session(vault: Vault, secret: str) -> None:
-    store(vault).end_session(_digest(secret))
+def end_session(ctx: VaultContext, secret: str) -> None:
+    store(ctx).end_session(_digest(secret))
 
 
 def _digest(secret: str) -> str:
@@ -224,29 +224,29 @@ def _digest(secret: str) -> str:
 
 
 def audit_entries(
-    vault: Vault, user: str | None = None, since: datetime | None = None, limit: int = 1000
+    ctx: VaultContext, user: str | None = None, since: datetime | None = None, limit: int = 1000
 ) -> list[audit.AuditEntry]:
-    return audit.entries(vault.catalog.engine, actor=user, since=since, limit=limit)
+    return audit.entries(ctx.catalog.engine, actor=user, since=since, limit=limit)
 
 
-def note_generation(vault: Vault, generation_id: str, usd: float, model: str) -> None:
+def note_generation(ctx: VaultContext, generation_id: str, usd: float, model: str) -> None:
     """Log who started a generation and its estimated cost: ``by:NAME`` and budgets read it."""
     detail = {"usd": round(usd, 6), "model": model}
-    record(vault, ACTING.get().name, "generate", generation_id, detail)
+    record(ctx, ACTING.get().name, "generate", generation_id, detail)
 
 
-def spent_by(vault: Vault, name: str, since: datetime) -> float:
-    rows = audit.entries(vault.catalog.engine, actor=name, since=since, action="generate",
+def spent_by(ctx: VaultContext, name: str, since: datetime) -> float:
+    rows = audit.entries(ctx.catalog.engine, actor=name, since=since, action="generate",
                          limit=1_000_000)  # fmt: skip
     return sum(float((e.detail or {}).get("usd") or 0.0) for e in rows)
 
 
-def check_person_budget(vault: Vault, usd: float) -> None:
+def check_person_budget(ctx: VaultContext, usd: float) -> None:
     """Refuse, before any call, what would take the acting person over their own budget."""
     name = ACTING.get().name
-    if name in (LOCAL_OWNER.name, TOKEN_HOLDER.name) or not is_team(vault):
+    if name in (LOCAL_OWNER.name, TOKEN_HOLDER.name) or not is_team(ctx):
         return
-    user = store(vault).user(name)
+    user = store(ctx).user(name)
     day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for limit, kind, label, since in (
         (user.daily_usd, "daily", "today", day),
@@ -254,7 +254,7 @@ def check_person_budget(vault: Vault, usd: float) -> None:
     ):
         if limit is None:
             continue
-        spent = spent_by(vault, name, since)
+        spent = spent_by(ctx, name, since)
         if spent + usd > limit + 1e-9:
             raise UserError(
                 f"over {name}'s {kind} budget: ${spent:.2f} of ${limit:.2f} spent {label}, and "
@@ -264,20 +264,20 @@ def check_person_budget(vault: Vault, usd: float) -> None:
 
 
 def set_budget(
-    vault: Vault, name: str, daily: float | None, monthly: float | None, actor: str
+    ctx: VaultContext, name: str, daily: float | None, monthly: float | None, actor: str
 ) -> User:
     for value in (daily, monthly):
         if value is not None and value < 0:
             raise UserError("a budget is a number of dollars, 0 or more")
-    user = store(vault).update_user(name, daily_usd=daily, monthly_usd=monthly)
-    record(vault, actor, "user.budget", name, {"daily_usd": daily, "monthly_usd": monthly})
+    user = store(ctx).update_user(name, daily_usd=daily, monthly_usd=monthly)
+    record(ctx, actor, "user.budget", name, {"daily_usd": daily, "monthly_usd": monthly})
     return user
 
 
-def cost_by_person(vault: Vault) -> list[dict[str, Any]]:
+def cost_by_person(ctx: VaultContext) -> list[dict[str, Any]]:
     """Estimated spend per person, model and month, from the generate entries of the log."""
     totals: dict[tuple[str, str, str], list[float]] = {}
-    for e in audit.entries(vault.catalog.engine, action="generate", limit=1_000_000):
+    for e in audit.entries(ctx.catalog.engine, action="generate", limit=1_000_000):
         detail = e.detail or {}
         key = (e.actor, str(detail.get("model") or "?"), e.at.strftime("%Y-%m"))
         bucket = totals.setdefault(key, [0, 0.0])

@@ -18,7 +18,7 @@ from ideovault.catalog.records import GenerationRecord, ImageRecord
 from ideovault.errors import UserError
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 
 @dataclass
@@ -31,12 +31,12 @@ class RebuildReport:
         return {"images": self.images, "blobs": self.blobs, "skipped": self.skipped}
 
 
-def rebuild(vault: Vault, into: str | None = None) -> RebuildReport:
+def rebuild(ctx: VaultContext, into: str | None = None) -> RebuildReport:
     """Fill ``into`` (a database URL; default: this vault's catalog) from the sidecars.
 
     The target must hold no images: rebuilding never overwrites or merges into live data.
     """
-    target = Catalog.open(into) if into else vault.catalog
+    target = Catalog.open(into) if into else ctx.catalog
     try:
         if maintenance.has_images(target):
             raise UserError(
@@ -44,9 +44,9 @@ def rebuild(vault: Vault, into: str | None = None) -> RebuildReport:
                 "(--to sqlite:///path/new.db) or move the old one away first"
             )
         report = RebuildReport()
-        for key in vault.store.iter_keys():
+        for key in ctx.store.iter_keys():
             report.blobs += 1
-            sidecar = vault.store.read_sidecar(key)
+            sidecar = ctx.store.read_sidecar(key)
             if sidecar is None:
                 report.skipped.append(f"{key}: no sidecar (run `ideovault verify --repair`)")
                 continue

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord, ImageStatus
 from ideovault.vault.owner import owner_alive
+from ideovault.vault.presenting import present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.vault")
 
@@ -57,15 +58,18 @@ class RecoverReport:
         }
 
 
-def recover(vault: Vault) -> RecoverReport:
+def recover(ctx: VaultContext) -> RecoverReport:
+    """Finish pending downloads of dead processes; report what cannot be finished."""
+    from ideovault.vault.ingest import store_image
+
     report = RecoverReport()
-    catalog = vault.catalog
+    catalog = ctx.catalog
     for gen in catalog.unanswered_generations():
         if owner_alive(gen.owner):
             report.in_flight.append(gen.id)
             continue
         if gen.remote_id is not None:
-            _collect(vault, gen, report)
+            _collect(ctx, gen, report)
             continue
         catalog.fail_generation(gen.id, status=GenerationStatus.UNKNOWN, error=UNANSWERED)
         report.unanswered.append(catalog.get_generation(gen.id))
@@ -75,9 +79,9 @@ def recover(vault: Vault) -> RecoverReport:
             if gen.id not in report.in_flight:
                 report.in_flight.append(gen.id)
             continue
-        result = vault.store_image(image, gen)
+        result = store_image(ctx, image, gen)  # type: ignore[arg-type]  # ctx after merge
         if result.status == ImageStatus.STORED:
-            report.stored.append(vault._present(result))
+            report.stored.append(present(ctx, result))
         elif result.status == ImageStatus.EXPIRED:
             report.expired.append(result)
         else:
@@ -85,19 +89,20 @@ def recover(vault: Vault) -> RecoverReport:
     return report
 
 
-def _collect(vault: Vault, gen: GenerationRecord, report: RecoverReport) -> None:
+def _collect(ctx: VaultContext, gen: GenerationRecord, report: RecoverReport) -> None:
     """Poll a dead process's async generation once; completed images become pending rows,
     which the loop over pending images then downloads."""
     from ideovault.api.errors import ApiError
     from ideovault.vault.asynchronous import GenerationFailed, poll_once, resume
 
     try:
-        answered = poll_once(vault, resume(vault, gen, None))
+        started = resume(ctx, gen, None)  # type: ignore[arg-type]  # ctx after merge
+        answered = poll_once(ctx, started)  # type: ignore[arg-type]  # ctx after merge
     except GenerationFailed:
-        report.async_failed.append(vault.catalog.get_generation(gen.id))
+        report.async_failed.append(ctx.catalog.get_generation(gen.id))
         return
     except ApiError as exc:  # unknown to the API (marked), or the API unreachable (kept)
-        current = vault.catalog.get_generation(gen.id)
+        current = ctx.catalog.get_generation(gen.id)
         if current.status == GenerationStatus.REQUESTED:
             report.async_running.append(gen.id)
         else:

@@ -30,9 +30,10 @@ from ideovault.catalog.shares import Share, ShareStore
 from ideovault.errors import UserError
 from ideovault.units import parse_duration
 from ideovault.vault import actors, people
+from ideovault.vault.presenting import image, present
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 __all__ = ["Share", "create", "find", "images", "is_live", "lifetime", "listing", "revoke", "shown"]
 TOKEN_PREFIX = "ivs_"  # noqa: S105 (what a link's token starts with, not a secret)
@@ -47,8 +48,8 @@ class NotYours(UserError):
     """Someone other than the link's maker (or an admin) tried to revoke it."""
 
 
-def store(vault: Vault) -> ShareStore:
-    return ShareStore(vault.catalog.engine)
+def store(ctx: VaultContext) -> ShareStore:
+    return ShareStore(ctx.catalog.engine)
 
 
 def _digest(secret: str) -> str:
@@ -74,7 +75,7 @@ def _label(label: str | None) -> str | None:
 
 
 def create(
-    vault: Vault, what: str, expires: timedelta, label: str | None = None, *,
+    ctx: VaultContext, what: str, expires: timedelta, label: str | None = None, *,
     search: bool = False,
 ) -> tuple[Share, str]:  # fmt: skip
     """A new link to an image id (or unique prefix) or, with ``search`` or when ``what`` is no
@@ -83,7 +84,7 @@ def create(
         raise UserError("a link's lifetime must be positive and at most a year, e.g. --expires 7d")
     what = what.strip()
     if not search and _looks_like_id(what):
-        record = vault.get(what)  # NotFound / AmbiguousId name the problem
+        record = image(ctx, what)  # NotFound / AmbiguousId name the problem
         if record.trashed_at is not None or record.status != ImageStatus.STORED:
             raise UserError(f"image {record.id} is not a stored image outside the trash")
         kind, target = "image", record.id
@@ -99,19 +100,19 @@ def create(
     actor = actors.acting_name()
     row = Share(share_id, _digest(secret), kind, target, _label(label), actor, now,
                 now + expires, None)  # fmt: skip
-    store(vault).add(row)
+    store(ctx).add(row)
     detail = {"kind": kind, "target": target[:200], "expires_at": row.expires_at.isoformat()}
-    people.record(vault, actor, "share.create", share_id, detail)
+    people.record(ctx, actor, "share.create", share_id, detail)
     return row, f"/s/{TOKEN_PREFIX}{share_id}_{secret}"
 
 
-def find(vault: Vault, token: str) -> Share | None:
+def find(ctx: VaultContext, token: str) -> Share | None:
     """The link a token opens (live, expired or revoked), or None: malformed, unknown, or a
     wrong secret — which look alike to the caller, so a guess learns nothing."""
     match = _TOKEN.fullmatch(token)
     if match is None:
         return None
-    row = store(vault).find(match.group(1))
+    row = store(ctx).find(match.group(1))
     if row is None or not secrets.compare_digest(row.secret_sha256, _digest(match.group(2))):
         return None
     return row
@@ -125,39 +126,39 @@ def _showable(record: ImageRecord) -> bool:
     return record.trashed_at is None and record.status == ImageStatus.STORED
 
 
-def images(vault: Vault, share: Share) -> list[ImageRecord]:
+def images(ctx: VaultContext, share: Share) -> list[ImageRecord]:
     """What a live link shows now (see the module docstring)."""
     if share.kind == "image":
         try:
-            record = vault.catalog.get_image(share.target)
+            record = ctx.catalog.get_image(share.target)
         except UserError:  # purged since
             return []
-        return [vault._present(record)] if _showable(record) else []
+        return [present(ctx, record)] if _showable(record) else []
     query = replace(parse(share.target), trashed=None)  # never the trash, whatever it says
-    page = vault.catalog.search(query, limit=SEARCH_LIMIT)
-    return [vault._present(r) for r in page.records if _showable(r)]
+    page = ctx.catalog.search(query, limit=SEARCH_LIMIT)
+    return [present(ctx, r) for r in page.records if _showable(r)]
 
 
-def shown(vault: Vault, share: Share, image_id: str) -> ImageRecord | None:
+def shown(ctx: VaultContext, share: Share, image_id: str) -> ImageRecord | None:
     """The image of this exact id if the link shows it now; never a prefix, never another."""
-    for record in images(vault, share):
+    for record in images(ctx, share):
         if record.id == image_id:
             return record
     return None
 
 
-def listing(vault: Vault) -> list[dict[str, Any]]:
+def listing(ctx: VaultContext) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
-    return [s.to_json(now) for s in store(vault).list()]
+    return [s.to_json(now) for s in store(ctx).list()]
 
 
-def revoke(vault: Vault, share_id: str, actor: actors.Principal) -> Share:
+def revoke(ctx: VaultContext, share_id: str, actor: actors.Principal) -> Share:
     """End a link now; its maker or an admin may (an editor may not end another's link)."""
-    row = store(vault).get(share_id.strip().lower())
+    row = store(ctx).get(share_id.strip().lower())
     if row.created_by != actor.name and not actor.allows("admin"):
         raise NotYours(
             f"link {row.id} was made by {row.created_by}: only they or an admin may end it"
         )
-    store(vault).revoke(row.id, datetime.now(UTC))
-    people.record(vault, actor.name, "share.revoke", row.id)
-    return store(vault).get(row.id)
+    store(ctx).revoke(row.id, datetime.now(UTC))
+    people.record(ctx, actor.name, "share.revoke", row.id)
+    return store(ctx).get(row.id)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from ideovault.blobs import EXTENSIONS, key_for
 from ideovault.catalog import maintenance
 from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.vault.presenting import sidecar_document
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 CHUNK = 1024 * 1024
 
@@ -52,19 +53,21 @@ class VerifyReport:
         }
 
 
-def _sha256(vault: Vault, key: str) -> tuple[str, int]:
+def _sha256(ctx: VaultContext, key: str) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
-    with vault.store.open(key) as fh:
+    with ctx.store.open(key) as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
-def _check_record(vault: Vault, record: ImageRecord, repair: bool, report: VerifyReport) -> None:
+def _check_record(
+    ctx: VaultContext, record: ImageRecord, repair: bool, report: VerifyReport
+) -> None:
     key = record.blob_key
     assert key is not None and record.sha256 is not None
-    if not vault.store.exists(key):
+    if not ctx.store.exists(key):
         problem = Problem("missing", record.id, key, "the stored file is missing")
         report.problems.append(problem)
         if repair:
@@ -72,18 +75,18 @@ def _check_record(vault: Vault, record: ImageRecord, repair: bool, report: Verif
                 (
                     k
                     for ext in EXTENSIONS.values()
-                    if vault.store.exists(k := key_for(record.sha256, ext))
+                    if ctx.store.exists(k := key_for(record.sha256, ext))
                 ),
                 None,
             )
-            if twin is not None and _sha256(vault, twin)[0] == record.sha256:
-                maintenance.relink(vault.catalog, record.id, twin, vault.store.uri(twin))
+            if twin is not None and _sha256(ctx, twin)[0] == record.sha256:
+                maintenance.relink(ctx.catalog, record.id, twin, ctx.store.uri(twin))
                 problem.repaired = f"re-linked to the identical file {twin}"
             else:
-                maintenance.mark_lost(vault.catalog, record.id, "file missing; no identical copy")
+                maintenance.mark_lost(ctx.catalog, record.id, "file missing; no identical copy")
                 problem.repaired = "marked lost (no identical copy exists)"
         return
-    digest, size = _sha256(vault, key)
+    digest, size = _sha256(ctx, key)
     report.bytes_checked += size
     if digest != record.sha256:
         report.problems.append(
@@ -95,33 +98,33 @@ def _check_record(vault: Vault, record: ImageRecord, repair: bool, report: Verif
             )
         )
         return
-    sidecar = vault.store.read_sidecar(key) or {}
+    sidecar = ctx.store.read_sidecar(key) or {}
     entry = (sidecar.get("records") or {}).get(record.id)
     image = entry.get("image", {}) if isinstance(entry, dict) else {}
     if image.get("sha256") != record.sha256 or image.get("status") != record.status.value:
         problem = Problem("sidecar", record.id, key, "the sidecar does not match the catalog")
         report.problems.append(problem)
         if repair:
-            generation = vault.catalog.get_generation(record.generation_id)
-            vault.store.upsert_sidecar(key, record.id, vault.sidecar_document(record, generation))
+            generation = ctx.catalog.get_generation(record.generation_id)
+            ctx.store.upsert_sidecar(key, record.id, sidecar_document(record, generation))
             problem.repaired = "sidecar rewritten from the catalog"
 
 
-def verify(vault: Vault, *, repair: bool = False) -> VerifyReport:
+def verify(ctx: VaultContext, *, repair: bool = False) -> VerifyReport:
     report = VerifyReport()
-    for record in maintenance.iter_with_blobs(vault.catalog):
+    for record in maintenance.iter_with_blobs(ctx.catalog):
         if record.status != ImageStatus.STORED:
             continue
         report.checked += 1
-        _check_record(vault, record, repair, report)
-    referenced = maintenance.referenced_keys(vault.catalog)
-    for key in vault.store.iter_keys():
+        _check_record(ctx, record, repair, report)
+    referenced = maintenance.referenced_keys(ctx.catalog)
+    for key in ctx.store.iter_keys():
         if key not in referenced:
             report.problems.append(
                 Problem("orphan", None, key, "a file no record points to (kept; delete it by hand)")
             )
     now = datetime.now(UTC)
-    for image, _ in vault.catalog.pending_images():
+    for image, _ in ctx.catalog.pending_images():
         if image.url_expires_at is not None and image.url_expires_at < now:
             report.problems.append(
                 Problem("dead-link", image.id, None, "pending, and its link expired; run recover")

@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from ideovault.vault import Vault, actors, people
+from ideovault.vault import People, Vault, actors
 from ideovault.web.security import SESSION_COOKIE, WebSettings
 
 Principal = actors.Principal
@@ -146,7 +146,7 @@ class Lockout:
 def _bearer_key(request: Request) -> str | None:
     value = request.headers.get("authorization", "")
     key = value.removeprefix("Bearer ").strip()
-    return key if key.startswith(people.KEY_PREFIX) else None
+    return key if key.startswith(People.KEY_PREFIX) else None
 
 
 def check_key(request: Request, vault: Vault, key: str) -> Principal:
@@ -155,7 +155,7 @@ def check_key(request: Request, vault: Vault, key: str) -> Principal:
     client = request.client.host if request.client else "?"
     if lockout.locked(client):
         raise HTTPException(429, "too many wrong keys from this address: try again later")
-    principal = people.authenticate(vault, key)
+    principal = vault.people.authenticate(key)
     if principal is None:
         lockout.failed(client)
         raise HTTPException(401, "this key is unknown, revoked or expired, or its user disabled")
@@ -172,10 +172,10 @@ def identify(request: Request) -> Principal:
         return check_key(request, vault, key)
     session = request.cookies.get(SESSION_COOKIE)
     if session:
-        principal = people.session_principal(vault, session)
+        principal = vault.people.session_principal(session)
         if principal is not None:
             return principal
-    if people.is_team(vault):
+    if vault.people.is_team():
         raise HTTPException(
             401, "sign in: send 'Authorization: Bearer <your personal key>' or open /signin"
         )
@@ -211,5 +211,5 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
         target = target or request.path_params.get("batch_id")
         vault: Vault = request.app.state.vault
         await run_in_threadpool(
-            people.record, vault, principal.name, f"{request.method} {route_path}", target
+            vault.people.record, principal.name, f"{request.method} {route_path}", target
         )

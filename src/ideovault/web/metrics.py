@@ -36,7 +36,7 @@ class VaultCollector(Collector):
         self.vault = vault
 
     def collect(self) -> Iterator[Metric]:
-        figures = health.gauges(self.vault)
+        figures = health.gauges(self.vault.context)
         helps = {
             "images": ("ideovault_images", "Images in the catalog, by status."),
             "generations": ("ideovault_generations", "Generations, by outcome."),

@@ -43,7 +43,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ideovault.config_oidc import OidcSettings
 from ideovault.errors import NotFound, UserError
-from ideovault.vault import Vault, people
+from ideovault.vault import People, Vault
 from ideovault.web.security import SESSION_COOKIE, local_path
 
 log = logging.getLogger("ideovault.web")
@@ -177,7 +177,7 @@ async def oidc_callback(request: Request) -> Response:
         response.set_cookie(
             SESSION_COOKIE, secret, httponly=True, samesite="strict", path="/",
             secure=request.url.scheme == "https",
-            max_age=int(people.SESSION_LIFETIME.total_seconds()),
+            max_age=int(People.SESSION_LIFETIME.total_seconds()),
         )  # fmt: skip
     response.delete_cookie(STATE_COOKIE, path="/oidc", httponly=True, samesite="lax")
     return response
@@ -241,7 +241,7 @@ def user_name(settings: OidcSettings, claims: dict[str, Any]) -> str:
 def _start(vault: Vault, name: str, old: str | None) -> str:
     """A session for an existing, enabled user (Refused otherwise); the old one ends."""
     try:
-        user = people.store(vault).user(name)
+        user = vault.people.user(name)
     except NotFound:
         raise Refused(
             f"{name!r} is not a user of this vault: an admin adds people with "
@@ -250,8 +250,8 @@ def _start(vault: Vault, name: str, old: str | None) -> str:
     if user.disabled_at is not None:
         raise Refused(f"user {name!r} is disabled: an admin can tell you why")
     if old:
-        people.end_session(vault, old)
+        vault.people.end_session(old)
     try:
-        return people.start_user_session(vault, user.name, "oidc")
+        return vault.people.start_user_session(user.name, "oidc")
     except UserError as exc:
         raise Refused(str(exc)) from None

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ideovault.errors import UserError
-from ideovault.vault import actors, people
+from ideovault.vault import People, actors
 from ideovault.web.auth import Principal, authorize, check_key
 from ideovault.web.deps import VaultDep
 from ideovault.web.routes_pages import render
@@ -48,12 +48,12 @@ def sign_in(
         return render("signin.html", exc.status_code, message=exc.detail, next="/", oidc=oidc)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
-        people.end_session(vault, old)
-    secret = people.start_session(vault, principal)
+        vault.people.end_session(old)
+    secret = vault.people.start_session(principal)
     response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, secret, httponly=True, samesite="strict", path="/",
-        secure=request.url.scheme == "https", max_age=int(people.SESSION_LIFETIME.total_seconds()),
+        secure=request.url.scheme == "https", max_age=int(People.SESSION_LIFETIME.total_seconds()),
     )  # fmt: skip
     return response
 
@@ -63,7 +63,7 @@ def sign_out(request: Request, vault: VaultDep) -> Response:
     """End the session (SameSite=Strict: another site cannot sign anyone out)."""
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
-        people.end_session(vault, secret)
+        vault.people.end_session(secret)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
@@ -95,27 +95,27 @@ class NewKey(BaseModel):
 
 @router.get("/api/users", tags=["people"])
 def list_users(vault: VaultDep) -> list[dict[str, Any]]:
-    return [u.to_json() for u in people.store(vault).list_users()]
+    return [u.to_json() for u in vault.people.users()]
 
 
 @router.post("/api/users", tags=["people"])
 def add_user(body: NewUser, vault: VaultDep, actor: Actor) -> dict[str, Any]:
-    return people.add_user(vault, body.name, body.role, actor.name).to_json()
+    return vault.people.add_user(body.name, body.role, actor.name).to_json()
 
 
 @router.post("/api/users/{name}/role", tags=["people"])
 def set_role(name: str, body: RoleChange, vault: VaultDep, actor: Actor) -> dict[str, Any]:
-    return people.set_role(vault, name, body.role, actor.name).to_json()
+    return vault.people.set_role(name, body.role, actor.name).to_json()
 
 
 @router.post("/api/users/{name}/disable", tags=["people"])
 def disable_user(name: str, vault: VaultDep, actor: Actor) -> dict[str, Any]:
-    return people.disable(vault, name, actor.name).to_json()
+    return vault.people.disable(name, actor.name).to_json()
 
 
 @router.get("/api/keys", tags=["people"])
 def list_keys(vault: VaultDep, user: str | None = Query(None, max_length=64)) -> Any:
-    return people.list_keys(vault, user)
+    return vault.people.list_keys(user)
 
 
 @router.post("/api/keys", tags=["people"])
@@ -124,7 +124,7 @@ def create_key(body: NewKey, vault: VaultDep, actor: Actor) -> dict[str, Any]:
     from datetime import timedelta
 
     expires = timedelta(days=body.expires_days) if body.expires_days else None
-    row, key = people.create_key(vault, body.user, body.scopes, expires, actor.name)
+    row, key = vault.people.create_key(body.user, body.scopes, expires, actor.name)
     return {"id": row.id, "key": key}
 
 
@@ -132,7 +132,7 @@ def create_key(body: NewKey, vault: VaultDep, actor: Actor) -> dict[str, Any]:
 def revoke_key(key_id: str, vault: VaultDep, actor: Actor) -> dict[str, str]:
     if not key_id.isalnum() or len(key_id) > 40:
         raise UserError("not a key id: `ideovault key list` shows them")
-    people.revoke_key(vault, key_id, actor.name)
+    vault.people.revoke_key(key_id, actor.name)
     return {"revoked": key_id}
 
 
@@ -144,4 +144,4 @@ def audit(
     limit: int = Query(1000, ge=1, le=10_000),
 ) -> list[dict[str, Any]]:
     """The audit log, oldest first (append-only: there is no route to change it)."""
-    return [e.to_json() for e in people.audit_entries(vault, user, since, limit)]
+    return [e.to_json() for e in vault.people.audit_entries(user, since, limit)]

@@ -27,7 +27,7 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(vault: VaultDep) -> JSONResponse:
     """Readiness: 200 when the catalog and the blob store answer, else 503."""
-    checks = health.readiness(vault)
+    checks = health.readiness(vault.context)
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503

@@ -127,10 +127,10 @@ def star(image_id: str, change: StarChange, vault: VaultDep) -> ImageOut:
 @router.post("/images/{image_id}/trash", response_model=ImageOut, responses=NOT_FOUND)
 def trash(image_id: str, vault: VaultDep) -> ImageOut:
     """Move to the trash: hidden from search, file kept until a purge."""
-    return image_out(vault.trash([clean_id(image_id)])[0])
+    return image_out(vault.upkeep.trash([clean_id(image_id)])[0])
 
 
 @router.post("/images/{image_id}/restore", response_model=ImageOut, responses=NOT_FOUND)
 def restore(image_id: str, vault: VaultDep) -> ImageOut:
     """Take out of the trash."""
-    return image_out(vault.restore([clean_id(image_id)])[0])
+    return image_out(vault.upkeep.restore([clean_id(image_id)])[0])

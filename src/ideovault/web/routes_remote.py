@@ -45,7 +45,7 @@ def list_images(
 @router.get("/trash", response_model=list[ImageOut])
 def trashed(vault: VaultDep) -> list[ImageOut]:
     """The images in the trash."""
-    return [image_out(r) for r in vault.trashed()]
+    return [image_out(r) for r in vault.upkeep.trashed()]
 
 
 @router.get("/images/{image_id}/url", responses=NOT_FOUND)

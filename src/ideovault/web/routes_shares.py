@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ideovault.vault import Vault, shares
+from ideovault.vault import NotYours, Share, Vault
 from ideovault.web import routes_images
 from ideovault.web.auth import Lockout, Principal, authorize
 from ideovault.web.deps import VaultDep, clean_id
@@ -30,24 +30,24 @@ NOT_FOUND = "no such link"
 GONE = "this link has expired or was revoked"
 
 
-def _open(request: Request, vault: Vault, token: str) -> shares.Share:
+def _open(request: Request, vault: Vault, token: str) -> Share:
     """The live link of ``token``, or 404 / 410 / 429."""
     lockout: Lockout = request.app.state.lockout
     client = request.client.host if request.client else "?"
     if lockout.locked(client):
         raise HTTPException(429, "too many wrong links from this address: try again later")
-    share = shares.find(vault, token)
+    share = vault.shares.find(token)
     if share is None:
         lockout.failed(client)
         raise HTTPException(404, NOT_FOUND)
-    if not shares.is_live(share):
+    if not vault.shares.is_live(share):
         raise HTTPException(410, GONE)
     return share
 
 
 def _record(request: Request, vault: Vault, token: str, image_id: str) -> str:
     share = _open(request, vault, token)
-    record = shares.shown(vault, share, clean_id(image_id))
+    record = vault.shares.shown(share, clean_id(image_id))
     if record is None:
         raise HTTPException(404, "this link shows no such image")
     return record.id
@@ -62,7 +62,7 @@ def shared_page(token: str, request: Request, vault: VaultDep) -> HTMLResponse:
         page = render("share.html", exc.status_code, title="Shared link", message=message)
         page.headers.update(PRIVATE)
         return page
-    records = shares.images(vault, share)
+    records = vault.shares.images(share)
     title = share.label or ("Shared image" if share.kind == "image" else "Shared images")
     expires = f"{share.expires_at:%Y-%m-%d %H:%M}"
     page = render("share.html", title=title, records=records, token=token, expires=expires,
@@ -112,21 +112,21 @@ class ShareIn(BaseModel):
 @api.post("/shares", summary="Make a shared read-only link")
 def create_share(body: ShareIn, vault: VaultDep) -> dict[str, Any]:
     """The link's path (``/s/…``) is in the answer once and never again."""
-    row, path = shares.create(
-        vault, body.what, shares.lifetime(body.expires), body.label, search=body.search
+    row, path = vault.shares.create(
+        body.what, vault.shares.lifetime(body.expires), body.label, search=body.search
     )
     return {"share": row.to_json(row.created_at), "path": path}
 
 
 @api.get("/shares", summary="Every shared link (never their secrets)")
 def list_shares(vault: VaultDep) -> list[dict[str, Any]]:
-    return shares.listing(vault)
+    return vault.shares.list()
 
 
 @api.post("/shares/{share_id}/revoke", summary="End a shared link now")
 def revoke_share(share_id: str, vault: VaultDep, actor: Actor) -> dict[str, Any]:
     try:
-        row = shares.revoke(vault, share_id[:64], actor)
-    except shares.NotYours as exc:
+        row = vault.shares.revoke(share_id[:64], actor)
+    except NotYours as exc:
         raise HTTPException(403, str(exc)) from None
     return row.to_json(row.revoked_at or row.created_at)
