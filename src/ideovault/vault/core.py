@@ -288,4 +288,3 @@ class Vault(EditingOps, AsyncOps, BatchOps):
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
         return sidecar_document(record, generation)
 
-    # -- transitional: LifecycleOps held it; the library's ``images.report`` takes it over ----
