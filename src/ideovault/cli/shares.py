@@ -62,11 +62,13 @@ def create(
 ) -> None:
     """Make a link to one image, or to a search evaluated when the link is opened."""
     from ideovault.vault import shares
-    from ideovault.vault.remote.sharing import RemoteSharing
+    from ideovault.vault.remote import RemoteVault
 
     with GLOBALS.open_vault() as vault:
-        if isinstance(vault, RemoteSharing):  # the server makes the link: it opens there
-            made, path = vault.create_share(" ".join(what), expires, label, search=search)
+        if isinstance(vault, RemoteVault):  # the server makes the link: it opens there
+            lifetime = parse_duration(expires)
+            row, path = vault.shares.create(" ".join(what), lifetime, label, search=search)
+            made = row.to_json(row.created_at)
             base = _base(vault.base_url if base_url == DEFAULT_BASE else base_url)
         else:
             lifetime = parse_duration(expires)
@@ -86,10 +88,10 @@ def create(
 def listing(as_json: Json = False) -> None:
     """Every link, live, expired or revoked (never their secrets)."""
     from ideovault.vault import shares
-    from ideovault.vault.remote.sharing import RemoteSharing
+    from ideovault.vault.remote import RemoteVault
 
     with GLOBALS.open_vault() as vault:
-        rows = vault.list_shares() if isinstance(vault, RemoteSharing) else shares.listing(vault)
+        rows = vault.shares.list() if isinstance(vault, RemoteVault) else shares.listing(vault)
     if as_json:
         print_json(rows)
         return
@@ -110,11 +112,12 @@ def revoke(
 ) -> None:
     """End a link now: opening it answers 410 Gone."""
     from ideovault.vault import shares
-    from ideovault.vault.remote.sharing import RemoteSharing
+    from ideovault.vault.remote import RemoteVault
 
     with GLOBALS.open_vault() as vault:
-        if isinstance(vault, RemoteSharing):
-            revoked = vault.revoke_share(share_id)
+        if isinstance(vault, RemoteVault):
+            row = vault.shares.revoke(share_id, actors.ACTING.get())
+            revoked = row.to_json(row.revoked_at or row.created_at)
         else:
             row = shares.revoke(vault, share_id, actors.ACTING.get())
             revoked = row.to_json(row.revoked_at or row.created_at)
