@@ -7,8 +7,8 @@
   share of a request over real HTTP on loopback.
 * remote search — ``search`` through the server with the CLI's RemoteVault against the local
   ``vault.images.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
-* remote generate — one image through the server (``RemoteVault.generate``: the request goes
-  to the server, which calls the fake API, downloads, stores and answers the record) against
+* remote generate — one image through the server (``RemoteVault.generations.generate``: the
+  request goes to the server, which calls the fake API, downloads, stores and answers it) against
   ``vault.generate`` on the same vault and fake API: what the server adds to a generation.
 
     python bench/team.py --images 200 --runs 200 --generations 30
@@ -70,10 +70,10 @@ def main() -> None:
                 check_ms = median_ms(lambda: vault.people.authenticate(key), args.runs)
                 base_ms = median_ms(vault.catalog.status_counts, args.runs)
                 remote = RemoteVault(running.url, key)
-                remote_ms = median_ms(lambda: remote.search("bench", limit=20), args.runs)
+                remote_ms = median_ms(lambda: remote.images.search("bench", limit=20), args.runs)
                 local_ms = median_ms(lambda: vault.images.search("bench", limit=20), args.runs)
                 runs = args.generations
-                remote_gen_ms = median_ms(lambda: remote.generate("bench remote"), runs)
+                remote_gen_ms = median_ms(lambda: remote.generations.generate("bench remote"), runs)
                 local_gen_ms = median_ms(lambda: vault.generate("bench local"), runs)
                 remote.close()
     rows = [

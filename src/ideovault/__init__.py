@@ -35,8 +35,9 @@ def __getattr__(name: str) -> object:
 
 def connect(url: str | None = None, key: str | None = None) -> Vault | RemoteVault:
     """The vault a team member works on: the server at ``url`` (else ``$IDEOVAULT_URL``) with
-    a personal ``key`` (else ``$IDEOVAULT_KEY``), as a :class:`RemoteVault` with the methods
-    of :class:`Vault` that work through a server; without a URL, the local ``Vault.open()``.
+    a personal ``key`` (else ``$IDEOVAULT_KEY``), as a :class:`RemoteVault` with the
+    namespaces of :class:`Vault` (``images``, ``generations`` …) and those of their methods
+    that work through a server; without a URL, the local ``Vault.open()``.
     """
     import os
 

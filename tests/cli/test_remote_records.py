@@ -117,9 +117,9 @@ def test_the_python_api_connects_to_the_server_or_opens_the_local_vault(both: Bo
     (made,) = both.json("generate", "a tall crane", "--json", remote=False)
     with ideovault.connect(both.url, both.key) as remote:
         assert isinstance(remote, ideovault.RemoteVault)
-        record = remote.get(made["id"])
+        record = remote.images.get(made["id"])
         assert record.local_path is None and record.prompt == "a tall crane"
-        assert [r.id for r in remote.search("crane").records] == [made["id"]]
+        assert [r.id for r in remote.images.search("crane").records] == [made["id"]]
     with ideovault.connect() as local:  # no IDEOVAULT_URL: the local vault, as before
         assert isinstance(local, ideovault.Vault) and local.get(made["id"]).local_path
 

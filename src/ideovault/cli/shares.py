@@ -61,17 +61,15 @@ def create(
     as_json: Json = False,
 ) -> None:
     """Make a link to one image, or to a search evaluated when the link is opened."""
-    from ideovault.vault.remote.sharing import RemoteSharing
+    from ideovault.vault.remote import RemoteVault
 
+    lifetime = parse_duration(expires)
     with GLOBALS.open_vault() as vault:
-        if isinstance(vault, RemoteSharing):  # the server makes the link: it opens there
-            made, path = vault.create_share(" ".join(what), expires, label, search=search)
-            base = _base(vault.base_url if base_url == DEFAULT_BASE else base_url)
-        else:
-            lifetime = parse_duration(expires)
-            base = _base(base_url)
-            row, path = vault.shares.create(" ".join(what), lifetime, label, search=search)
-            made = row.to_json(row.created_at)
+        row, path = vault.shares.create(" ".join(what), lifetime, label, search=search)
+        made = row.to_json(row.created_at)
+        if isinstance(vault, RemoteVault) and base_url == DEFAULT_BASE:
+            base_url = vault.base_url  # the server made the link: it opens there
+    base = _base(base_url)
     url = base + path
     if as_json:
         print_json({"share": made, "url": url})
@@ -84,10 +82,8 @@ def create(
 @share_app.command("list")
 def listing(as_json: Json = False) -> None:
     """Every link, live, expired or revoked (never their secrets)."""
-    from ideovault.vault.remote.sharing import RemoteSharing
-
     with GLOBALS.open_vault() as vault:
-        rows = vault.list_shares() if isinstance(vault, RemoteSharing) else vault.shares.list()
+        rows = vault.shares.list()
     if as_json:
         print_json(rows)
         return
@@ -107,14 +103,10 @@ def revoke(
     as_json: Json = False,
 ) -> None:
     """End a link now: opening it answers 410 Gone."""
-    from ideovault.vault.remote.sharing import RemoteSharing
 
     with GLOBALS.open_vault() as vault:
-        if isinstance(vault, RemoteSharing):
-            revoked = vault.revoke_share(share_id)
-        else:
-            row = vault.shares.revoke(share_id, actors.ACTING.get())
-            revoked = row.to_json(row.revoked_at or row.created_at)
+        row = vault.shares.revoke(share_id, actors.ACTING.get())
+        revoked = row.to_json(row.revoked_at or row.created_at)
     if as_json:
         print_json(revoked)
     else:

@@ -85,16 +85,23 @@ def read_rows(path: str | Path, fmt: str | None = None) -> Iterator[Row | RowErr
     """Every row of the file, valid or not, in file order. File-level problems (missing,
     unreadable, UTF-16, no CSV header) raise :class:`UserError` at once."""
     path = Path(path)
+    fh, kind = open_batch_file(path, fmt)
+    with fh:
+        lines = _lines(fh)
+        yield from (_jsonl(lines) if kind == "jsonl" else _csv(lines, path))
+
+
+def open_batch_file(path: Path, fmt: str | None = None) -> tuple[IO[bytes], str]:
+    """The file, open, and its format: the file-level checks every reader of a batch file
+    makes (a bad ``--format``, a folder or device, UTF-16), here or on a server's client."""
     if fmt is not None and fmt not in ("jsonl", "csv"):
         raise UserError(f"--format must be jsonl or csv, not {fmt!r}")
     fh = _open(path)
-    with fh:
-        first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-        if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise UserError(f"{path} is UTF-16 encoded; save it as UTF-8 and try again")
-        kind = fmt or detect_format(path, first)
-        lines = _lines(fh)
-        yield from (_jsonl(lines) if kind == "jsonl" else _csv(lines, path))
+    first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        fh.close()
+        raise UserError(f"{path} is UTF-16 encoded; save it as UTF-8 and try again")
+    return fh, fmt or detect_format(path, first)
 
 
 def _open(path: Path) -> IO[bytes]:

@@ -1,5 +1,6 @@
 """The HTTP side of :class:`~ideovault.vault.remote.RemoteVault`: one client with the personal
-key, and the server's answers turned back into the vault's own errors and records.
+key, and the server's answers turned back into the vault's own errors and records; and the
+base of its namespaces, which refuse what only the server's machine may do.
 
 Status codes map to the errors the local vault raises for the same mistake (404 → NotFound,
 409 → AmbiguousId, 4xx → UserError), so the CLI exits with the same codes (2 for bad input,
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -34,7 +35,15 @@ def path_id(text: str) -> str:
     return text
 
 
-class RemoteHttp:
+def refusal(name: str) -> UserError:
+    """What a use case that needs the local vault says through a server (the CLI exits 2)."""
+    return UserError(
+        f"this command does not work against a server (it needs the local vault's {name}): "
+        "run it on the server's machine, or unset IDEOVAULT_URL (and --url) to use a local vault"
+    )
+
+
+class Connection:
     """The connection to one server: requests, streams, and the errors they become."""
 
     def __init__(self, url: str, key: str | None, *, timeout: float = 300) -> None:
@@ -49,32 +58,38 @@ class RemoteHttp:
     def close(self) -> None:
         self._http.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The server's answer as it is, whatever its status (for answers with a body to read
+        on failure, such as a batch file's row errors)."""
         try:
-            response = self._http.request(method, path, **kwargs)
+            return self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from None
+            raise self.unreachable(exc) from None
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON of a successful answer; a failed one raised as the vault's error."""
+        response = self.request(method, path, **kwargs)
         if not response.is_success:
-            raise self._refused(response.status_code, _detail(response))
+            raise self.refused(response.status_code, _detail(response))
         return response.json()
 
     @contextmanager
-    def _stream(self, method: str, path: str, **kwargs: Any) -> Iterator[Iterator[bytes]]:
+    def stream(self, method: str, path: str, **kwargs: Any) -> Iterator[Iterator[bytes]]:
         """The body of an answer, chunk by chunk (an original, a zip): never held whole."""
         try:
             with self._http.stream(method, path, **kwargs) as response:
                 if not response.is_success:
                     response.read()
-                    raise self._refused(response.status_code, _detail(response))
+                    raise self.refused(response.status_code, _detail(response))
                 yield response.iter_bytes(CHUNK)
         except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from None
+            raise self.unreachable(exc) from None
 
-    def _unreachable(self, exc: httpx.HTTPError) -> IdeovaultError:
+    def unreachable(self, exc: httpx.HTTPError) -> IdeovaultError:
         return IdeovaultError(f"cannot reach the vault server at {self.base_url}: {exc}")
 
     @staticmethod
-    def _refused(status: int, detail: str) -> IdeovaultError:
+    def refused(status: int, detail: str) -> IdeovaultError:
         if status == 404:
             return NotFound(detail)
         if status == 409:
@@ -84,6 +99,24 @@ class RemoteHttp:
         if status in (400, 401, 403, 413, 422, 429):
             return UserError(f"the vault server refused: {detail}")
         return IdeovaultError(f"the vault server failed ({status}): {detail}")
+
+
+class Namespace:
+    """One namespace of the remote vault (``images``, ``batches`` …) on the shared connection.
+
+    A use case it lacks is one that needs the local vault (its files, database or Ideogram
+    key): asking for it is a UserError that says so, never an AttributeError deep in a command.
+    """
+
+    _name = "vault"
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if name.startswith("__"):  # copy, pickle and friends probe for these: not a command
+            raise AttributeError(name)
+        raise refusal(f"{self._name}.{name}")
 
 
 def _detail(response: httpx.Response) -> str:
