@@ -57,7 +57,7 @@ def main() -> None:
         )
         with Vault.open(settings=settings) as vault:
             for n in range(0, args.images, 8):
-                vault.generate(f"bench image {n}", num_images=min(8, args.images - n))
+                vault.generations.generate(f"bench image {n}", num_images=min(8, args.images - n))
             with ServerThread(create_app(vault, WebSettings(port=0))) as running:
                 url = running.url + "/api/images?limit=20"
                 open_ms = median_ms(lambda: httpx.get(url).raise_for_status(), args.runs)
@@ -74,7 +74,7 @@ def main() -> None:
                 local_ms = median_ms(lambda: vault.search("bench", limit=20), args.runs)
                 runs = args.generations
                 remote_gen_ms = median_ms(lambda: remote.generate("bench remote"), runs)
-                local_gen_ms = median_ms(lambda: vault.generate("bench local"), runs)
+                local_gen_ms = median_ms(lambda: vault.generations.generate("bench local"), runs)
                 remote.close()
     rows = [
         ("key check vs status_counts query", check_ms, base_ms),

@@ -11,6 +11,7 @@ from ideogram_fake import FakeServer
 from ideovault.catalog import Catalog
 from ideovault.config import load_settings
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from tests.conftest import TEST_API_KEY
 
 
@@ -26,8 +27,10 @@ def gcs_vault(tmp_path: Path, fake: FakeServer, gcs_bucket: str) -> Iterator[Vau
 def test_generate_verify_rebuild_purge_on_gcs(
     gcs_vault: Vault, gcs_bucket: str, tmp_path: Path
 ) -> None:
-    a = gcs_vault.generate("on gcs", num_images=2, seed=1, tags=["cloud"])
-    (twin,) = gcs_vault.generate("on gcs", seed=1)
+    a = gcs_vault.generations.generate(
+        "on gcs", num_images=2, seed=1, options=SendOptions(tags=("cloud",))
+    )
+    (twin,) = gcs_vault.generations.generate("on gcs", seed=1)
     assert all(r.stored_uri and r.stored_uri.startswith(f"gs://{gcs_bucket}/team/images/")
                for r in a)  # fmt: skip
     assert a[0].local_path is None and twin.blob_key == a[0].blob_key

@@ -11,6 +11,7 @@ from ideovault.blobs.local import LocalBlobStore
 from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 
 
 def path_of(vault: Vault, key: str | None) -> Path:
@@ -20,8 +21,8 @@ def path_of(vault: Vault, key: str | None) -> Path:
 
 
 def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
-    (a,) = vault.generate("keep me", seed=1)
-    (b,) = vault.generate("trash me", seed=2)
+    (a,) = vault.generations.generate("keep me", seed=1)
+    (b,) = vault.generations.generate("trash me", seed=2)
     vault.trash([b.id[:20]])
     assert [r.id for r in vault.list_images()] == [a.id]
     assert vault.search("trash").records == []
@@ -33,8 +34,8 @@ def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
 
 
 def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
-    (a,) = vault.generate("shared picture", seed=3)
-    (b,) = vault.generate("shared picture", seed=3, force=True)
+    (a,) = vault.generations.generate("shared picture", seed=3)
+    (b,) = vault.generations.generate("shared picture", seed=3, options=SendOptions(force=True))
     assert a.blob_key == b.blob_key
     vault.trash([a.id])
     report = vault.purge(everything=True)
@@ -52,7 +53,7 @@ def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
 
 
 def test_purge_older_than_leaves_recent_trash(vault: Vault) -> None:
-    (a,) = vault.generate("recently trashed", seed=4)
+    (a,) = vault.generations.generate("recently trashed", seed=4)
     vault.trash([a.id])
     assert vault.purge(older_than=timedelta(days=7)).purged == []
     assert vault.purge(older_than=timedelta(0)).purged[0].id == a.id
@@ -63,7 +64,7 @@ def test_purge_older_than_leaves_recent_trash(vault: Vault) -> None:
 def test_crash_between_row_and_file_leaves_only_an_orphan(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (a,) = vault.generate("crash during purge", seed=5)
+    (a,) = vault.generations.generate("crash during purge", seed=5)
     vault.trash([a.id])
 
     def power_cut(self: LocalBlobStore, key: str) -> None:
@@ -82,14 +83,14 @@ def test_crash_between_row_and_file_leaves_only_an_orphan(
 
 
 def test_verify_clean_vault(vault: Vault) -> None:
-    records = vault.generate("all fine", num_images=3, seed=6)
+    records = vault.generations.generate("all fine", num_images=3, seed=6)
     report = vault.verify()
     assert report.ok and report.checked == 3 and report.problems == []
     assert report.bytes_checked == sum(r.size_bytes or 0 for r in records)
 
 
 def test_verify_finds_and_repairs(vault: Vault) -> None:
-    damaged, missing, stale = vault.generate("three problems", num_images=3, seed=7)
+    damaged, missing, stale = vault.generations.generate("three problems", num_images=3, seed=7)
     data = bytearray(path_of(vault, damaged.blob_key).read_bytes())
     data[len(data) // 2] ^= 0xFF
     path_of(vault, damaged.blob_key).write_bytes(bytes(data))
@@ -110,7 +111,7 @@ def test_verify_finds_and_repairs(vault: Vault) -> None:
 
 
 def test_verify_relinks_to_an_identical_copy(vault: Vault) -> None:
-    (a,) = vault.generate("twin", seed=8)
+    (a,) = vault.generations.generate("twin", seed=8)
     good = path_of(vault, a.blob_key)
     jpg_twin = good.with_suffix(".webp")  # the same bytes under another extension's key
     jpg_twin.write_bytes(good.read_bytes())

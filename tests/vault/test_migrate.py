@@ -10,10 +10,13 @@ from ideovault.blobs.s3 import S3BlobStore
 from ideovault.config import load_settings
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 
 
 def test_local_to_s3_and_back(vault: Vault, bucket: str, tmp_path: Path) -> None:
-    records = vault.generate("moving house", num_images=3, seed=1, tags=["move"])
+    records = vault.generations.generate(
+        "moving house", num_images=3, seed=1, options=SendOptions(tags=("move",))
+    )
     old_root = Path(str(vault.store.local_path(records[0].blob_key or ""))).parents[3]
     report = vault.migrate_storage(f"s3://{bucket}/moved")
     assert report.copied == 3 and report.already_there == 0
@@ -33,7 +36,7 @@ def test_local_to_s3_and_back(vault: Vault, bucket: str, tmp_path: Path) -> None
 def test_interrupted_migration_resumes(
     vault: Vault, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault.generate("resume me", num_images=3, seed=2)
+    vault.generations.generate("resume me", num_images=3, seed=2)
     real = S3BlobStore.upload
     calls: list[str] = []
 
@@ -54,7 +57,7 @@ def test_interrupted_migration_resumes(
 
 
 def test_migrate_refuses_damaged_sources_and_same_store(vault: Vault, bucket: str) -> None:
-    (record,) = vault.generate("damaged before moving", seed=3)
+    (record,) = vault.generations.generate("damaged before moving", seed=3)
     with pytest.raises(UserError, match="already stores"):
         vault.migrate_storage(vault.store.url)
     Path(str(vault.store.local_path(record.blob_key or ""))).write_bytes(b"rot")

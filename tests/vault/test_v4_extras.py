@@ -21,6 +21,7 @@ from ideovault.vault import Vault
 from ideovault.vault.asynchronous import GenerationFailed, StillRunning
 from ideovault.vault.describe import V4Options
 from ideovault.vault.events import Event
+from ideovault.vault.sending import SendOptions
 from tests.conftest import TEST_API_KEY
 from tests.images import image_bytes
 
@@ -56,8 +57,12 @@ def test_async_generate_saves_the_id_before_waiting_then_stores(
         if event.kind == "waiting":
             fake.finish_async_jobs()
 
-    images = vault.generate_async(
-        "a fox in snow", seed=5, resolution="1280x720", tags=["async"], on_event=watch, **FAST
+    images = vault.generations.start(
+        "a fox in snow",
+        seed=5,
+        resolution="1280x720",
+        **FAST,
+        options=SendOptions(tags=("async",), on_event=watch),
     )
     (image,) = images
     assert image.status == ImageStatus.STORED and image.width == 1280 and image.seed == 5
@@ -71,7 +76,7 @@ def test_async_generate_saves_the_id_before_waiting_then_stores(
     assert gen.status == GenerationStatus.ANSWERED and gen.cost_usd == pytest.approx(0.06)
     assert fake.stats()["calls_by_endpoint"] == {"/v1/ideogram-v4/async/generate": 1}
     # The same request again is answered from the vault (seeded dedupe), not resubmitted.
-    again = vault.generate_async("a fox in snow", seed=5, resolution="1280x720", **FAST)
+    again = vault.generations.start("a fox in snow", seed=5, resolution="1280x720", **FAST)
     assert [r.id for r in again] == [image.id]
     assert fake.stats()["calls_by_endpoint"] == {"/v1/ideogram-v4/async/generate": 1}
 
@@ -79,7 +84,7 @@ def test_async_generate_saves_the_id_before_waiting_then_stores(
 def test_a_failed_async_generation_is_recorded_not_billed(vault: Vault, fake: FakeServer) -> None:
     fake.inject("async_fail")
     with pytest.raises(GenerationFailed, match="not billed"):
-        vault.generate_async("x", **FAST)
+        vault.generations.start("x", **FAST)
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.FAILED and gen.remote_id
 
@@ -87,23 +92,28 @@ def test_a_failed_async_generation_is_recorded_not_billed(vault: Vault, fake: Fa
 def test_a_timeout_leaves_it_collectable(vault: Vault, fake: FakeServer) -> None:
     fake.inject("slow_async", seconds=600)  # never done before the test releases it
     with pytest.raises(StillRunning, match="ideovault recover"):
-        vault.generate_async("slow fox", webhook_url=HOOK, poll_interval=0.05, timeout=0.2)
+        vault.generations.start("slow fox", webhook_url=HOOK, poll_interval=0.05, timeout=0.2)
     (gen,) = vault.catalog.list_generations()
     assert gen.status == GenerationStatus.REQUESTED and gen.remote_id
     # In this (live) process, recover leaves it to its owner; collect finishes it.
     assert vault.recover().in_flight == [gen.id]
     fake.finish_async_jobs()
-    (image,) = vault.collect(gen.id[:12], poll_interval=0.05)
+    (image,) = vault.generations.collect(gen.id[:12], poll_interval=0.05)
     assert image.status == ImageStatus.STORED and image.prompt == "slow fox"
-    assert vault.collect(gen.id) == [image]  # collecting again changes nothing
+    assert vault.generations.collect(gen.id) == [image]  # collecting again changes nothing
     assert fake.stats()["calls_by_endpoint"] == {"/v1/ideogram-v4/async/generate": 1}
 
 
 def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: FakeServer) -> None:
     fake.inject("slow_async", seconds=600)
     with pytest.raises(StillRunning):
-        vault.generate_async("crash fox", tags=["t1"], webhook_url=HOOK, timeout=0.05,
-                             poll_interval=0.05)  # fmt: skip
+        vault.generations.start(
+            "crash fox",
+            webhook_url=HOOK,
+            timeout=0.05,
+            poll_interval=0.05,
+            options=SendOptions(tags=("t1",)),
+        )
     (gen,) = vault.catalog.list_generations()
     kill_owner(vault, gen.id)
     early = vault.recover()  # still running at the API: reported, nothing marked
@@ -123,7 +133,7 @@ def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: 
     fake.inject("slow_async", seconds=600)
     for prompt in ("one", "two"):
         with pytest.raises(StillRunning):
-            vault.generate_async(prompt, webhook_url=HOOK, timeout=0.01, poll_interval=0.01)
+            vault.generations.start(prompt, webhook_url=HOOK, timeout=0.01, poll_interval=0.01)
     first, second = sorted(vault.catalog.list_generations(), key=lambda g: g.id)
     vault.catalog.note_submitted(second.id, "NoSuchGeneration123")  # the API forgot it
     for gen in (first, second):
@@ -134,7 +144,7 @@ def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: 
     assert report.unanswered[0].status == GenerationStatus.UNKNOWN
     assert len(report.stored) == 1 and report.stored[0].prompt == "one"
     with pytest.raises(UserError):
-        vault.collect(second.id)
+        vault.generations.collect(second.id)
     with pytest.raises(GenerationNotFound):
         vault.client.poll("NoSuchGeneration123")
 
@@ -150,12 +160,14 @@ def test_async_input_errors_cost_nothing(
     vault: Vault, fake: FakeServer, kwargs: dict[str, Any], words: str
 ) -> None:
     with pytest.raises(UserError, match=words):
-        vault.generate_async("x", **{**FAST, **kwargs})
+        vault.generations.start("x", **{**FAST, **kwargs})
     assert fake.stats()["generate_calls"] == 0 and vault.catalog.list_generations() == []
 
 
 def test_json_prompt_generation_is_recorded_by_its_summary(vault: Vault) -> None:
-    (image,) = vault.generate(model="V_4", json_prompt=JSON_PROMPT, resolution="1024x1024")
+    (image,) = vault.generations.generate(
+        model="V_4", json_prompt=JSON_PROMPT, resolution="1024x1024"
+    )
     assert image.prompt == "A lighthouse on a cliff at dusk."
     assert json.loads(image.expanded_prompt or "")["compositional_deconstruction"]
     gen = vault.catalog.get_generation(image.generation_id)
@@ -164,27 +176,27 @@ def test_json_prompt_generation_is_recorded_by_its_summary(vault: Vault) -> None
     )
     assert [r.id for r in vault.search("violet").records] == [image.id]
     with pytest.raises(UserError, match="not both"):
-        vault.generate("words", model="V_4", json_prompt=JSON_PROMPT)
+        vault.generations.generate("words", model="V_4", json_prompt=JSON_PROMPT)
 
 
 def test_magic_prompt_round_trip(vault: Vault, fake: FakeServer) -> None:
-    answer = vault.magic_prompt("a red fox", "16:9")
+    answer = vault.generations.magic_prompt("a red fox", "16:9")
     assert answer["aspect_ratio"] == "16x9"
     assert answer["json_prompt"]["high_level_description"].startswith("a red fox")
-    (image,) = vault.generate(model="V_4", json_prompt=answer["json_prompt"])
+    (image,) = vault.generations.generate(model="V_4", json_prompt=answer["json_prompt"])
     assert image.prompt == answer["json_prompt"]["high_level_description"]
     for bad in ("7x2", "wide"):
         with pytest.raises(UserError):
-            vault.magic_prompt("x", bad)
+            vault.generations.magic_prompt("x", bad)
     with pytest.raises(UserError):
-        vault.magic_prompt("  ")
+        vault.generations.magic_prompt("  ")
     assert vault.catalog.list_generations()[0].id == image.generation_id  # nothing else stored
 
 
 def test_describe_v4_keeps_the_json_prompt_searchable(vault: Vault, tmp_path: Path) -> None:
     source = tmp_path / "in.png"
     source.write_bytes(image_bytes(40, 30))
-    result = vault.describe(source, v4=V4Options(include_tags=True))
+    result = vault.generations.describe(source, v4=V4Options(include_tags=True))
     assert result.json_prompt is not None and result.json_prompt["tags"]
     (entry,) = vault.get(result.image.id).descriptions or []
     assert entry["json_prompt"] == result.json_prompt and entry["format"] == "json_prompt"
@@ -194,15 +206,15 @@ def test_describe_v4_keeps_the_json_prompt_searchable(vault: Vault, tmp_path: Pa
     gen = vault.catalog.get_generation(result.generation_id)
     assert gen.endpoint == "/v1/ideogram-v4/describe" and gen.cost_usd == pytest.approx(0.01)
     with pytest.raises(UserError, match="--v4 or --model-version"):
-        vault.describe(source, model_version="V_3", v4=V4Options())
+        vault.generations.describe(source, model_version="V_3", v4=V4Options())
 
 
 def test_the_key_is_nowhere_in_the_catalog_or_the_blobs(
     vault: Vault, fake: FakeServer, vault_home: Path
 ) -> None:
-    vault.generate_async("secret check", **FAST)
-    vault.generate(model="V_4", json_prompt=JSON_PROMPT)
-    vault.magic_prompt("x")
+    vault.generations.start("secret check", **FAST)
+    vault.generations.generate(model="V_4", json_prompt=JSON_PROMPT)
+    vault.generations.magic_prompt("x")
     with vault.catalog.engine.connect() as conn:
         for table in ("generations", "images"):
             rows = conn.execute(text(f"SELECT * FROM {table}")).fetchall()

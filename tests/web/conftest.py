@@ -35,7 +35,7 @@ def open_vault(home: Path, fake: FakeServer, database_url: str | None = None) ->
     )
     vault = Vault.open(settings=settings)
     for prompt, params in SEED:
-        vault.generate(prompt, **params)
+        vault.generations.generate(prompt, **params)
     return vault
 
 

@@ -65,7 +65,7 @@ def worker(
             say(f"worker {wide} on {vault.catalog.url_for_display}; Ctrl-C stops")
         embedder = _embedder(vault, stop) if embed else None
         with graceful_stop(stop):
-            stats = vault.run_batches(
+            stats = vault.batches.run(
                 batch_id, concurrency=concurrency, lease_seconds=lease,
                 until_idle=until_idle, stop=stop,
             )  # fmt: skip
@@ -93,6 +93,6 @@ def _embedder(vault: Vault, stop: threading.Event) -> Embedder | None:
 
     if not semantic.available():
         return None
-    embedder = Embedder(vault, stop)
+    embedder = Embedder(vault.context, stop)
     embedder.start()
     return embedder

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from ideovault.vault.lineage import Lineage, Node
     from ideovault.vault.recover import RecoverReport
     from ideovault.vault.reproduce import Reproduction
+    from ideovault.vault.sending import SendOptions
 
 __all__ = [
     "BULK_LIMIT", "GenerationRecord", "ImageRecord", "ImageStatus", "Lineage", "Node",
-    "RecoverReport", "Reproduction", "SearchPage", "Vault", "resolve_client_uploads",
+    "RecoverReport", "Reproduction", "SearchPage", "SendOptions", "Vault",
+    "resolve_client_uploads",
 ]  # fmt: skip
 
 
@@ -53,6 +55,10 @@ def __getattr__(name: str) -> Any:
         from ideovault.vault.inputs import resolve_client_uploads
 
         return resolve_client_uploads
+    if name == "SendOptions":  # how to send: tags, dedupe, force, budget, progress events
+        from ideovault.vault.sending import SendOptions
+
+        return SendOptions
     if name == "SearchPage":
         from ideovault.catalog.search import SearchPage
 

@@ -1,49 +1,39 @@
 """The vault: the one public face of ideovault. CLI and web call this; it calls api, catalog, blobs.
 
-The flow of one generation (docs/architecture.md): validate → generation row (requested) →
-API call → one transaction with every image row (pending, url, expiry) → parallel downloads
-into the blob store, each checked → image rows stored. A crash at any point leaves rows that
-say what is missing, and :meth:`Vault.recover` finishes the work.
+Sending and batches are its services ``vault.generations`` (``generations.py``, on the sending
+pipeline of ``sending/``) and ``vault.batches`` (``batches.py``). The flow of one generation
+(docs/architecture.md, ``sending/pipeline.py``) leaves rows that say what is missing after a
+crash at any point, and :meth:`Vault.recover` finishes the work.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ideovault.api.errors import ApiError
 from ideovault.blobs import BlobStore, open_store
 from ideovault.catalog import Catalog
-from ideovault.catalog.records import (
-    GenerationRecord,
-    ImageRecord,
-    ImageStatus,
-)
+from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
 from ideovault.catalog.search import SearchPage
 from ideovault.config import Settings, load_settings
 from ideovault.errors import UserError
 from ideovault.vault import people
-from ideovault.vault.asynchronous import AsyncOps
-from ideovault.vault.batch_ops import BatchOps
+from ideovault.vault.batches import Batches
 from ideovault.vault.browse import BrowseOps
 from ideovault.vault.context import VaultContext
 from ideovault.vault.curation import CurationOps
-from ideovault.vault.editing import EditingOps
-from ideovault.vault.events import Event, EventSink
+from ideovault.vault.generations import Generations
 from ideovault.vault.operations import LifecycleOps
 from ideovault.vault.presenting import present, sidecar_document
 from ideovault.vault.tags import normalize_tags
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.client import IdeogramClient
-    from ideovault.api.params import GenerateParams
-    from ideovault.vault.flow import Started, Starter
+    from ideovault.vault.lineage import Lineage
     from ideovault.vault.recover import RecoverReport
-    from ideovault.vault.spending import Quote
 
 log = logging.getLogger("ideovault.vault")
 
@@ -51,11 +41,13 @@ log = logging.getLogger("ideovault.vault")
 Images = list[ImageRecord]
 
 
-class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps):
+class Vault(LifecycleOps, BrowseOps, CurationOps):
     """A catalog plus a blob store plus an API client, opened from :class:`Settings`."""
 
     def __init__(self, context: VaultContext) -> None:
         self.context = context
+        self.generations = Generations(context)
+        self.batches = Batches(context)
 
     # -- transitional: the mixins still read these; each goes when its area is a service ----
 
@@ -138,6 +130,13 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
             )
         return signed
 
+    def lineage(self, image_id: str) -> Lineage:
+        """Where an image came from and what was made from it (transitional: it goes to
+        ``vault.images.lineage``, with the images service)."""
+        from ideovault.vault.lineage import lineage
+
+        return lineage(self, image_id)
+
     def get(self, id_or_prefix: str) -> ImageRecord:
         return self._present(self.catalog.get_image(id_or_prefix))
 
@@ -185,166 +184,9 @@ class Vault(LifecycleOps, EditingOps, BrowseOps, AsyncOps, BatchOps, CurationOps
                 )
         return [self._present(r) for r in records]
 
-    # -- generating --------------------------------------------------------------------------
-
-    def quote(self, prompt: str = "", *, within_budget: bool = False, **params: Any) -> Quote:
-        """What a request would send and cost, without sending it (a dry run); with
-        ``within_budget``, a UserError if sending it would pass a budget."""
-        from ideovault.vault.spending import check_budget, quote
-
-        offer = quote(self, self.prepare(prompt, **params))
-        if within_budget:
-            check_budget(self, offer)
-        return offer
-
-    def price(self, request: GenerateParams) -> Quote:
-        """What a prepared request would cost (``--dry-run``), budgets not checked."""
-        from ideovault.vault.spending import quote
-
-        return quote(self, request)
-
-    def prepare(self, prompt: str = "", **params: Any) -> GenerateParams:
-        """Validate a request without sending or storing anything (UserError on bad input).
-
-        Input images (``image``, ``mask``, references) may be given as vault ids or file
-        paths; they are read and checked here, and stored in the vault only when sent.
-        """
-        from ideovault.api.params import parse_params
-        from ideovault.vault.inputs import resolve_uploads
-
-        return parse_params(prompt=prompt, **resolve_uploads(self, params))
-
-    def generate(
-        self,
-        prompt: str = "",
-        *,
-        tags: Iterable[str] = (),
-        on_event: EventSink | None = None,
-        dedupe: str | None = None,
-        force: bool = False,
-        max_usd: float | None = None,
-        **params: Any,
-    ) -> Images:
-        """Generate, download at once, store and catalog; returns every image, unsafe included.
-
-        An identical earlier request may be answered from the vault instead (``dedupe``:
-        seeded, always, never; ``force`` always calls), and a request over a budget is refused
-        before anything is sent.
-        """
-        request = self.prepare(prompt, **params)
-        return self.send(
-            request, tags=tags, on_event=on_event, dedupe=dedupe, force=force, max_usd=max_usd
-        )
-
-    def send(
-        self,
-        request: GenerateParams,
-        *,
-        tags: Iterable[str] = (),
-        on_event: EventSink | None = None,
-        dedupe: str | None = None,
-        force: bool = False,
-        max_usd: float | None = None,
-        parent_id: str | None = None,
-    ) -> Images:
-        """Send a validated request to any image route and keep what comes back, unless an
-        identical earlier request answers it (dedupe) or it would pass a budget.
-
-        Input files are stored in the vault first (as ``upload`` records, or matched to a
-        record with the same bytes), so every output can name its parent: the input image, or
-        ``parent_id`` when given (a reproduction names its original).
-        """
-        from ideovault.vault import flow
-
-        started = flow.start(
-            self, request, tags=tags, on_event=on_event, dedupe=dedupe, force=force,
-            max_usd=max_usd,
-        )  # fmt: skip
-        if isinstance(started, list):
-            return started  # answered from the vault
-        return self._call(started, parent_id)
-
-    def dispatch(
-        self,
-        request: GenerateParams,
-        offer: Quote,
-        *,
-        tags: tuple[str, ...] = (),
-        on_event: EventSink | None = None,
-        start: Starter | None = None,
-        parent_id: str | None = None,
-    ) -> Images:
-        """Send one validated, priced request and store its images (no dedupe, no budget).
-
-        ``start`` writes the generation row before the call; a batch passes one that also
-        marks its item ``sent`` in the same transaction (or raises to stop the send), which is
-        what makes a batch item exactly-once. By default the row is simply created.
-        """
-        from ideovault.vault import flow
-
-        started = flow.begin(self, request, offer, tags=tags, on_event=on_event, starter=start)
-        return self._call(started, parent_id)
-
-    def answer(
-        self, request: GenerateParams, offer: Quote, *, tags: tuple[str, ...], start: Starter
-    ) -> tuple[Images, GenerationRecord]:
-        """``dispatch`` without the downloads: the answer's records (still pending) and the
-        generation to store them with (``store_pending``). The batch runner downloads in other
-        threads, so that its next call does not wait for them."""
-        from ideovault.vault import flow
-
-        started = flow.begin(self, request, offer, tags=tags, starter=start)
-        return self._answer(started, None), started.generation
-
-    def _call(self, started: Started, parent_id: str | None) -> Images:
-        images = self._answer(started, parent_id)
-        return self._download_all(images, started.generation, started.emit)
-
-    def _answer(self, started: Started, parent_id: str | None) -> Images:
-        from ideovault.vault import flow
-
-        try:
-            response = self.client.generate(started.request)
-        except ApiError as exc:
-            flow.fail(self, started.generation.id, exc)
-            raise
-        return flow.record(self, started, response, parent_id)
-
-    def _download_all(
-        self,
-        images: Images,
-        generation: GenerationRecord,
-        emit: Callable[[Event], None],
-    ) -> Images:
-        todo = [r for r in images if r.status == ImageStatus.PENDING]
-        done: dict[str, ImageRecord] = {}
-        workers = max(1, min(self.settings.download_workers, len(todo)))
-        if len(todo) == 1:  # no pool for one image: a batch thread would start one per item
-            done[todo[0].id] = self.store_image(todo[0], generation)
-            emit(Event("image", generation.id, image=done[todo[0].id]))
-        elif todo:
-            with ThreadPoolExecutor(workers, thread_name_prefix="download") as pool:
-                for record in pool.map(lambda r: self.store_image(r, generation), todo):
-                    done[record.id] = record
-                    emit(Event("image", generation.id, image=record))
-        if done:  # one image as well as many
-            from ideovault.vault.semantic import embed_on_store  # numpy only when storing
-
-            embed_on_store(self, [r for r in done.values() if r.status == ImageStatus.STORED])
-        return [self._present(done.get(r.id, r)) for r in images]
-
-    def store_pending(self, images: Images, generation: GenerationRecord) -> Images:
-        """Download an answer's pending images as ``dispatch`` does (after ``download=False``)."""
-        return self._download_all(images, generation, lambda _event: None)
-
-    def store_image(self, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
-        """Download one pending image and mark it stored, expired, or still pending with why."""
-        from ideovault.vault.ingest import store_image
-
-        return store_image(self, record, generation)
-
     @staticmethod
     def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
+        """Transitional, for the areas still calling it: ``presenting.sidecar_document``."""
         return sidecar_document(record, generation)
 
     # -- recovering --------------------------------------------------------------------------

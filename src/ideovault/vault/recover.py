@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord, ImageStatus
 from ideovault.vault.owner import owner_alive
+from ideovault.vault.sending.storing import store_image
 
 if TYPE_CHECKING:
     from ideovault.vault.core import Vault
@@ -75,7 +76,7 @@ def recover(vault: Vault) -> RecoverReport:
             if gen.id not in report.in_flight:
                 report.in_flight.append(gen.id)
             continue
-        result = vault.store_image(image, gen)
+        result = store_image(vault.context, image, gen)
         if result.status == ImageStatus.STORED:
             report.stored.append(vault._present(result))
         elif result.status == ImageStatus.EXPIRED:
@@ -92,7 +93,7 @@ def _collect(vault: Vault, gen: GenerationRecord, report: RecoverReport) -> None
     from ideovault.vault.asynchronous import GenerationFailed, poll_once, resume
 
     try:
-        answered = poll_once(vault, resume(vault, gen, None))
+        answered = poll_once(vault.context, resume(vault.context, gen, None))
     except GenerationFailed:
         report.async_failed.append(vault.catalog.get_generation(gen.id))
         return

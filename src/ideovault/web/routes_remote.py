@@ -109,9 +109,10 @@ def describe(body: DescribeBody, vault: VaultDep) -> dict[str, Any]:
         if not set(body.v4) <= allowed:
             raise HTTPException(400, "v4 takes " + ", ".join(sorted(allowed)))
         options = describing.V4Options(**body.v4)
-    upload = resolve_client_uploads(vault, {"image": body.source})["image"]
-    result = vault.describe(upload, model_version=body.model_version, max_usd=body.max_usd,
-                            v4=options)  # fmt: skip
+    upload = resolve_client_uploads(vault.context, {"image": body.source})["image"]
+    result = vault.generations.describe(
+        upload, model_version=body.model_version, max_usd=body.max_usd, v4=options
+    )
     answer = result.to_json()
     answer["image"] = image_out(result.image).model_dump()
     return answer
@@ -126,4 +127,4 @@ class MagicPromptBody(BaseModel):
 @router.post("/magic-prompt")
 def magic_prompt(body: MagicPromptBody, vault: VaultDep) -> dict[str, Any]:
     """4.0's magic-prompt: a JSON prompt for ``text`` (nothing is stored)."""
-    return vault.magic_prompt(body.text, body.aspect_ratio)
+    return vault.generations.magic_prompt(body.text, body.aspect_ratio)
