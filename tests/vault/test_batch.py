@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ideovault.vault.ingest import record_response
 
 from ideogram_fake import FakeServer
 from ideovault import ids
@@ -17,6 +16,7 @@ from ideovault.catalog.records import GenerationStatus, ImageStatus
 from ideovault.errors import UserError
 from ideovault.vault import Vault
 from ideovault.vault.batch import BatchFileInvalid
+from ideovault.vault.sending.storing import record_response
 from tests.conftest import TEST_API_KEY
 
 
@@ -145,7 +145,9 @@ def test_work_of_a_dead_process_is_taken_over(
     assert answered_gen is not None
     request = vault.generations.prepare("answered")
     response = vault.client.generate(request)
-    record_response(vault, vault.catalog.get_generation(answered_gen), request, response, ())
+    record_response(
+        vault.context, vault.catalog.get_generation(answered_gen), request, response, ()
+    )
     calls = fake.stats()["generate_calls"]
 
     stats = vault.batches.run(plan.batch.id, lease_seconds=600)

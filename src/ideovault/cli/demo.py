@@ -55,8 +55,9 @@ def demo(
             for request in DEMO_REQUESTS:
                 req = dict(request)
                 prompt = req.pop("prompt")
+                options = SendOptions(tags=tuple(req.pop("tags", ())))
                 say(f"generating: {prompt}")
-                records.extend(vault.generations.generate(prompt, **req))
+                records.extend(vault.generations.generate(prompt, options=options, **req))
             fox = records[0]
             say("working on the fox: remix, upscale, describe")
             (remixed,) = vault.generations.remix(
