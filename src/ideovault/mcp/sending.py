@@ -17,9 +17,8 @@ from mcp_types import CallToolResult, TextContent
 
 from ideovault.mcp.results import Shaping, images_result, result
 from ideovault.mcp.running import run_in_thread
-from ideovault.vault import ImageRecord, ImageStatus, Vault
+from ideovault.vault import ImageRecord, ImageStatus, SendOptions, Vault
 from ideovault.vault.events import Event, EventSink
-from ideovault.vault.sending import SendOptions
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams

@@ -15,8 +15,7 @@ from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import DEFAULT_THUMBNAILS, Shaping, images_result, pictures, result
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import report as delivery_report
-from ideovault.vault import Node, Vault
-from ideovault.vault.sending import SendOptions
+from ideovault.vault import Node, SendOptions, Vault
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 MARK = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True)

@@ -13,8 +13,7 @@ from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import Shaping
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import Delivery, deliver, report
-from ideovault.vault import Vault
-from ideovault.vault.sending import SendOptions
+from ideovault.vault import SendOptions, Vault
 
 GENERATE = """Generate new images from a text prompt with the Ideogram API, and keep them: every
 image is downloaded at once, stored and cataloged in the vault (Ideogram's own links expire

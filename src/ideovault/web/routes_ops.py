@@ -1,7 +1,7 @@
 """REST routes for the vault's operations: generate, reproduce, lineage, report, filter values.
 
-Generation goes through the same :meth:`Vault.generate` as the CLI: the same validation before
-any credit is spent, the same dedupe and budget checks. Errors come back as 400 (bad request,
+Generation goes through the same ``vault.generations.generate`` as the CLI: the same validation
+before any credit is spent, the same dedupe and budget checks. Errors come back as 400 (bad request,
 over budget, no key) or 502 (the Ideogram API failed), with the vault's own message.
 """
 
@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException
 
-from ideovault.vault import resolve_client_uploads
-from ideovault.vault.sending import SendOptions
+from ideovault.vault import SendOptions, resolve_client_uploads
 
 if TYPE_CHECKING:
     from ideovault.vault import Node
@@ -22,9 +21,10 @@ from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_
 
 router = APIRouter(prefix="/api", tags=["operations"])
 
-# Keyword arguments of Vault.generate that are not API parameters: refused inside `params`.
+# Keyword arguments of generations.generate (and the fields of its SendOptions) that are not
+# API parameters: refused inside `params`.
 RESERVED_PARAMS = frozenset(
-    {"prompt", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
+    {"prompt", "options", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
 )
 
 
