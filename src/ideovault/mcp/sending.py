@@ -40,9 +40,7 @@ class Delivery:
 
 async def quote(ctx: Context | None, vault: Vault, prepare: Prepare) -> CallToolResult:
     """Validate and price the request; nothing is sent."""
-    from ideovault.vault.spending import quote as price
-
-    offer = await run_in_thread(ctx, lambda _on_event: price(vault.context, prepare(vault)))
+    offer = await run_in_thread(ctx, lambda _on_event: vault.generations.price(prepare(vault)))
     data = offer.to_json()
     note = (
         f"would send {offer.endpoint}: {offer.num_images} image(s), about "
