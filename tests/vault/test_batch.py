@@ -115,8 +115,8 @@ def test_refused_items_fail_and_a_rejected_key_stops_the_run(
 
     second = vault.batches.create(batch_file(tmp_path, ["a", "b", "c"]))
     assert second.batch is not None
-    vault._client = None
-    vault.settings = vault.settings.with_overrides(api_key="sk-wrong")
+    vault.context._client = None  # the next client is built with the wrong key
+    vault.context.settings = vault.context.settings.with_overrides(api_key="sk-wrong")
     stats = vault.batches.run(second.batch.id, concurrency=1)
     assert stats.fatal and "key" in stats.fatal
     assert vault.batches.state(second.batch.id).counts.items == {"queued": 3}
