@@ -74,10 +74,10 @@ def run_batch(
             on_tenth.append(rss_mb())
 
     with Vault.open(settings=settings) as vault:
-        plan = vault.create_batch(path)
+        plan = vault.batches.create(path)
         assert plan.batch is not None
         start, cpu0 = time.perf_counter(), time.process_time()
-        stats = vault.run_batches(plan.batch.id, concurrency=concurrency, on_item=on_item)
+        stats = vault.batches.run(plan.batch.id, concurrency=concurrency, on_item=on_item)
         elapsed = time.perf_counter() - start
         if cpu is not None:
             cpu.append(time.process_time() - cpu0)

@@ -44,7 +44,7 @@ def fill(root: Path, url: str, n: int, blobs: bool, kib: int) -> list[str]:
             data = os.urandom(kib * 1024)
             sha = hashlib.sha256(data).hexdigest()
             key = key_for(sha, "png")
-            path = vault.store.local_path(key)
+            path = vault.context.store.local_path(key)
             assert path is not None
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -121,7 +121,9 @@ def bench_zip(root: Path, n: int, kib: int) -> None:
     fill(root, url, n, blobs=True, kib=kib)
     settings = load_settings(home=root, database_url=url, env={})
     with Vault.open(settings=settings) as vault:
-        paths = [vault.store.local_path(r.blob_key or "") for r in vault.selection.matches("")]
+        paths = [
+            vault.context.store.local_path(r.blob_key or "") for r in vault.selection.matches("")
+        ]
         out = root / "copies"
 
         def copy() -> None:

@@ -37,7 +37,7 @@ def run_ideovault(base_url: str, home: Path, prompts: list[str], n: int) -> tupl
     with Vault.open(settings=settings) as vault:
         start = time.perf_counter()
         for prompt in prompts:
-            records = vault.generate(prompt, num_images=n, seed=1)
+            records = vault.generations.generate(prompt, num_images=n, seed=1)
             assert all(r.status == "stored" for r in records), [r.error for r in records]
             urls.extend(r.original_url or "" for r in records)
         elapsed = time.perf_counter() - start

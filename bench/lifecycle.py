@@ -99,9 +99,9 @@ def bench_verify(root: Path, files: int) -> None:
     with Vault.open(settings=settings) as vault:
         for _ in range(files):
             data = b"\x89PNG\r\n\x1a\n" + os.urandom(1024 * 1024)
-            with vault.store.stage() as staged:
+            with vault.context.store.stage() as staged:
                 staged.write(data)
-                ref = vault.store.commit(staged, "png")
+                ref = vault.context.store.commit(staged, "png")
             keys.append((ref.key, hashlib.sha256(data).hexdigest(), len(data)))
     url = settings.database_url
     Path(url[10:]).unlink()
@@ -111,7 +111,7 @@ def bench_verify(root: Path, files: int) -> None:
         t0 = time.perf_counter()
         report = vault.upkeep.verify()
         t_ours = time.perf_counter() - t0
-        paths = [str(vault.store.local_path(k)) for k, _, _ in keys]
+        paths = [str(vault.context.store.local_path(k)) for k, _, _ in keys]
     assert report.ok, report.problems[:3]
     t0 = time.perf_counter()
     subprocess.run(["sha256sum", *paths], check=True, capture_output=True)

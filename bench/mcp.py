@@ -40,6 +40,7 @@ from ideogram_fake import FakeConfig, FakeServer  # noqa: E402
 from ideovault.config import load_settings  # noqa: E402
 from ideovault.mcp.server import build_server  # noqa: E402
 from ideovault.vault import Vault  # noqa: E402
+from ideovault.vault.sending import SendOptions  # noqa: E402
 
 KEY = "bench-key-not-secret"
 QUERIES = ["", "fox", "tag:poster", "red fox sort:relevance"]
@@ -75,7 +76,12 @@ async def timed_async(fn: Callable[[], Awaitable[object]], runs: int) -> tuple[f
 def fill(vault: Vault, generations: int) -> None:
     for n in range(generations):
         tags = ["poster"] if n % 3 == 0 else ["draft"]
-        vault.generate(f"{WORDS[n % len(WORDS)]} number {n}", num_images=4, seed=n, tags=tags)
+        vault.generations.generate(
+            f"{WORDS[n % len(WORDS)]} number {n}",
+            num_images=4,
+            seed=n,
+            options=SendOptions(tags=tuple(tags)),
+        )
 
 
 async def over_mcp(client: Client, runs: int, thumbnails: int) -> dict[str, tuple[float, float]]:

@@ -57,7 +57,7 @@ def main() -> None:
         )
         with Vault.open(settings=settings) as vault:
             for n in range(0, args.images, 8):
-                vault.generate(f"bench image {n}", num_images=min(8, args.images - n))
+                vault.generations.generate(f"bench image {n}", num_images=min(8, args.images - n))
             with ServerThread(create_app(vault, WebSettings(port=0))) as running:
                 url = running.url + "/api/images?limit=20"
                 open_ms = median_ms(lambda: httpx.get(url).raise_for_status(), args.runs)
@@ -68,13 +68,13 @@ def main() -> None:
                     lambda: httpx.get(url, headers=auth).raise_for_status(), args.runs
                 )
                 check_ms = median_ms(lambda: vault.people.authenticate(key), args.runs)
-                base_ms = median_ms(vault.catalog.status_counts, args.runs)
+                base_ms = median_ms(vault.context.catalog.status_counts, args.runs)
                 remote = RemoteVault(running.url, key)
                 remote_ms = median_ms(lambda: remote.images.search("bench", limit=20), args.runs)
                 local_ms = median_ms(lambda: vault.images.search("bench", limit=20), args.runs)
                 runs = args.generations
                 remote_gen_ms = median_ms(lambda: remote.generations.generate("bench remote"), runs)
-                local_gen_ms = median_ms(lambda: vault.generate("bench local"), runs)
+                local_gen_ms = median_ms(lambda: vault.generations.generate("bench local"), runs)
                 remote.close()
     rows = [
         ("key check vs status_counts query", check_ms, base_ms),

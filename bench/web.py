@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from ideogram_fake import FakeConfig, FakeServer
 from ideovault.config import load_settings
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from search import fill
@@ -93,7 +94,12 @@ def thumbnails(workdir: Path, count: int, size: int) -> None:
             have = vault.images.search("tag:bench", limit=1000).records
             batch = 0
             while len(have) < count:
-                vault.generate(f"bench image {batch}", num_images=8, seed=batch, tags=["bench"])
+                vault.generations.generate(
+                    f"bench image {batch}",
+                    num_images=8,
+                    seed=batch,
+                    options=SendOptions(tags=("bench",)),
+                )
                 batch += 1
                 have = vault.images.search("tag:bench", limit=1000).records
             records = have[:count]

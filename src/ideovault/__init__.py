@@ -12,11 +12,13 @@ from ideovault.errors import IdeovaultError, NotFound, UserError
 if TYPE_CHECKING:
     from ideovault.vault import Vault
     from ideovault.vault.remote import RemoteVault
+    from ideovault.vault.sending import SendOptions
 
 from ideovault.version import __version__
 
 __all__ = [
-    "IdeovaultError", "NotFound", "RemoteVault", "UserError", "Vault", "__version__", "connect",
+    "IdeovaultError", "NotFound", "RemoteVault", "SendOptions", "UserError", "Vault",
+    "__version__", "connect",
 ]  # fmt: skip
 
 
@@ -26,6 +28,10 @@ def __getattr__(name: str) -> object:
         from ideovault.vault import Vault
 
         return Vault
+    if name == "SendOptions":
+        from ideovault.vault.sending import SendOptions
+
+        return SendOptions
     if name == "RemoteVault":
         from ideovault.vault.remote import RemoteVault
 

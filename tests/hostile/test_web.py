@@ -41,7 +41,7 @@ def api(
         api_key=TEST_API_KEY, base_url=fake_api.base_url, retry_backoff=0.01
     )
     with Vault.open(settings=settings_) as vault:
-        (image,) = vault.generate("a fox", seed=7)
+        (image,) = vault.generations.generate("a fox", seed=7)
         with (
             ServerThread(create_app(vault, WebSettings(port=0))) as server,
             httpx.Client(base_url=server.url, timeout=30) as client,

@@ -57,7 +57,7 @@ def test_hostile_arguments_are_tool_errors_and_the_server_keeps_serving(
     fake: FakeServer,
     server_log: Path,
 ) -> None:
-    kept = vault.generate("a red fox", seed=1)[0]
+    kept = vault.generations.generate("a red fox", seed=1)[0]
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("not a picture")
     fake.reset()

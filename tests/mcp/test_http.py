@@ -22,6 +22,7 @@ from mcp.shared.exceptions import MCPError
 from ideogram_fake import FakeServer
 from ideovault.mcp.http import mount_mcp
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.images import image_file
@@ -49,7 +50,7 @@ def connect(url: str, headers: dict[str, str]) -> Client:
 def test_off_loopback_mcp_needs_the_token(
     guarded: ServerThread, vault: Vault, fake: FakeServer, tmp_path: Path
 ) -> None:
-    fox = vault.generate("a red fox", seed=9, tags=["poster"])[0]
+    fox = vault.generations.generate("a red fox", seed=9, options=SendOptions(tags=("poster",)))[0]
     server_file = image_file(tmp_path, "private.png", 64, 64)
     url = f"{guarded.url}/mcp"
     hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
@@ -95,7 +96,7 @@ def test_off_loopback_mcp_needs_the_token(
 def test_serve_mcp_serves_on_loopback_and_stops_on_ctrl_c(
     server_env: dict[str, str], vault: Vault
 ) -> None:
-    fox = vault.generate("a red fox", seed=9)[0]
+    fox = vault.generations.generate("a red fox", seed=9)[0]
     env = {**os.environ, **server_env}
     env.pop("IDEOVAULT_TOKEN", None)
     proc = subprocess.Popen(

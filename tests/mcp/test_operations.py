@@ -17,7 +17,7 @@ from tests.mcp.conftest import Scenario, data_of
 def test_operations_make_children_and_describe_keeps_words(
     over_stdio: Callable[[Scenario], None], vault: Vault, fake: FakeServer, tmp_path: Path
 ) -> None:
-    fox = vault.generate("a red fox", seed=4)[0]  # square, 1024x1024
+    fox = vault.generations.generate("a red fox", seed=4)[0]  # square, 1024x1024
     photo = image_file(tmp_path, "photo.png", 64, 64)
     mask = image_file(tmp_path, "mask.png", 64, 64, color="black")
     fake.reset()

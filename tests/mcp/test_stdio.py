@@ -18,6 +18,7 @@ from PIL import Image
 from ideogram_fake import FakeServer
 from ideovault.cli.app import app
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from tests.mcp.conftest import Scenario, data_of
 
 TOOLS = {
@@ -123,9 +124,11 @@ def test_dry_run_quotes_without_sending_then_generate_stores_and_shows(
 def test_search_show_similar_lineage_tag_star_report(
     over_stdio: Callable[[Scenario], None], vault: Vault
 ) -> None:
-    fox = vault.generate("a red fox under a neon sign", seed=5, tags=["poster"])[0]
-    vault.generate("watercolor lighthouse at dawn", num_images=2)
-    child = vault.remix(fox.id, "the same fox, in winter", seed=6)[0]
+    fox = vault.generations.generate(
+        "a red fox under a neon sign", seed=5, options=SendOptions(tags=("poster",))
+    )[0]
+    vault.generations.generate("watercolor lighthouse at dawn", num_images=2)
+    child = vault.generations.remix(fox.id, "the same fox, in winter", seed=6)[0]
 
     async def scenario(client: Client) -> None:
         found = data_of(await client.call_tool("search", {"query": 'tag:poster "neon sign"'}))
@@ -182,7 +185,7 @@ def test_search_show_similar_lineage_tag_star_report(
 def test_reproduce_answers_from_the_vault_then_calls_when_forced(
     over_stdio: Callable[[Scenario], None], vault: Vault, fake: FakeServer
 ) -> None:
-    original = vault.generate("a lighthouse", seed=42)[0]
+    original = vault.generations.generate("a lighthouse", seed=42)[0]
     fake.reset()
 
     async def scenario(client: Client) -> None:

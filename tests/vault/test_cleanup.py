@@ -12,17 +12,20 @@ from ideovault.catalog.schema import images
 from ideovault.errors import UserError
 from ideovault.vault import Vault
 from ideovault.vault.cleanup import Policy
+from ideovault.vault.sending import SendOptions
 
 NOW = datetime.now(UTC)
 
 
 def aged(vault: Vault, days: int, size: int, *, tags: tuple[str, ...] = (), starred: bool = False,
          status: str | None = None) -> ImageRecord:  # fmt: skip
-    (record,) = vault.generate(f"image {days} days old", seed=days, tags=tags)
+    (record,) = vault.generations.generate(
+        f"image {days} days old", seed=days, options=SendOptions(tags=tuple(tags))
+    )
     values: dict[str, object] = {"created_at": NOW - timedelta(days=days), "size_bytes": size}
     if status:
         values["status"] = status
-    with vault.catalog.engine.begin() as conn:
+    with vault.context.catalog.engine.begin() as conn:
         conn.execute(update(images).where(images.c.id == record.id).values(**values))
     if starred:
         vault.images.star([record.id])

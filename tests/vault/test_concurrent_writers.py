@@ -28,7 +28,8 @@ WORKER = textwrap.dedent(
     )
     with Vault.open(settings=settings) as vault:
         for call in range({calls}):
-            records = vault.generate(f"process {{n}} call {{call}}", num_images={images})
+            prompt = f"process {{n}} call {{call}}"
+            records = vault.generations.generate(prompt, num_images={images})
             assert all(r.status == "stored" for r in records), [r.error for r in records]
     """
 ).format(calls=CALLS, images=IMAGES)

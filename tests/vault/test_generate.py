@@ -14,6 +14,7 @@ from ideovault.blobs.base import Staged
 from ideovault.catalog.records import GenerationStatus, ImageStatus
 from ideovault.errors import UserError
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from tests.vault.conftest import API_KEY
 
 CONTRACT_KEYS = {
@@ -36,8 +37,12 @@ def assert_stored_intact(vault: Vault, record_id: str) -> None:
 
 
 def test_v3_generation_stores_every_image(vault: Vault, fake: FakeServer) -> None:
-    records = vault.generate(
-        "a red fox under a neon sign", num_images=3, aspect_ratio="16:9", seed=7, tags=["Poster"]
+    records = vault.generations.generate(
+        "a red fox under a neon sign",
+        num_images=3,
+        aspect_ratio="16:9",
+        seed=7,
+        options=SendOptions(tags=("Poster",)),
     )
     assert len(records) == 3
     for r in records:
@@ -45,7 +50,7 @@ def test_v3_generation_stores_every_image(vault: Vault, fake: FakeServer) -> Non
         assert r.tags == ("poster",)
         assert r.seed == 7 and r.aspect_ratio == "16x9" and r.model == "V_3"
         assert (r.width, r.height) == (1312, 736)
-        sidecar = vault.store.read_sidecar(r.blob_key or "")
+        sidecar = vault.context.store.read_sidecar(r.blob_key or "")
         assert sidecar is not None and r.id in sidecar["records"]
         assert sidecar["records"][r.id]["generation"]["request"]["prompt"] == r.prompt
     assert len({r.sha256 for r in records}) == 3  # index changes the pixels
@@ -55,21 +60,23 @@ def test_v3_generation_stores_every_image(vault: Vault, fake: FakeServer) -> Non
 
 
 def test_legacy_generation(vault: Vault) -> None:
-    (record,) = vault.generate("isometric cafe", model="V_2", aspect_ratio="ASPECT_4_3", seed=3)
+    (record,) = vault.generations.generate(
+        "isometric cafe", model="V_2", aspect_ratio="ASPECT_4_3", seed=3
+    )
     assert_stored_intact(vault, record.id)
     assert record.model == "V_2" and record.resolution == "1152x864"
-    gen = vault.catalog.get_generation(record.generation_id)
+    gen = vault.context.catalog.get_generation(record.generation_id)
     assert gen.endpoint == "/generate" and gen.status == GenerationStatus.ANSWERED
 
 
 def test_magic_prompt_expansion_is_kept(vault: Vault) -> None:
-    (record,) = vault.generate("a cat", magic_prompt="ON", seed=1)
+    (record,) = vault.generations.generate("a cat", magic_prompt="ON", seed=1)
     assert record.prompt == "a cat"
     assert record.expanded_prompt and record.expanded_prompt.startswith("a cat")
 
 
 def test_unsafe_image_is_recorded_and_the_rest_stored(vault: Vault) -> None:
-    records = vault.generate("robot gardener UNSAFE_IMAGE", num_images=3)
+    records = vault.generations.generate("robot gardener UNSAFE_IMAGE", num_images=3)
     statuses = [r.status for r in records]
     assert statuses == [ImageStatus.STORED, ImageStatus.STORED, ImageStatus.UNSAFE]
     assert records[-1].is_safe is False and records[-1].original_url is None
@@ -77,26 +84,26 @@ def test_unsafe_image_is_recorded_and_the_rest_stored(vault: Vault) -> None:
 
 def test_unsafe_prompt_is_refused_and_recorded(vault: Vault) -> None:
     with pytest.raises(SafetyRejected, match="safety"):
-        vault.generate("UNSAFE_PROMPT please")
-    (gen,) = vault.catalog.list_generations()
+        vault.generations.generate("UNSAFE_PROMPT please")
+    (gen,) = vault.context.catalog.list_generations()
     assert gen.status == GenerationStatus.FAILED and gen.error and "safety" in gen.error
-    assert vault.catalog.unanswered_generations() == []
+    assert vault.context.catalog.unanswered_generations() == []
     assert vault.images.list().records == []
 
 
 def test_truncated_download_is_retried(vault: Vault, fake: FakeServer) -> None:
     fake.inject("truncate", times=1)
-    (record,) = vault.generate("truncated once", seed=5)
+    (record,) = vault.generations.generate("truncated once", seed=5)
     assert_stored_intact(vault, record.id)
     assert fake.stats()["downloads"] == 2
 
 
 def test_corrupt_downloads_stay_pending_then_recover(vault: Vault, fake: FakeServer) -> None:
     fake.inject("corrupt", times=3)
-    (record,) = vault.generate("corrupt thrice", seed=5)
+    (record,) = vault.generations.generate("corrupt thrice", seed=5)
     assert record.status == ImageStatus.PENDING
     assert record.error and "does not decode" in record.error
-    assert list(vault.store.iter_keys()) == []  # nothing half-stored
+    assert list(vault.context.store.iter_keys()) == []  # nothing half-stored
     report = vault.upkeep.recover()
     assert [r.id for r in report.stored] == [record.id]
     assert_stored_intact(vault, record.id)
@@ -104,7 +111,7 @@ def test_corrupt_downloads_stay_pending_then_recover(vault: Vault, fake: FakeSer
 
 def test_expired_link_marks_the_image_expired(vault: Vault, fake: FakeServer) -> None:
     fake.inject("expire", times=1)
-    (record,) = vault.generate("too late", seed=9)
+    (record,) = vault.generations.generate("too late", seed=9)
     assert record.status == ImageStatus.EXPIRED
     assert record.error and "expired" in record.error
 
@@ -112,9 +119,9 @@ def test_expired_link_marks_the_image_expired(vault: Vault, fake: FakeServer) ->
 def test_dropped_connection_is_recorded_as_unknown(vault: Vault, fake: FakeServer) -> None:
     fake.inject("drop", times=1)
     with pytest.raises(OutcomeUnknown):
-        vault.generate("dropped", seed=1)
+        vault.generations.generate("dropped", seed=1)
     assert fake.stats()["generate_calls"] == 1  # never re-sent: it may have been charged
-    (row,) = vault.catalog.list_generations()
+    (row,) = vault.context.catalog.list_generations()
     assert row.status == GenerationStatus.UNKNOWN
     assert row.error and "may have run and been charged" in row.error
 
@@ -122,25 +129,25 @@ def test_dropped_connection_is_recorded_as_unknown(vault: Vault, fake: FakeServe
 def test_rate_limit_and_unavailable_are_retried(vault: Vault, fake: FakeServer) -> None:
     fake.inject("rate_limit", times=1, retry_after=0.05)
     fake.inject("unavailable", times=1)
-    (record,) = vault.generate("busy server", seed=2)
+    (record,) = vault.generations.generate("busy server", seed=2)
     assert record.status == ImageStatus.STORED
 
 
 def test_identical_images_share_one_blob(vault: Vault) -> None:
-    (a,) = vault.generate("same picture", seed=11)
-    (b,) = vault.generate("same picture", seed=11, force=True)
+    (a,) = vault.generations.generate("same picture", seed=11)
+    (b,) = vault.generations.generate("same picture", seed=11, options=SendOptions(force=True))
     assert a.id != b.id and a.sha256 == b.sha256 and a.blob_key == b.blob_key
-    assert list(vault.store.iter_keys()) == [a.blob_key]
-    sidecar = vault.store.read_sidecar(a.blob_key or "")
+    assert list(vault.context.store.iter_keys()) == [a.blob_key]
+    sidecar = vault.context.store.read_sidecar(a.blob_key or "")
     assert sidecar is not None and set(sidecar["records"]) == {a.id, b.id}
 
 
 def test_bad_input_costs_no_call(vault: Vault, fake: FakeServer) -> None:
     for bad in ({"num_images": 99}, {"model": "V_9"}, {"seed": -1}, {"style_type": "NOPE"}):
         with pytest.raises(UserError):
-            vault.generate("x", **bad)
+            vault.generations.generate("x", **bad)
     with pytest.raises(UserError):
-        vault.generate("x", tags=[""])
+        vault.generations.generate("x", options=SendOptions(tags=("",)))
     assert fake.stats()["generate_calls"] == 0
     assert vault.images.list().records == []
 
@@ -152,20 +159,20 @@ def test_full_disk_leaves_the_image_pending(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Staged, "write", no_space)
-    (record,) = vault.generate("disk full", seed=4)
+    (record,) = vault.generations.generate("disk full", seed=4)
     assert record.status == ImageStatus.PENDING
     assert record.error and "No space left" in record.error
-    assert list(vault.store.iter_keys()) == []
+    assert list(vault.context.store.iter_keys()) == []
     monkeypatch.undo()
     report = vault.upkeep.recover()
     assert [r.id for r in report.stored] == [record.id]
 
 
 def test_api_key_is_written_nowhere(vault: Vault, vault_home: Path, fake: FakeServer) -> None:
-    vault.generate("keep my secret", num_images=2, tags=["t"])
+    vault.generations.generate("keep my secret", num_images=2, options=SendOptions(tags=("t",)))
     fake.inject("drop", times=1)
     with pytest.raises(OutcomeUnknown) as info:
-        vault.generate("dropped again")
+        vault.generations.generate("dropped again")
     assert API_KEY not in str(info.value)
     vault.close()
     for path in vault_home.rglob("*"):

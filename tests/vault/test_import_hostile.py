@@ -28,8 +28,8 @@ from tests.vault.seed_files import png, seed_folder, seed_record, write_generati
 
 def blob_files(vault: Vault) -> list[str]:
     """Image files in the store, and anything left half-way in its staging folder."""
-    staging = [p.name for p in vault.store.staging_dir.glob("*") if p.suffix != ".lock"]
-    return sorted(vault.store.iter_keys()) + staging
+    staging = [p.name for p in vault.context.store.staging_dir.glob("*") if p.suffix != ".lock"]
+    return sorted(vault.context.store.iter_keys()) + staging
 
 
 def one_bad_field(vault: Vault, tmp_path: Path, **changes: Any) -> str:

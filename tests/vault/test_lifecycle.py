@@ -11,17 +11,18 @@ from ideovault.blobs.local import LocalBlobStore
 from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 
 
 def path_of(vault: Vault, key: str | None) -> Path:
-    path = vault.store.local_path(key or "")
+    path = vault.context.store.local_path(key or "")
     assert path is not None
     return path
 
 
 def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
-    (a,) = vault.generate("keep me", seed=1)
-    (b,) = vault.generate("trash me", seed=2)
+    (a,) = vault.generations.generate("keep me", seed=1)
+    (b,) = vault.generations.generate("trash me", seed=2)
     vault.upkeep.trash([b.id[:20]])
     assert [r.id for r in vault.images.list().records] == [a.id]
     assert vault.images.search("trash").records == []
@@ -33,26 +34,26 @@ def test_trash_hides_and_restore_brings_back(vault: Vault) -> None:
 
 
 def test_purge_keeps_a_blob_another_record_shares(vault: Vault) -> None:
-    (a,) = vault.generate("shared picture", seed=3)
-    (b,) = vault.generate("shared picture", seed=3, force=True)
+    (a,) = vault.generations.generate("shared picture", seed=3)
+    (b,) = vault.generations.generate("shared picture", seed=3, options=SendOptions(force=True))
     assert a.blob_key == b.blob_key
     vault.upkeep.trash([a.id])
     report = vault.upkeep.purge(everything=True)
     assert [r.id for r in report.purged] == [a.id] and report.blobs_deleted == 0
     assert path_of(vault, b.blob_key).is_file()
-    sidecar = vault.store.read_sidecar(b.blob_key or "")
+    sidecar = vault.context.store.read_sidecar(b.blob_key or "")
     assert sidecar is not None and set(sidecar["records"]) == {b.id}
     vault.upkeep.trash([b.id])
     report = vault.upkeep.purge(everything=True)
     assert report.blobs_deleted == 1 and report.bytes_freed == b.size_bytes
     assert not path_of(vault, b.blob_key).exists()
-    assert vault.store.read_sidecar(b.blob_key or "") is None
+    assert vault.context.store.read_sidecar(b.blob_key or "") is None
     with pytest.raises(UserError):
         vault.images.get(b.id)
 
 
 def test_purge_older_than_leaves_recent_trash(vault: Vault) -> None:
-    (a,) = vault.generate("recently trashed", seed=4)
+    (a,) = vault.generations.generate("recently trashed", seed=4)
     vault.upkeep.trash([a.id])
     assert vault.upkeep.purge(older_than=timedelta(days=7)).purged == []
     assert vault.upkeep.purge(older_than=timedelta(0)).purged[0].id == a.id
@@ -63,7 +64,7 @@ def test_purge_older_than_leaves_recent_trash(vault: Vault) -> None:
 def test_crash_between_row_and_file_leaves_only_an_orphan(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (a,) = vault.generate("crash during purge", seed=5)
+    (a,) = vault.generations.generate("crash during purge", seed=5)
     vault.upkeep.trash([a.id])
 
     def power_cut(self: LocalBlobStore, key: str) -> None:
@@ -82,19 +83,19 @@ def test_crash_between_row_and_file_leaves_only_an_orphan(
 
 
 def test_verify_clean_vault(vault: Vault) -> None:
-    records = vault.generate("all fine", num_images=3, seed=6)
+    records = vault.generations.generate("all fine", num_images=3, seed=6)
     report = vault.upkeep.verify()
     assert report.ok and report.checked == 3 and report.problems == []
     assert report.bytes_checked == sum(r.size_bytes or 0 for r in records)
 
 
 def test_verify_finds_and_repairs(vault: Vault) -> None:
-    damaged, missing, stale = vault.generate("three problems", num_images=3, seed=7)
+    damaged, missing, stale = vault.generations.generate("three problems", num_images=3, seed=7)
     data = bytearray(path_of(vault, damaged.blob_key).read_bytes())
     data[len(data) // 2] ^= 0xFF
     path_of(vault, damaged.blob_key).write_bytes(bytes(data))
     path_of(vault, missing.blob_key).unlink()
-    vault.store.remove_from_sidecar(stale.blob_key or "", stale.id)
+    vault.context.store.remove_from_sidecar(stale.blob_key or "", stale.id)
     report = vault.upkeep.verify()
     found = {(p.kind, p.image_id) for p in report.problems}
     assert found == {("corrupt", damaged.id), ("missing", missing.id), ("sidecar", stale.id)}
@@ -110,7 +111,7 @@ def test_verify_finds_and_repairs(vault: Vault) -> None:
 
 
 def test_verify_relinks_to_an_identical_copy(vault: Vault) -> None:
-    (a,) = vault.generate("twin", seed=8)
+    (a,) = vault.generations.generate("twin", seed=8)
     good = path_of(vault, a.blob_key)
     jpg_twin = good.with_suffix(".webp")  # the same bytes under another extension's key
     jpg_twin.write_bytes(good.read_bytes())

@@ -18,6 +18,7 @@ from ideovault.config import load_settings
 from ideovault.errors import IdeovaultError, UserError
 from ideovault.vault import Vault, embed
 from ideovault.vault.export import _Folder
+from ideovault.vault.sending import SendOptions
 from tests.vault.conftest import API_KEY
 
 
@@ -31,8 +32,10 @@ def other_vault(tmp_path: Path, fake: FakeServer):
 
 
 def test_export_folder_with_manifests_and_embedded_records(vault: Vault, tmp_path: Path) -> None:
-    records = vault.generate("export me <now>", num_images=2, tags=["poster"], seed=1)
-    vault.generate("not exported", seed=2)
+    records = vault.generations.generate(
+        "export me <now>", num_images=2, seed=1, options=SendOptions(tags=("poster",))
+    )
+    vault.generations.generate("not exported", seed=2)
     report = vault.upkeep.export("tag:poster", tmp_path / "out", embed_metadata=True)
     assert report.exported == 2 and report.not_embedded == []
     lines = (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
@@ -48,7 +51,7 @@ def test_export_folder_with_manifests_and_embedded_records(vault: Vault, tmp_pat
 
 
 def test_export_zip(vault: Vault, tmp_path: Path) -> None:
-    vault.generate("zipped", num_images=2, seed=3)
+    vault.generations.generate("zipped", num_images=2, seed=3)
     report = vault.upkeep.export("", tmp_path / "all.zip")
     with zipfile.ZipFile(tmp_path / "all.zip") as z:
         names = z.namelist()
@@ -57,7 +60,7 @@ def test_export_zip(vault: Vault, tmp_path: Path) -> None:
 
 
 def test_full_disk_during_export(vault: Vault, tmp_path: Path, monkeypatch) -> None:
-    vault.generate("disk fills", num_images=3, seed=4)
+    vault.generations.generate("disk fills", num_images=3, seed=4)
     real, calls = _Folder.write, []
 
     def fill_up(self: _Folder, name: str, data: bytes) -> None:
@@ -77,7 +80,9 @@ def test_full_disk_during_export(vault: Vault, tmp_path: Path, monkeypatch) -> N
 def test_round_trip_through_embedded_metadata(
     vault: Vault, other_vault: Vault, tmp_path: Path
 ) -> None:
-    (record,) = vault.generate("travels with the file", seed=5, tags=["trip"])
+    (record,) = vault.generations.generate(
+        "travels with the file", seed=5, options=SendOptions(tags=("trip",))
+    )
     vault.upkeep.export("", tmp_path / "out", embed_metadata=True)
     (tmp_path / "out" / "manifest.jsonl").unlink()
     report = other_vault.upkeep.import_path(tmp_path / "out")
@@ -92,7 +97,7 @@ def write_seed_json(folder: Path, vault: Vault) -> None:
     """generations.json the way the seed wrote it: camelCase, optional fields left out."""
     images = folder / "images"
     images.mkdir(parents=True)
-    source = vault.generate("seed era picture", num_images=2, seed=6)
+    source = vault.generations.generate("seed era picture", num_images=2, seed=6)
     for r in source:
         shutil.copy(r.local_path or "", images / f"{r.id}.png")
     records = [
@@ -141,8 +146,10 @@ def test_import_plain_images_and_sidecar_folders(
     record = other_vault.images.get(report.imported[0])
     assert record.tags == ("imported",) and record.model == "unknown" and record.width == 64
     # A copy of another vault's blob store: sidecars carry the records.
-    vault.generate("from a sidecar", seed=7, tags=["kept"])
-    store_root = Path(str(vault.store.local_path("images/00/00/" + "0" * 64 + ".png"))).parents[3]
+    vault.generations.generate("from a sidecar", seed=7, options=SendOptions(tags=("kept",)))
+    store_root = Path(
+        str(vault.context.store.local_path("images/00/00/" + "0" * 64 + ".png"))
+    ).parents[3]
     report = other_vault.upkeep.import_path(store_root / "images")
     imported = other_vault.images.get(report.imported[0])
     assert imported.prompt == "from a sidecar" and "kept" in imported.tags

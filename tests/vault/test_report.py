@@ -6,15 +6,23 @@ from sqlalchemy import update
 
 from ideovault.catalog.schema import images
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 
 
 def test_report_counts_bytes_and_costs(vault: Vault) -> None:
-    a = vault.generate("poster one", model="V_2", tags=["poster"], seed=1)
-    b = vault.generate("two turbo", rendering_speed="TURBO", num_images=2, tags=["poster", "x"])
-    c = vault.generate("withheld UNSAFE_IMAGE", num_images=2, aspect_ratio="16x9")
-    gone = vault.generate("trashed", seed=4)
+    a = vault.generations.generate(
+        "poster one", model="V_2", seed=1, options=SendOptions(tags=("poster",))
+    )
+    b = vault.generations.generate(
+        "two turbo",
+        rendering_speed="TURBO",
+        num_images=2,
+        options=SendOptions(tags=("poster", "x")),
+    )
+    c = vault.generations.generate("withheld UNSAFE_IMAGE", num_images=2, aspect_ratio="16x9")
+    gone = vault.generations.generate("trashed", seed=4)
     vault.upkeep.trash([gone[0].id])
-    with vault.catalog.engine.begin() as conn:
+    with vault.context.catalog.engine.begin() as conn:
         conn.execute(update(images).where(images.c.trashed_at.is_(None)).values(size_bytes=1000))
         conn.execute(update(images).where(images.c.status == "unsafe").values(size_bytes=None))
     report = vault.images.report()
@@ -36,6 +44,6 @@ def test_report_counts_bytes_and_costs(vault: Vault) -> None:
 
 
 def test_prices_can_be_overridden(vault: Vault) -> None:
-    vault.generate("priced", model="V_2", seed=1)
-    vault.settings.extra["prices"] = {"V_2": 0.5}
+    vault.generations.generate("priced", model="V_2", seed=1)
+    vault.context.settings.extra["prices"] = {"V_2": 0.5}
     assert vault.images.report()["total"]["cost_usd"] == 0.5

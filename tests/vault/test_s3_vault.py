@@ -12,6 +12,7 @@ from ideogram_fake import FakeServer
 from ideovault.catalog import Catalog
 from ideovault.config import load_settings
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 from tests.conftest import TEST_API_KEY
 
 
@@ -25,8 +26,10 @@ def s3_vault(tmp_path: Path, fake: FakeServer, bucket: str) -> Iterator[Vault]:
 
 
 def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_path: Path) -> None:
-    a = s3_vault.generate("on s3", num_images=2, seed=1, tags=["cloud"])
-    (twin,) = s3_vault.generate("on s3", seed=1)
+    a = s3_vault.generations.generate(
+        "on s3", num_images=2, seed=1, options=SendOptions(tags=("cloud",))
+    )
+    (twin,) = s3_vault.generations.generate("on s3", seed=1)
     assert all(r.stored_uri and r.stored_uri.startswith(f"s3://{bucket}/team/images/") for r in a)
     assert a[0].local_path is None and twin.blob_key == a[0].blob_key
     head = boto3.client("s3").head_object(Bucket=bucket, Key=f"team/{twin.blob_key}")
@@ -38,7 +41,7 @@ def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_p
         assert rebuilt.get_image(a[1].id).tags == ("cloud",)
     s3_vault.upkeep.trash([a[0].id])
     assert s3_vault.upkeep.purge(everything=True).blobs_deleted == 0  # the twin still uses it
-    assert s3_vault.store.exists(twin.blob_key or "")
+    assert s3_vault.context.store.exists(twin.blob_key or "")
     report = s3_vault.upkeep.export("cloud", tmp_path / "out")
     assert report.exported == 1
     assert s3_vault.upkeep.backfill().hashed == 0
@@ -56,7 +59,7 @@ def test_storage_down_mid_upload_leaves_pending_then_recover(
 
     with monkeypatch.context() as patched:
         patched.setattr(S3BlobStore, "upload", down)
-        (record,) = s3_vault.generate("storage outage", seed=9)
+        (record,) = s3_vault.generations.generate("storage outage", seed=9)
     assert (
         record.status == "pending" and record.error and "cannot reach the storage" in record.error
     )
@@ -70,16 +73,16 @@ def test_signed_and_public_urls(s3_vault: Vault, vault: Vault) -> None:
 
     from ideovault.errors import UserError
 
-    (record,) = s3_vault.generate("share me", seed=3)
+    (record,) = s3_vault.generations.generate("share me", seed=3)
     link = s3_vault.images.url(record.id[:30], 600)
-    with s3_vault.store.open(record.blob_key or "") as fh:
+    with s3_vault.context.store.open(record.blob_key or "") as fh:
         assert httpx.get(link).content == fh.read()
     with pytest.raises(UserError, match="between 1 second and 7 days"):
         s3_vault.images.url(record.id, 0)
-    (local,) = vault.generate("local only", seed=4)
+    (local,) = vault.generations.generate("local only", seed=4)
     with pytest.raises(UserError, match="cannot sign URLs"):
         vault.images.url(local.id)
-    object.__setattr__(vault.settings, "public_base_url", "https://cdn.example.com/v")
+    object.__setattr__(vault.context.settings, "public_base_url", "https://cdn.example.com/v")
     shown = vault.images.get(local.id)
     assert shown.public_url == f"https://cdn.example.com/v/{local.blob_key}"
     assert vault.images.url(local.id) == shown.public_url

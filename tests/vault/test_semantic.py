@@ -20,9 +20,11 @@ def needs_model() -> None:
 
 
 def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
-    cafe = vault.generate("cozy autumn cafe interior with warm lights", magic_prompt="OFF")
-    coffee = vault.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
-    rocket = vault.generate("rocket launching into space at night", magic_prompt="OFF")
+    cafe = vault.generations.generate(
+        "cozy autumn cafe interior with warm lights", magic_prompt="OFF"
+    )
+    coffee = vault.generations.generate("a coffee shop in fall, people reading", magic_prompt="OFF")
+    rocket = vault.generations.generate("rocket launching into space at night", magic_prompt="OFF")
     assert vault.upkeep.backfill().embedded == 3
     matches = vault.images.semantic("warm coffeehouse on an october afternoon", limit=3)
     order = [m.record.id for m in matches]
@@ -34,21 +36,21 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
 
 
 def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_model: None) -> None:
-    (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
-    (b,) = vault.generate("lighthouse at sunset", magic_prompt="OFF")
-    assert semantic.queued(vault.context) == 2
+    (a,) = vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
+    (b,) = vault.generations.generate("lighthouse at sunset", magic_prompt="OFF")
+    assert semantic.queued(vault) == 2
     assert vault.images.semantic("beacon on the coast") == []  # a search never embeds
     assert vault.upkeep.backfill().embedded == 2
     assert vault.upkeep.backfill().embedded == 0
-    assert semantic.queued(vault.context) == 0
+    assert semantic.queued(vault) == 0
     vault.upkeep.trash([b.id])
     assert [m.record.id for m in vault.images.semantic("beacon on the coast")] == [a.id]
 
 
 def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None) -> None:
-    vault.settings.extra["semantic"] = {"embed_on_store": True}
-    vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault.context) == 0
+    vault.context.settings.extra["semantic"] = {"embed_on_store": True}
+    vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
+    assert semantic.queued(vault) == 0
     assert vault.upkeep.backfill().embedded == 0
 
 
@@ -58,7 +60,7 @@ def test_the_index_ranks_like_the_paged_exact_scan(
     prompts = ["a red fox", "a fox in snow", "rocket launch", "tea cup", "foxes playing",
                "a city at night", "an orange fox cub"]  # fmt: skip
     for prompt in prompts:
-        vault.generate(prompt, magic_prompt="OFF")
+        vault.generations.generate(prompt, magic_prompt="OFF")
     vault.upkeep.backfill()
     found = [(m.record.id, m.score) for m in vault.images.semantic("fox", limit=4)]
     monkeypatch.setattr(semantic, "PAGE", 2)  # four pages, the best spread over them
@@ -78,16 +80,16 @@ def test_empty_query_and_limits(vault: Vault, needs_model: None) -> None:
 def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails: not installed
     semantic._model.cache_clear()
-    vault.generate("anything", magic_prompt="OFF")
+    vault.generations.generate("anything", magic_prompt="OFF")
     with pytest.raises(MissingExtra, match=r"pip install 'ideovault\[semantic\]'"):
         vault.images.semantic("anything")
     semantic._model.cache_clear()
 
 
 def test_one_image_is_embedded_as_it_is_stored(vault: Vault, needs_model: None) -> None:
-    vault.settings.extra["semantic"] = {"embed_on_store": True}
-    vault.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
-    assert semantic.queued(vault.context) == 0
+    vault.context.settings.extra["semantic"] = {"embed_on_store": True}
+    vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
+    assert semantic.queued(vault) == 0
 
 
 def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_model: None) -> None:
@@ -97,9 +99,9 @@ def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_mode
 
     from ideovault.vault.embedder import Embedder
 
-    (a,) = vault.generate("a lighthouse in a storm", magic_prompt="OFF")
-    vault.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault.context) == 3
+    (a,) = vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
+    vault.generations.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
+    assert semantic.queued(vault) == 3
     stop = threading.Event()
     first = Embedder(vault, stop, poll_seconds=0.05)
     first.start()
@@ -123,10 +125,10 @@ def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> Non
 
     from ideovault.vault.embedder import EMBED_LOCK, Embedder
 
-    if vault.catalog.dialect != "postgresql":
+    if vault.context.catalog.dialect != "postgresql":
         pytest.skip("one process works a SQLite vault's batches")
-    vault.generate("a lighthouse in a storm", magic_prompt="OFF")
-    with vault.catalog.engine.connect() as other:
+    vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
+    with vault.context.catalog.engine.connect() as other:
         assert other.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar()
         embedder = Embedder(vault, threading.Event(), poll_seconds=0.05)
         embedder.start()

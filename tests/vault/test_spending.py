@@ -7,55 +7,64 @@ import pytest
 from ideogram_fake import FakeServer
 from ideovault.errors import UserError
 from ideovault.vault import Vault
+from ideovault.vault.sending import SendOptions
 
 
 def test_seeded_repeat_is_served_from_the_vault(vault: Vault, fake: FakeServer) -> None:
-    first = vault.generate("a lighthouse", seed=5, aspect_ratio="16:9")
-    again = vault.generate("  a lighthouse", seed=5, aspect_ratio="ASPECT_16_9")  # same request
+    first = vault.generations.generate("a lighthouse", seed=5, aspect_ratio="16:9")
+    again = vault.generations.generate(
+        "  a lighthouse", seed=5, aspect_ratio="ASPECT_16_9"
+    )  # same request
     assert [r.id for r in again] == [r.id for r in first]
     assert fake.stats()["generate_calls"] == 1
-    forced = vault.generate("a lighthouse", seed=5, aspect_ratio="16x9", force=True)
+    forced = vault.generations.generate(
+        "a lighthouse", seed=5, aspect_ratio="16x9", options=SendOptions(force=True)
+    )
     assert forced[0].id != first[0].id and fake.stats()["generate_calls"] == 2
 
 
 def test_dedupe_policies(vault: Vault, fake: FakeServer) -> None:
-    vault.generate("no seed given")
-    vault.generate("no seed given")  # seeded policy: unseeded requests are always sent
+    vault.generations.generate("no seed given")
+    vault.generations.generate("no seed given")  # seeded policy: unseeded requests are always sent
     assert fake.stats()["generate_calls"] == 2
-    vault.generate("no seed given", dedupe="always")
+    vault.generations.generate("no seed given", options=SendOptions(dedupe="always"))
     assert fake.stats()["generate_calls"] == 2
-    vault.generate("seeded", seed=1)
-    vault.generate("seeded", seed=1, dedupe="never")
+    vault.generations.generate("seeded", seed=1)
+    vault.generations.generate("seeded", seed=1, options=SendOptions(dedupe="never"))
     assert fake.stats()["generate_calls"] == 4
     with pytest.raises(UserError, match="--dedupe must be one of"):
-        vault.generate("x", dedupe="sometimes")
+        vault.generations.generate("x", options=SendOptions(dedupe="sometimes"))
 
 
 def test_trashed_results_are_not_reused(vault: Vault, fake: FakeServer) -> None:
-    (first,) = vault.generate("gone", seed=2)
+    (first,) = vault.generations.generate("gone", seed=2)
     vault.upkeep.trash([first.id])
-    (second,) = vault.generate("gone", seed=2)
+    (second,) = vault.generations.generate("gone", seed=2)
     assert second.id != first.id and fake.stats()["generate_calls"] == 2
 
 
 def test_quote_and_recorded_cost(vault: Vault, fake: FakeServer) -> None:
-    offer = vault.quote("priced", num_images=3, rendering_speed="TURBO")
+    offer = vault.generations.quote("priced", num_images=3, rendering_speed="TURBO")
     assert offer.estimated_usd == 0.09 and offer.usd_per_image == 0.03
     assert offer.endpoint == "/v1/ideogram-v3/generate" and "api_key" not in str(offer.request)
     assert fake.stats()["generate_calls"] == 0
-    records = vault.generate("priced UNSAFE_IMAGE", num_images=3, rendering_speed="TURBO")
-    generation = vault.catalog.get_generation(records[0].generation_id)
+    records = vault.generations.generate(
+        "priced UNSAFE_IMAGE", num_images=3, rendering_speed="TURBO"
+    )
+    generation = vault.context.catalog.get_generation(records[0].generation_id)
     assert generation.cost_usd == 0.09  # the withheld image is billed too
 
 
 def test_budgets_refuse_before_any_call(vault: Vault, fake: FakeServer) -> None:
     with pytest.raises(UserError, match="over --budget"):
-        vault.generate("too dear", model="V_2", num_images=2, max_usd=0.10)
-    vault.settings.extra["budget"] = {"daily_usd": 0.20}
-    vault.generate("cheap enough", model="V_2", num_images=2)  # 0.16
+        vault.generations.generate(
+            "too dear", model="V_2", num_images=2, options=SendOptions(max_usd=0.10)
+        )
+    vault.context.settings.extra["budget"] = {"daily_usd": 0.20}
+    vault.generations.generate("cheap enough", model="V_2", num_images=2)  # 0.16
     with pytest.raises(UserError, match=r"daily budget: \$0.16 of \$0.20"):
-        vault.generate("one more", model="V_2")
+        vault.generations.generate("one more", model="V_2")
     assert fake.stats()["generate_calls"] == 1
-    vault.settings.extra["budget"] = {"monthly_usd": "lots"}
+    vault.context.settings.extra["budget"] = {"monthly_usd": "lots"}
     with pytest.raises(UserError, match="must be a number"):
-        vault.generate("bad config")
+        vault.generations.generate("bad config")

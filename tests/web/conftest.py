@@ -12,7 +12,7 @@ import pytest
 
 from ideogram_fake import FakeServer
 from ideovault.config import load_settings
-from ideovault.vault import Vault
+from ideovault.vault import SendOptions, Vault
 from ideovault.web import WebSettings, create_app
 from ideovault.web.serve import ServerThread
 from tests.conftest import TEST_API_KEY
@@ -35,7 +35,9 @@ def open_vault(home: Path, fake: FakeServer, database_url: str | None = None) ->
     )
     vault = Vault.open(settings=settings)
     for prompt, params in SEED:
-        vault.generate(prompt, **params)
+        shaped = dict(params)
+        options = SendOptions(tags=tuple(shaped.pop("tags", ())))
+        vault.generations.generate(prompt, options=options, **shaped)
     return vault
 
 

@@ -36,7 +36,7 @@ RUN_AXE = "async () => (await axe.run()).violations.map(v => [v.id, v.impact, v.
 @pytest.fixture
 def site(vault: Vault) -> Iterator[str]:
     """Two images per page (so that the viewer's keys cross pages), plus a portrait image."""
-    vault.generate("a tall lighthouse keeper, portrait", aspect_ratio="9x16")
+    vault.generations.generate("a tall lighthouse keeper, portrait", aspect_ratio="9x16")
     with ServerThread(create_app(vault, WebSettings(page_size=2))) as running:
         yield running.url
 
@@ -143,7 +143,7 @@ def test_grid_keys_rate_star_and_trash(page: playwright_sync.Page, vault: Vault)
 
 def test_lightbox_keys_zoom_and_pages(page: playwright_sync.Page, vault: Vault) -> None:
     for n in range(2):  # more images than a screen shows, so the grid leaves pages unloaded
-        vault.generate(f"square study {n}", num_images=8, aspect_ratio="1x1")
+        vault.generations.generate(f"square study {n}", num_images=8, aspect_ratio="1x1")
     expected = [r.id for r in vault.images.search("", limit=50).records]
     page.set_viewport_size({"width": 1280, "height": 260})
     page.goto("/")
@@ -209,7 +209,7 @@ def test_generate_from_the_gallery_asks_then_shows_new_images_first(
 def test_generate_over_the_budget_is_refused(
     page: playwright_sync.Page, vault: Vault, fake: FakeServer
 ) -> None:
-    vault.settings.extra["budget"] = {"daily_usd": 0.05}
+    vault.context.settings.extra["budget"] = {"daily_usd": 0.05}
     page.goto("/")
     fake.reset()
     page.click("#generate summary")
@@ -236,7 +236,7 @@ def test_detail_panel_is_for_people(page: playwright_sync.Page, vault: Vault) ->
 
 
 def test_long_prompt_collapses_behind_more(page: playwright_sync.Page, vault: Vault) -> None:
-    (record,) = vault.generate("word " * 1000)
+    (record,) = vault.generations.generate("word " * 1000)
     page.goto(f"/images/{record.id}")
     top = page.locator("#star").bounding_box()
     assert top is not None and top["y"] < 900  # the actions stay in view

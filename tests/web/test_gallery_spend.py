@@ -48,7 +48,7 @@ def test_reproduce_over_the_budget_is_refused_before_any_call(
     page: playwright_sync.Page, vault: Vault, fake: FakeServer
 ) -> None:
     image_id = _unseeded(vault)
-    vault.settings.extra["budget"] = {"daily_usd": 0.01}
+    vault.context.settings.extra["budget"] = {"daily_usd": 0.01}
     fake.reset()
     page.goto(f"/images/{image_id}")
     page.click("#reproduce")

@@ -11,7 +11,7 @@ from tests.web.conftest import CHANGE
 
 def test_lineage_route_answers_a_tree(client: httpx.Client, vault: Vault) -> None:
     record = vault.images.search("fox tag:poster").records[0]
-    (child,) = vault.remix(record.id, "the same fox, remixed", seed=9)
+    (child,) = vault.generations.remix(record.id, "the same fox, remixed", seed=9)
     response = client.get(f"/api/images/{record.id}/lineage")
     assert response.status_code == 200
     body = response.json()

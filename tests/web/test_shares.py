@@ -132,7 +132,7 @@ def test_guessed_expired_and_revoked_links(served: Served) -> None:
             gone = anyone.get(url)
             assert gone.status_code == 410 and image not in gone.text, url
         past = datetime.now(UTC) - timedelta(seconds=1)
-        with vault.catalog.engine.begin() as conn:
+        with vault.context.catalog.engine.begin() as conn:
             from sqlalchemy import update
 
             from ideovault.catalog.schema import shares as table

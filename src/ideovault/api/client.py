@@ -27,7 +27,6 @@ from typing import Any
 
 import httpx
 
-from ideovault.version import __version__
 from ideovault.api import enums, errors
 from ideovault.api.limits import RateLimiter, shared_limiter
 from ideovault.api.params import GenerateParams
@@ -40,6 +39,7 @@ from ideovault.api.responses import (
     PollResult,
 )
 from ideovault.api.wire import encode
+from ideovault.version import __version__
 
 log = logging.getLogger("ideovault.api")
 

@@ -93,7 +93,7 @@ def run(
 
     with GLOBALS.open_vault() as vault:
         try:
-            plan = vault.create_batch(
+            plan = vault.batches.create(
                 file, name=name, fmt=fmt, skip_invalid=skip_invalid, max_usd=budget,
                 dry_run=dry_run, options={"concurrency": concurrency},
             )  # fmt: skip
@@ -148,7 +148,7 @@ def resume(
 ) -> None:
     """Continue a batch after a crash, Ctrl-C or cancel; answered items are never re-sent."""
     with GLOBALS.open_vault() as vault:
-        batch, requeued = vault.reopen_batch(
+        batch, requeued = vault.batches.reopen(
             job, retry_unanswered=retry_unanswered, retry_failed=retry_failed, max_usd=budget
         )
         if not as_json:
@@ -164,7 +164,7 @@ def status(
 ) -> None:
     """Items by status, images stored, and what needs attention."""
     with GLOBALS.open_vault() as vault:
-        state = vault.batch_state(job)
+        state = vault.batches.state(job)
     if as_json:
         print_json(state.to_json())
         return
@@ -178,7 +178,7 @@ def cancel(
 ) -> None:
     """Send nothing more; requests already in flight still finish and are stored."""
     with GLOBALS.open_vault() as vault:
-        batch, cancelled = vault.cancel_batch(job)
+        batch, cancelled = vault.batches.cancel(job)
     if as_json:
         print_json({**batch.to_json(), "cancelled_items": cancelled})
     else:
@@ -193,7 +193,7 @@ def list_batches(
 ) -> None:
     """Batches, newest first, with their progress."""
     with GLOBALS.open_vault() as vault:
-        rows = vault.batches_with_counts(limit)
+        rows = vault.batches.with_counts(limit)
     if as_json:
         print_json([{**b.to_json(), "counts": c.to_json()} for b, c in rows])
         return
@@ -213,12 +213,12 @@ def _run_and_report(
     vault: Vault, batch_id: str, concurrency: int | None, lease: float, as_json: bool
 ) -> None:
     stop = threading.Event()
-    batch = vault.batch_state(batch_id).batch
+    batch = vault.batches.state(batch_id).batch
     with graceful_stop(stop), batch_progress(not as_json, batch.total_images) as on_item:
-        stats = vault.run_batches(
+        stats = vault.batches.run(
             batch_id, concurrency=concurrency, lease_seconds=lease, stop=stop, on_item=on_item
         )
-    state = vault.batch_state(batch_id)
+    state = vault.batches.state(batch_id)
     if as_json:
         print_json({"batch": state.to_json(), "run": stats.to_json()})
     else:

@@ -41,7 +41,7 @@ def cleanup(
 
     with GLOBALS.open_vault() as vault:
         if policy:
-            rules = Policy.from_config(policy, vault.settings.extra)
+            rules = Policy.from_config(policy, vault.context.settings.extra)
         else:
             rules = Policy(
                 older_than=parse_duration(older_than) if older_than is not None else None,

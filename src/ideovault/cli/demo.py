@@ -14,6 +14,7 @@ import typer
 from ideovault.cli.app import GLOBALS, app
 from ideovault.cli.output import images_table, out, say
 from ideovault.config import load_settings
+from ideovault.vault.sending import SendOptions
 
 DEMO_KEY = "demo-key-not-secret"
 
@@ -54,22 +55,25 @@ def demo(
             for request in DEMO_REQUESTS:
                 req = dict(request)
                 prompt = req.pop("prompt")
+                options = SendOptions(tags=tuple(req.pop("tags", ())))
                 say(f"generating: {prompt}")
-                records.extend(vault.generate(prompt, **req))
+                records.extend(vault.generations.generate(prompt, options=options, **req))
             fox = records[0]
             say("working on the fox: remix, upscale, describe")
-            (remixed,) = vault.remix(fox.id, "the same fox in a snowstorm", seed=7, tags=["fox"])
+            (remixed,) = vault.generations.remix(
+                fox.id, "the same fox in a snowstorm", seed=7, options=SendOptions(tags=("fox",))
+            )
             records.append(remixed)
-            records.extend(vault.upscale(remixed.id, seed=8))
-            described = vault.describe(fox.id)
+            records.extend(vault.generations.upscale(remixed.id, seed=8))
+            described = vault.generations.describe(fox.id)
             say(f"described: {described.texts[0] if described.texts else '(nothing)'}")
             out.print(images_table(records, title="stored by this demo"))
             say(f"lineage of the fox: `ideovault --home {settings.home} lineage {fox.id[:13]}`")
             say(
                 f"{sum(r.status == 'stored' for r in records)} images stored "
-                f"under {vault.store.url}"
+                f"under {vault.context.store.url}"
             )
-            say(f"catalog: {vault.catalog.url_for_display}")
+            say(f"catalog: {vault.context.catalog.url_for_display}")
 
 
 @app.command("fake-api")

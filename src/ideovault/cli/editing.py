@@ -58,7 +58,7 @@ def remix(
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("remix", source, prompt, **params))
+    deliver(how, lambda v: v.generations.prepare_operation("remix", source, prompt, **params))
 
 
 @app.command()
@@ -79,7 +79,7 @@ def edit(
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("edit", source, prompt, **params))
+    deliver(how, lambda v: v.generations.prepare_operation("edit", source, prompt, **params))
 
 
 @app.command()
@@ -98,7 +98,7 @@ def upscale(
         "magic_prompt": magic_prompt,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("upscale", source, prompt, **params))
+    deliver(how, lambda v: v.generations.prepare_operation("upscale", source, prompt, **params))
 
 
 @app.command()
@@ -117,7 +117,7 @@ def reframe(
         "rendering_speed": speed, **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("reframe", source, "", **params))
+    deliver(how, lambda v: v.generations.prepare_operation("reframe", source, "", **params))
 
 
 @app.command("replace-background")
@@ -135,4 +135,7 @@ def replace_background(
         "magic_prompt": magic_prompt, **style_params(None, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("replace-background", source, prompt, **params))
+    deliver(
+        how,
+        lambda v: v.generations.prepare_operation("replace-background", source, prompt, **params),
+    )

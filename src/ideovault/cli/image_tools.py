@@ -53,7 +53,9 @@ def generate_transparent(
         "negative_prompt": negative,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare(prompt, operation="generate-transparent", **params))
+    deliver(
+        how, lambda v: v.generations.prepare(prompt, operation="generate-transparent", **params)
+    )
 
 
 @app.command("remove-background")
@@ -64,7 +66,7 @@ def remove_background(
 ) -> None:  # fmt: skip
     """The subject of SOURCE on a transparent background (one image)."""
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_operation("remove-background", source))
+    deliver(how, lambda v: v.generations.prepare_operation("remove-background", source))
 
 
 @app.command("layerize-text")
@@ -79,7 +81,7 @@ def layerize_text(
     font, colour) in the new image's descriptions, where search finds it."""
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
     records = deliver(
-        how, lambda v: v.prepare_operation("layerize-text", source, prompt, seed=seed)
+        how, lambda v: v.generations.prepare_operation("layerize-text", source, prompt, seed=seed)
     )
     if not as_json:
         for record in records:
@@ -115,4 +117,4 @@ def instruct(
         "transparent_background": True if transparent else None,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.prepare_instruct(image, prompt, **params))
+    deliver(how, lambda v: v.generations.prepare_instruct(image, prompt, **params))

@@ -13,6 +13,7 @@ from ideovault.cli.options import Budget, Force, Json, Source
 from ideovault.cli.output import out, print_json, say
 from ideovault.cli.sending import show_images
 from ideovault.errors import UserError
+from ideovault.vault.sending import SendOptions
 
 if TYPE_CHECKING:
     from ideovault.catalog.records import ImageRecord
@@ -54,7 +55,9 @@ def describe(
     elif bbox is not None or styles or tags:
         raise UserError("--bbox, --style-descriptions and --tags go with --v4")
     with GLOBALS.open_vault() as vault:
-        result = vault.describe(source, model_version=version, max_usd=budget, v4=options)
+        result = vault.generations.describe(
+            source, model_version=version, max_usd=budget, v4=options
+        )
     if as_json:
         print_json(result.to_json())
         return
@@ -113,7 +116,9 @@ def reproduce(image_id: ImageId, force: Force = False, as_json: Json = False) ->
     from ideovault.cli.progress import generation_progress
 
     with GLOBALS.open_vault() as vault, generation_progress(not as_json) as on_progress:
-        result = vault.reproduce(image_id, force=force, on_event=on_progress)
+        result = vault.generations.reproduce(
+            image_id, options=SendOptions(force=force, on_event=on_progress)
+        )
     if as_json:
         print_json(result.to_json())
         return

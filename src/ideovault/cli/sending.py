@@ -15,6 +15,7 @@ from ideovault.cli.app import GLOBALS
 from ideovault.cli.output import images_table, out, print_json, say
 from ideovault.cli.progress import generation_progress
 from ideovault.vault.events import Event, EventSink
+from ideovault.vault.sending import SendOptions
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
@@ -45,15 +46,21 @@ def deliver(how: Delivery, prepare: Prepare) -> list[ImageRecord]:
         usd(how.budget, "--budget")  # bad input in a dry run too
 
         with GLOBALS.open_vault() as vault:
-            report_quote(vault.price(prepare(vault)), how.as_json)
+            report_quote(vault.generations.price(prepare(vault)), how.as_json)
         return []
     return send_and_report(
-        lambda vault, on_event: vault.send(
-            prepare(vault), tags=how.tags, on_event=on_event, dedupe=how.dedupe,
-            force=how.force, max_usd=how.budget,
+        lambda vault, on_event: vault.generations.send(
+            prepare(vault),
+            options=SendOptions(
+                tags=tuple(how.tags),
+                on_event=on_event,
+                dedupe=how.dedupe,
+                force=how.force,
+                max_usd=how.budget,
+            ),
         ),
         how.as_json,
-    )  # fmt: skip
+    )
 
 
 def report_quote(offer: Quote, as_json: bool) -> None:

@@ -66,7 +66,7 @@ def magic_prompt(
 ) -> None:
     """Turn TEXT into an Ideogram 4.0 JSON prompt to edit and pass to `generate --json-prompt`."""
     with GLOBALS.open_vault() as vault:
-        answer = vault.magic_prompt(text, aspect)
+        answer = vault.generations.magic_prompt(text, aspect)
     if as_json:
         print_json(answer)
         return

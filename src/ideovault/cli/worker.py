@@ -53,19 +53,19 @@ def worker(
 ) -> None:
     """Claim batch items from the shared catalog and generate them, until stopped."""
     with GLOBALS.open_vault() as vault:
-        if vault.catalog.dialect != "postgresql":
+        if vault.context.catalog.dialect != "postgresql":
             raise UserError(
                 "workers share a PostgreSQL catalog (IDEOVAULT_DATABASE_URL=postgresql://…); "
                 "on SQLite a batch runs in one process: `ideovault batch resume JOB`"
             )
-        batch_id = vault.catalog.batches.get(batch).id if batch else None
+        batch_id = vault.context.catalog.batches.get(batch).id if batch else None
         stop = threading.Event()
         if not as_json:
             wide = f"{concurrency} wide" if concurrency else "at the API's in-flight limit"
-            say(f"worker {wide} on {vault.catalog.url_for_display}; Ctrl-C stops")
+            say(f"worker {wide} on {vault.context.catalog.url_for_display}; Ctrl-C stops")
         embedder = _embedder(vault, stop) if embed else None
         with graceful_stop(stop):
-            stats = vault.run_batches(
+            stats = vault.batches.run(
                 batch_id, concurrency=concurrency, lease_seconds=lease,
                 until_idle=until_idle, stop=stop,
             )  # fmt: skip
@@ -93,6 +93,6 @@ def _embedder(vault: Vault, stop: threading.Event) -> Embedder | None:
 
     if not semantic.available():
         return None
-    embedder = Embedder(vault, stop)
+    embedder = Embedder(vault.context, stop)
     embedder.start()
     return embedder

@@ -80,7 +80,7 @@ def _vault_input(vault: Vault, ref: object, what: str) -> object:
             f"{what}: {text[:80]!r} is not an image id; over HTTP an input is an image already "
             "in the vault (files on the server cannot be named)"
         )
-    return load(vault, vault.images.get(text), what)
+    return load(vault.context, vault.images.get(text), what)
 
 
 def thumbnail(vault: Vault, record: ImageRecord) -> ImageContent | None:

@@ -17,7 +17,7 @@ from mcp_types import CallToolResult, TextContent
 
 from ideovault.mcp.results import Shaping, images_result, result
 from ideovault.mcp.running import run_in_thread
-from ideovault.vault import ImageRecord, ImageStatus, Vault
+from ideovault.vault import ImageRecord, ImageStatus, SendOptions, Vault
 from ideovault.vault.events import Event, EventSink
 
 if TYPE_CHECKING:
@@ -40,9 +40,7 @@ class Delivery:
 
 async def quote(ctx: Context | None, vault: Vault, prepare: Prepare) -> CallToolResult:
     """Validate and price the request; nothing is sent."""
-    from ideovault.vault.spending import quote as price
-
-    offer = await run_in_thread(ctx, lambda _on_event: price(vault, prepare(vault)))
+    offer = await run_in_thread(ctx, lambda _on_event: vault.generations.price(prepare(vault)))
     data = offer.to_json()
     note = (
         f"would send {offer.endpoint}: {offer.num_images} image(s), about "
@@ -64,7 +62,7 @@ async def deliver(
     and its input ``image``)."""
 
     def prepare(v: Vault) -> GenerateParams:
-        return v.prepare(prompt, **shaping.confine(v, params))
+        return v.generations.prepare(prompt, **shaping.confine(v, params))
 
     if how.dry_run:
         return await quote(ctx, vault, prepare)
@@ -72,11 +70,17 @@ async def deliver(
         ctx,
         vault,
         shaping,
-        lambda on_event: vault.send(
-            prepare(vault), tags=how.tags or (), on_event=on_event, dedupe=how.dedupe,
-            force=how.force, max_usd=how.budget,
+        lambda on_event: vault.generations.send(
+            prepare(vault),
+            options=SendOptions(
+                tags=tuple(how.tags or ()),
+                on_event=on_event,
+                dedupe=how.dedupe,
+                force=how.force,
+                max_usd=how.budget,
+            ),
         ),
-    )  # fmt: skip
+    )
 
 
 async def send_and_report(

@@ -9,12 +9,12 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
-from ideovault.version import __version__
 from ideovault.errors import IdeovaultError
 from ideovault.mcp import tools_catalog, tools_generate, tools_images
 from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import RESOURCE_PREFIX, Shaping
 from ideovault.vault import Vault
+from ideovault.version import __version__
 
 INSTRUCTIONS = """ideovault keeps every image generated with the Ideogram API: generated images
 are downloaded at once, stored and cataloged (prompt, model, seed, tags, lineage), so they can

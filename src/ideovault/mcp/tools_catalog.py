@@ -15,7 +15,7 @@ from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import DEFAULT_THUMBNAILS, Shaping, images_result, pictures, result
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import report as delivery_report
-from ideovault.vault import Node, Vault
+from ideovault.vault import Node, SendOptions, Vault
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 MARK = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True)
@@ -148,7 +148,10 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         image_id: p.ImageId, force: p.Force = False, ctx: Context | None = None
     ) -> CallToolResult:
         done = await run_in_thread(
-            ctx, lambda on_event: vault.reproduce(image_id, force=force, on_event=on_event)
+            ctx,
+            lambda on_event: vault.generations.reproduce(
+                image_id, options=SendOptions(force=force, on_event=on_event)
+            ),
         )
         return delivery_report(
             vault, shaping, done.images, reused=done.reused,

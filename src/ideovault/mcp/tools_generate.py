@@ -13,7 +13,7 @@ from ideovault.mcp.registry import Registry
 from ideovault.mcp.results import Shaping
 from ideovault.mcp.running import refuse, run_in_thread
 from ideovault.mcp.sending import Delivery, deliver, report
-from ideovault.vault import Vault
+from ideovault.vault import SendOptions, Vault
 
 GENERATE = """Generate new images from a text prompt with the Ideogram API, and keep them: every
 image is downloaded at once, stored and cataloged in the vault (Ideogram's own links expire
@@ -117,12 +117,20 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
         if use_async and not dry_run:
             records = await run_in_thread(
                 ctx,
-                lambda on_event: vault.generate_async(
-                    prompt, webhook_url=webhook_url, timeout=timeout, tags=tags or (),
-                    on_event=on_event, dedupe=dedupe, force=force, max_usd=budget,
+                lambda on_event: vault.generations.start(
+                    prompt,
+                    webhook_url=webhook_url,
+                    timeout=timeout,
                     **shaping.confine(vault, request),
+                    options=SendOptions(
+                        tags=tuple(tags or ()),
+                        on_event=on_event,
+                        dedupe=dedupe,
+                        force=force,
+                        max_usd=budget,
+                    ),
                 ),
-            )  # fmt: skip
+            )
             return report(vault, shaping, records, reused=False)
         if not use_async and (webhook_url is not None or timeout is not None):
             refuse("webhook_url and timeout go with use_async")

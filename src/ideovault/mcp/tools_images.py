@@ -238,7 +238,7 @@ def register(registry: Registry, vault: Vault, shaping: Shaping) -> None:
             refuse("include_bbox, include_style_descriptions and include_tags go with v4")
         described = await run_in_thread(
             ctx,
-            lambda _on_event: vault.describe(
+            lambda _on_event: vault.generations.describe(
                 shaping.confine(vault, {"image": source})["image"],
                 model_version=model_version, max_usd=budget, v4=options,
             ),

@@ -76,7 +76,7 @@ class Albums:
         return albums_of(catalog, catalog.get_image(image_id).id)
 
     def _audit(self, action: str, target: str, detail: dict[str, object] | None = None) -> None:
-        people.record(self._ctx, actors.acting_name(), action, target, detail)  # type: ignore[arg-type]  # ctx after merge
+        people.record(self._ctx, actors.acting_name(), action, target, detail)
 
 
 def album_query(ctx: VaultContext, name: str) -> Query:

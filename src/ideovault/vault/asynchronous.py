@@ -1,13 +1,13 @@
 """Ideogram 4.0 async generation (docs/ideogram-api.md §8), retry-safe and crash-safe.
 
-The flow: the usual checks and a generation row (``flow.start``) → submit → the API's
-``generation_id`` saved on the row BEFORE any waiting → poll with growing pauses until
-completed or failed → record and download exactly as a synchronous answer (``flow.record``,
-``Vault._download_all``).
+The flow is the sending pipeline's (``sending/pipeline.py``) with another
+:class:`~ideovault.vault.sending.pipeline.AnswerSource`: the usual checks and a generation row
+→ submit → the API's ``generation_id`` saved on the row BEFORE any waiting → poll with growing
+pauses until completed or failed → record and download exactly as a synchronous answer.
 
 Why this is safer than a synchronous POST: once the id is saved, nothing is ever sent twice.
 A poll is a question; a lost answer is asked again. A process that dies (or gives up waiting)
-leaves a row with the id, and ``recover`` — or :meth:`AsyncOps.collect` — polls it and stores
+leaves a row with the id, and ``recover`` — or :func:`collect` — polls it and stores
 the images, as long as the API still knows the id and the links live. Only a crash between the
 submit and saving the id leaves an "unknown" generation, as a synchronous call would.
 
@@ -18,7 +18,7 @@ deliveries can be checked with :func:`ideovault.api.webhooks.verify` by whoever 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -26,12 +26,14 @@ from ideovault.api import enums
 from ideovault.api.errors import ApiError, GenerationNotFound
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord
 from ideovault.errors import IdeovaultError, UserError
-from ideovault.vault import flow
 from ideovault.vault.events import Event, EventSink
+from ideovault.vault.presenting import present
+from ideovault.vault.sending.options import SendOptions
+from ideovault.vault.sending.pipeline import Pipeline, Started
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 Images = list[ImageRecord]
 DEFAULT_TIMEOUT = 600.0  # seconds of waiting before handing the generation over to `recover`
@@ -48,16 +50,16 @@ class GenerationFailed(ApiError):
     """The API reports the async generation failed (not billed, §7)."""
 
 
-def _setting(vault: Vault, name: str, given: float | None, default: float) -> float:
-    value = given if given is not None else vault.settings.extra.get(name, default)
+def _setting(ctx: VaultContext, name: str, given: float | None, default: float) -> float:
+    value = given if given is not None else ctx.settings.extra.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 86400:
         raise UserError(f"{name} must be a number of seconds between 0 and 86400")
     return float(value)
 
 
-def webhook_for(vault: Vault, given: str | None) -> str:
+def webhook_for(ctx: VaultContext, given: str | None) -> str:
     """The webhook URL the API requires: given, or ``webhook_url`` in ideovault.toml."""
-    url = given or vault.settings.extra.get("webhook_url")
+    url = given or ctx.settings.extra.get("webhook_url")
     if not url or not isinstance(url, str):
         raise UserError(
             "async generation needs a webhook URL — the API requires one even though ideovault "
@@ -76,59 +78,63 @@ def webhook_for(vault: Vault, given: str | None) -> str:
     return url
 
 
+@dataclass
+class AsyncAnswer:
+    """4.0's async route as the pipeline's answer source: submit, save the remote id, poll."""
+
+    webhook_url: str
+    timeout: float
+    pause: float
+    endpoint: str | None = enums.V4_ASYNC_ENDPOINT
+
+    def answer(self, pipeline: Pipeline, started: Started) -> Images:
+        ctx = pipeline.ctx
+        try:
+            remote = ctx.client.submit_async(started.request, self.webhook_url)
+        except ApiError as exc:
+            pipeline.fail(started.generation.id, exc)
+            raise
+        generation = ctx.catalog.note_submitted(started.generation.id, remote, started.tags)
+        started.emit(Event("submitted", generation.id))
+        return _wait(pipeline, replace(started, generation=generation), self.timeout, self.pause)
+
+
 def generate_async(
-    vault: Vault,
+    ctx: VaultContext,
     request: GenerateParams,
+    options: SendOptions | None = None,
     *,
     webhook_url: str | None = None,
     timeout: float | None = None,
     poll_interval: float | None = None,
-    tags: Iterable[str] = (),
-    on_event: EventSink | None = None,
-    dedupe: str | None = None,
-    force: bool = False,
-    max_usd: float | None = None,
 ) -> Images:
+    """Send ``request`` by the async route and store its images (see the module doc)."""
     if request.operation != "generate" or request.family != "v4":
         raise UserError("async generation is offered only by Ideogram 4.0 generate (-m V_4)")
-    url = webhook_for(vault, webhook_url)
-    wait_s = _setting(vault, "async_timeout", timeout, DEFAULT_TIMEOUT)
-    pause = _setting(vault, "async_poll_interval", poll_interval, DEFAULT_POLL_INTERVAL)
-    started = flow.start(
-        vault, request, tags=tags, on_event=on_event, dedupe=dedupe, force=force,
-        max_usd=max_usd, endpoint=enums.V4_ASYNC_ENDPOINT,
-    )  # fmt: skip
-    if isinstance(started, list):
-        return started
-    try:
-        remote = vault.client.submit_async(started.request, url)
-    except ApiError as exc:
-        flow.fail(vault, started.generation.id, exc)
-        raise
-    generation = vault.catalog.note_submitted(started.generation.id, remote, started.tags)
-    started.emit(Event("submitted", generation.id))
-    return _wait(vault, _with(started, generation), wait_s, pause)
+    source = AsyncAnswer(
+        webhook_for(ctx, webhook_url),
+        _setting(ctx, "async_timeout", timeout, DEFAULT_TIMEOUT),
+        _setting(ctx, "async_poll_interval", poll_interval, DEFAULT_POLL_INTERVAL),
+    )
+    return Pipeline(ctx, source).send(request, options)
 
 
-def _with(started: flow.Started, generation: GenerationRecord) -> flow.Started:
-    return flow.Started(started.request, generation, started.offer, started.tags, started.emit)
-
-
-def resume(vault: Vault, generation: GenerationRecord, on_event: EventSink | None) -> flow.Started:
-    """Rebuild what ``flow.start`` made, from a saved async generation (for recover/collect)."""
+def resume(ctx: VaultContext, generation: GenerationRecord, on_event: EventSink | None) -> Started:
+    """Rebuild what the pipeline's start made, from a saved async generation (recover,
+    collect)."""
     from ideovault.api.params import parse_params
     from ideovault.vault.spending import quote
 
     saved: dict[str, Any] = dict(generation.request)
     saved.pop("endpoint", None)
     request = parse_params(**saved)
-    tags = tuple(str(t) for t in vault.catalog.submission(generation.id).get("tags") or ())
+    tags = tuple(str(t) for t in ctx.catalog.submission(generation.id).get("tags") or ())
     emit = on_event or (lambda _e: None)
-    return flow.Started(request, generation, quote(vault, request), tags, emit)
+    return Started(request, generation, quote(ctx, request), tags, emit)
 
 
 def collect(
-    vault: Vault,
+    ctx: VaultContext,
     generation_id: str,
     *,
     timeout: float | None = None,
@@ -136,51 +142,54 @@ def collect(
     on_event: EventSink | None = None,
 ) -> Images:
     """Wait for a saved async generation (e.g. one whose wait timed out) and store its images."""
-    generation = vault.catalog.get_generation(generation_id)
+    generation = ctx.catalog.get_generation(generation_id)
     if generation.remote_id is None:
         raise UserError(f"generation {generation.id} was not an async generation")
     if generation.status == GenerationStatus.ANSWERED:
-        return [vault._present(r) for r in vault.catalog.images_of_generation(generation.id)]
+        return [present(ctx, r) for r in ctx.catalog.images_of_generation(generation.id)]
     if generation.status != GenerationStatus.REQUESTED:
         raise UserError(
             f"generation {generation.id} is {generation.status.value}: {generation.error}"
         )
-    wait_s = _setting(vault, "async_timeout", timeout, DEFAULT_TIMEOUT)
-    pause = _setting(vault, "async_poll_interval", poll_interval, DEFAULT_POLL_INTERVAL)
-    return _wait(vault, resume(vault, generation, on_event), wait_s, pause)
+    wait_s = _setting(ctx, "async_timeout", timeout, DEFAULT_TIMEOUT)
+    pause = _setting(ctx, "async_poll_interval", poll_interval, DEFAULT_POLL_INTERVAL)
+    pipeline = Pipeline(ctx)
+    started = resume(ctx, generation, on_event)
+    images = _wait(pipeline, started, wait_s, pause)
+    return pipeline.download_all(images, started.generation, started.emit)
 
 
-def poll_once(vault: Vault, started: flow.Started) -> Images | None:
+def poll_once(ctx: VaultContext, started: Started) -> Images | None:
     """Ask once; record the images (pending, not downloaded) when completed; None if running.
 
     A failed generation, or one the API no longer knows, is marked and raised."""
     generation = started.generation
     assert generation.remote_id is not None
+    pipeline = Pipeline(ctx)
     try:
-        result = vault.client.poll(generation.remote_id)
+        result = ctx.client.poll(generation.remote_id)
     except GenerationNotFound as exc:
-        vault.catalog.fail_generation(
-            generation.id, status=GenerationStatus.UNKNOWN, error=str(exc)
-        )
+        ctx.catalog.fail_generation(generation.id, status=GenerationStatus.UNKNOWN, error=str(exc))
         raise
     if result.status == "completed" and result.response is not None:
-        return flow.record(vault, started, result.response)
+        return pipeline.record(started, result.response)
     if result.status == "failed":
         error = GenerationFailed(
             f"Ideogram reports that async generation {generation.remote_id} failed "
             "(a failed generation is not billed); send it again if you still want it"
         )
-        flow.fail(vault, generation.id, error)
+        pipeline.fail(generation.id, error)
         raise error
     return None
 
 
-def _wait(vault: Vault, started: flow.Started, timeout: float, pause: float) -> Images:
+def _wait(pipeline: Pipeline, started: Started, timeout: float, pause: float) -> Images:
+    """Poll until the answer is recorded (its images still pending) or the time is up."""
     deadline = time.monotonic() + timeout
     generation = started.generation
     while True:
         try:
-            images = poll_once(vault, started)
+            images = poll_once(pipeline.ctx, started)
         except (GenerationFailed, GenerationNotFound):
             raise
         except ApiError as exc:  # the network or the API is down: the work is safe, saved
@@ -189,7 +198,7 @@ def _wait(vault: Vault, started: flow.Started, timeout: float, pause: float) -> 
                 "saved with its async id: run `ideovault recover` later to collect it"
             ) from None
         if images is not None:
-            return vault._download_all(images, generation, started.emit)
+            return images
         left = deadline - time.monotonic()
         if left <= 0:
             raise StillRunning(
@@ -200,49 +209,3 @@ def _wait(vault: Vault, started: flow.Started, timeout: float, pause: float) -> 
         started.emit(Event("waiting", generation.id))
         time.sleep(min(pause, left))
         pause = min(pause * 1.5, MAX_POLL_INTERVAL)
-
-
-class AsyncOps:
-    """4.0 async generation as methods of :class:`ideovault.vault.core.Vault`."""
-
-    def _vault(self) -> Vault:
-        raise NotImplementedError
-
-    def generate_async(
-        self,
-        prompt: str = "",
-        *,
-        webhook_url: str | None = None,
-        timeout: float | None = None,
-        poll_interval: float | None = None,
-        tags: Iterable[str] = (),
-        on_event: EventSink | None = None,
-        dedupe: str | None = None,
-        force: bool = False,
-        max_usd: float | None = None,
-        **params: Any,
-    ) -> Images:
-        """Generate with 4.0's async route: submit, save the id, poll, store (see module doc).
-
-        :class:`StillRunning` when ``timeout`` passes first: ``recover`` collects it later."""
-        vault = self._vault()
-        request = vault.prepare(prompt, **{"model": enums.V4_MODEL, **params})
-        return generate_async(
-            vault, request, webhook_url=webhook_url, timeout=timeout,
-            poll_interval=poll_interval, tags=tags, on_event=on_event, dedupe=dedupe,
-            force=force, max_usd=max_usd,
-        )  # fmt: skip
-
-    def collect(
-        self,
-        generation_id: str,
-        *,
-        timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_event: EventSink | None = None,
-    ) -> Images:
-        """Finish a saved async generation (by its vault generation id or a unique prefix)."""
-        return collect(
-            self._vault(), generation_id, timeout=timeout, poll_interval=poll_interval,
-            on_event=on_event,
-        )  # fmt: skip

@@ -25,7 +25,7 @@ from ideovault.vault.prices import price_per_image, price_table
 from ideovault.vault.spending import Quote, check_budget
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 MAX_ITEMS = 100_000
 SHOWN_ERRORS = 50
@@ -73,7 +73,7 @@ class BatchPlan:
 
 
 def create_batch(
-    vault: Vault,
+    ctx: VaultContext,
     path: str | Path,
     *,
     name: str | None = None,
@@ -86,8 +86,8 @@ def create_batch(
     """Validate and price every row; unless ``dry_run``, queue the items as a new batch."""
     path = Path(path)
     plan = BatchPlan(path)
-    prices = price_table(vault.settings.extra)
-    store = vault.catalog.batches
+    prices = price_table(ctx.settings.extra)
+    store = ctx.catalog.batches
     batch_id = ids.new_id()
     pending: list[dict[str, Any]] = []
     created = False
@@ -130,7 +130,7 @@ def create_batch(
         if not plan.items:
             raise UserError(f"{path} has no valid rows: nothing to do")
         total = Quote("batch", {}, "", plan.images, 0.0, round(plan.estimated_usd, 4))
-        check_budget(vault, total, max_usd)
+        check_budget(ctx, total, max_usd)
         if dry_run:
             return plan
         flush()
@@ -185,8 +185,8 @@ class BatchState:
         }
 
 
-def batch_state(vault: Vault, batch_id: str, *, detail_limit: int = 100) -> BatchState:
-    store = vault.catalog.batches
+def batch_state(ctx: VaultContext, batch_id: str, *, detail_limit: int = 100) -> BatchState:
+    store = ctx.catalog.batches
     batch = store.get(batch_id)
     return BatchState(
         batch,
@@ -196,15 +196,15 @@ def batch_state(vault: Vault, batch_id: str, *, detail_limit: int = 100) -> Batc
     )
 
 
-def cancel_batch(vault: Vault, batch_id: str) -> tuple[BatchRecord, int]:
+def cancel_batch(ctx: VaultContext, batch_id: str) -> tuple[BatchRecord, int]:
     """Stop sending: returns the batch and how many unsent items were cancelled."""
-    store = vault.catalog.batches
+    store = ctx.catalog.batches
     batch = store.get(batch_id)
     return store.get(batch.id), store.cancel(batch.id)
 
 
 def reopen_batch(
-    vault: Vault,
+    ctx: VaultContext,
     batch_id: str,
     *,
     retry_unanswered: bool = False,
@@ -212,7 +212,7 @@ def reopen_batch(
     max_usd: float | None = None,
 ) -> tuple[BatchRecord, dict[str, int]]:
     """Make a batch claimable again, checking what is left to send against the budget."""
-    store = vault.catalog.batches
+    store = ctx.catalog.batches
     batch = store.get(batch_id)
     # What the last crash had in flight is unanswered from now on (nobody will answer it):
     # settle it first, so that ``retry_unanswered`` re-sends it in this very run.
@@ -227,6 +227,6 @@ def reopen_batch(
     todo = sum(counts.get(s.value, 0) for s in left)
     if todo and batch.total_items:
         share = batch.estimated_usd * todo / batch.total_items
-        check_budget(vault, Quote("batch", {}, "", todo, 0.0, round(share, 4)), max_usd)
+        check_budget(ctx, Quote("batch", {}, "", todo, 0.0, round(share, 4)), max_usd)
     requeued = store.reopen(batch.id, unanswered=retry_unanswered, failed=retry_failed)
     return store.get(batch.id), requeued

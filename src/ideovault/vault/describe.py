@@ -20,11 +20,14 @@ from ideovault.api.v4prompt import flatten
 from ideovault.catalog import lineage as queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
-from ideovault.vault import flow, spending
+from ideovault.vault import spending
+from ideovault.vault.inputs import prepare
+from ideovault.vault.presenting import refresh_sidecars
+from ideovault.vault.sending.pipeline import Pipeline
 
 if TYPE_CHECKING:
     from ideovault.api.uploads import Upload
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class V4Options:
 
 
 def describe(
-    vault: Vault,
+    ctx: VaultContext,
     source: str | Path | Upload,
     model_version: str | None,
     max_usd: float | None,
@@ -72,21 +75,22 @@ def describe(
         if v4 is not None
         else {"describe_model_version": model_version}
     )
-    request = vault.prepare("", operation="describe", image=source, **route)
-    offer = spending.quote(vault, request)
-    spending.check_budget(vault, offer, max_usd)
+    request = prepare(ctx, "", operation="describe", image=source, **route)
+    offer = spending.quote(ctx, request)
+    spending.check_budget(ctx, offer, max_usd)
     # Every call is paid for and says something new: never answered from the vault (no dedupe).
-    started = flow.begin(vault, request, offer)
+    pipeline = Pipeline(ctx)
+    started = pipeline.begin(request, offer)
     request, generation = started.request, started.generation
     assert request.image is not None and request.image.image_id is not None
-    client = vault.client
+    client = ctx.client
     try:
         response = client.describe_json(request) if v4 is not None else client.describe(request)
     except ApiError as exc:
-        flow.fail(vault, generation.id, exc)
+        pipeline.fail(generation.id, exc)
         raise
     answered = datetime.now(UTC)
-    vault.catalog.record_response(
+    ctx.catalog.record_response(
         generation.id, raw=response.raw, images=[], answered_at=answered,
         cost_usd=offer.estimated_usd,
     )  # fmt: skip
@@ -107,7 +111,7 @@ def describe(
             for t in texts
         ]  # fmt: skip
     image_id = request.image.image_id
-    queries.add_descriptions(vault.catalog, image_id, entries)
-    record = vault._changed([vault.catalog.get_image(image_id)])[0]
+    queries.add_descriptions(ctx.catalog, image_id, entries)
+    record = refresh_sidecars(ctx, [ctx.catalog.get_image(image_id)])[0]
     prompt = response.json_prompt if isinstance(response, JsonPromptResponse) else None
     return Described(record, texts, generation.id, prompt)

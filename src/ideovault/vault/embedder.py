@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.embedder")
 
@@ -29,9 +29,11 @@ class Embedder(threading.Thread):
     """Embeds queued prompts until ``stop`` is set; after :meth:`drain`, until the queue is
     empty. ``embedded`` counts the prompts this thread embedded."""
 
-    def __init__(self, vault: Vault, stop: threading.Event, *, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self, ctx: VaultContext, stop: threading.Event, *, poll_seconds: float = 2.0
+    ) -> None:
         super().__init__(name="embedder", daemon=True)
-        self.vault = vault
+        self.ctx = ctx
         self.stop = stop
         self.poll = poll_seconds
         self.embedded = 0
@@ -45,10 +47,10 @@ class Embedder(threading.Thread):
     def run(self) -> None:
         from ideovault.vault import semantic
 
-        with self.vault.catalog.engine.connect() as holder:
+        with self.ctx.catalog.engine.connect() as holder:
             while not self.stop.is_set():
                 try:
-                    done = semantic.embed_queued(self.vault.context) if self._turn(holder) else None
+                    done = semantic.embed_queued(self.ctx) if self._turn(holder) else None
                 except Exception as exc:  # a database hiccup, or a race with another embedder
                     self.failed = f"{type(exc).__name__}: {exc}"
                     log.warning("embedding in the background: %s (trying again)", self.failed)

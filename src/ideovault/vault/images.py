@@ -84,7 +84,7 @@ class Images:
         records = [catalog.get_image(i) for i in ids]  # resolve all before changing any
         changed = [catalog.set_tags(r.id, to_add, to_remove) for r in records]
         detail = {"add": list(to_add), "remove": list(to_remove)}
-        people.note(self._ctx, "image.tag", [r.id for r in changed], detail)  # type: ignore[arg-type]  # ctx after merge
+        people.note(self._ctx, "image.tag", [r.id for r in changed], detail)
         return refresh_sidecars(self._ctx, changed)
 
     def star(self, ids: Iterable[str], starred: bool = True) -> builtins.list[ImageRecord]:
@@ -92,7 +92,7 @@ class Images:
         records = [catalog.get_image(i) for i in ids]
         changed = [catalog.set_starred(r.id, starred) for r in records]
         action = "image.star" if starred else "image.unstar"
-        people.note(self._ctx, action, [r.id for r in changed])  # type: ignore[arg-type]  # ctx after merge
+        people.note(self._ctx, action, [r.id for r in changed])
         return refresh_sidecars(self._ctx, changed)
 
     def rate(self, ids: Sequence[str], rating: int) -> builtins.list[ImageRecord]:

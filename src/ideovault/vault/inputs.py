@@ -32,10 +32,11 @@ from ideovault.catalog.records import (
 )
 from ideovault.errors import NotFound, UserError
 from ideovault.vault import actors, people
+from ideovault.vault.presenting import sidecar_document
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 LABELS = {
     "image": "the input image",
@@ -47,7 +48,17 @@ LABELS = {
 }
 
 
-def resolve_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
+def prepare(ctx: VaultContext, prompt: str = "", **params: Any) -> GenerateParams:
+    """Validate a request without sending or storing anything (UserError on bad input).
+
+    Input images (``image``, ``mask``, references) may be given as vault ids or file paths;
+    they are read and checked here, and stored in the vault only when sent."""
+    from ideovault.api.params import parse_params
+
+    return parse_params(prompt=prompt, **resolve_uploads(ctx, params))
+
+
+def resolve_uploads(ctx: VaultContext, params: dict[str, Any]) -> dict[str, Any]:
     """Replace ids and paths in the upload fields of ``params`` by checked :class:`Upload` s."""
     out = dict(params)
     for name in UPLOAD_FIELDS:
@@ -56,17 +67,15 @@ def resolve_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, list | tuple):
             out[name] = (
-                tuple(
-                    v if isinstance(v, Upload) else resolve(vault, v, LABELS[name]) for v in value
-                )
+                tuple(v if isinstance(v, Upload) else resolve(ctx, v, LABELS[name]) for v in value)
                 or None
             )
         else:
-            out[name] = resolve(vault, value, LABELS[name])
+            out[name] = resolve(ctx, value, LABELS[name])
     return out
 
 
-def resolve_client_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, Any]:
+def resolve_client_uploads(ctx: VaultContext, params: dict[str, Any]) -> dict[str, Any]:
     """The upload fields of a web client's ``params`` as checked uploads; never reads a path.
 
     A client of the server names an input by vault id (or unique prefix), or sends its bytes
@@ -80,12 +89,12 @@ def resolve_client_uploads(vault: Vault, params: dict[str, Any]) -> dict[str, An
         if value is None:
             continue
         many = isinstance(value, list | tuple)
-        items = [_client_upload(vault, v, LABELS[name]) for v in (value if many else [value])]
+        items = [_client_upload(ctx, v, LABELS[name]) for v in (value if many else [value])]
         out[name] = (tuple(items) or None) if many else items[0]
     return out
 
 
-def _client_upload(vault: Vault, ref: object, what: str) -> Upload:
+def _client_upload(ctx: VaultContext, ref: object, what: str) -> Upload:
     if isinstance(ref, str) and ref.startswith("data:"):
         head, _, payload = ref.partition(",")
         if not head.endswith(";base64"):
@@ -105,13 +114,13 @@ def _client_upload(vault: Vault, ref: object, what: str) -> Upload:
             "(data:image/png;base64,...); the server reads no file paths"
         )
     try:
-        record = vault.catalog.get_image(prefix)
+        record = ctx.catalog.get_image(prefix)
     except NotFound:
         raise UserError(f"{what}: no image in the vault has the id {prefix}") from None
-    return load(vault, record, what)
+    return load(ctx, record, what)
 
 
-def resolve(vault: Vault, ref: str | Path, what: str) -> Upload:
+def resolve(ctx: VaultContext, ref: str | Path, what: str) -> Upload:
     """A file path (if such a file exists) or else a vault id, as a checked upload."""
     text = str(ref)
     if not text.strip():
@@ -124,15 +133,15 @@ def resolve(vault: Vault, ref: str | Path, what: str) -> Upload:
         except OSError as exc:
             raise UserError(f"{what}: cannot read {text} ({exc.strerror or exc})") from None
     try:
-        record = vault.catalog.get_image(text)
+        record = ctx.catalog.get_image(text)
     except NotFound:
         raise UserError(
             f"{what}: {text!r} is neither a file nor an image id in the vault"
         ) from None
-    return load(vault, record, what)
+    return load(ctx, record, what)
 
 
-def load(vault: Vault, record: ImageRecord, what: str) -> Upload:
+def load(ctx: VaultContext, record: ImageRecord, what: str) -> Upload:
     """The stored bytes of a vault record, as an upload that remembers the record."""
     if record.status != ImageStatus.STORED or not record.blob_key:
         raise UserError(
@@ -140,7 +149,7 @@ def load(vault: Vault, record: ImageRecord, what: str) -> Upload:
             "give another image or a file"
         )
     try:
-        with vault.store.open(record.blob_key) as fh:
+        with ctx.store.open(record.blob_key) as fh:
             data = fh.read()
     except (OSError, NotFound) as exc:
         raise UserError(
@@ -153,28 +162,28 @@ def load(vault: Vault, record: ImageRecord, what: str) -> Upload:
         raise UserError(str(exc)) from None
 
 
-def store_inputs(vault: Vault, request: GenerateParams) -> GenerateParams:
+def store_inputs(ctx: VaultContext, request: GenerateParams) -> GenerateParams:
     """Give every input file a vault record (stored now if new) and the request their ids."""
     changes: dict[str, Any] = {}
     for name, files in request.inputs.items():
-        stored = tuple(f if f.image_id else f.with_id(store_upload(vault, f)) for f in files)
+        stored = tuple(f if f.image_id else f.with_id(store_upload(ctx, f)) for f in files)
         if stored != files:
             changes[name] = stored[0] if name in ("image", "mask") else stored
     return request.model_copy(update=changes) if changes else request
 
 
-def store_upload(vault: Vault, upload: Upload) -> str:
+def store_upload(ctx: VaultContext, upload: Upload) -> str:
     """The id of a record holding these bytes: an existing live one, else a new upload."""
-    for record in imports.find_by_sha256(vault.catalog, upload.sha256):
+    for record in imports.find_by_sha256(ctx.catalog, upload.sha256):
         if record.status == ImageStatus.STORED and record.trashed_at is None:
             return record.id
     from ideovault.vault.download import decode_staged
 
-    with vault.store.stage() as staged:
+    with ctx.store.stage() as staged:
         staged.write(upload.data)
         staged.finish()
         mime, width, height, phash = decode_staged(staged)
-        blob = vault.store.commit(staged, EXTENSIONS[mime], metadata={"source": "upload"})
+        blob = ctx.store.commit(staged, EXTENSIONS[mime], metadata={"source": "upload"})
     now = datetime.now(UTC)
     image = NewImage(
         id=ids.new_id(), index=0, prompt="", expanded_prompt=None, negative_prompt=None,
@@ -194,7 +203,7 @@ def store_upload(vault: Vault, upload: Upload) -> str:
         phash=phash, blob_key=blob.key, stored_uri=blob.uri,
         local_path=str(blob.local_path) if blob.local_path else None, stored_at=now,
     )  # fmt: skip
-    stored = imports.import_image(vault.catalog, generation, image, info)
-    vault.store.upsert_sidecar(blob.key, stored.id, vault.sidecar_document(stored, generation))
-    people.note(vault, "image.upload", [stored.id], {"what": upload.what})
+    stored = imports.import_image(ctx.catalog, generation, image, info)
+    ctx.store.upsert_sidecar(blob.key, stored.id, sidecar_document(stored, generation))
+    people.note(ctx, "image.upload", [stored.id], {"what": upload.what})
     return stored.id

@@ -16,10 +16,10 @@ from ideovault.api.text import check_text
 from ideovault.errors import UserError
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 
-def magic_prompt(vault: Vault, text: str, aspect_ratio: str | None = None) -> dict[str, Any]:
+def magic_prompt(ctx: VaultContext, text: str, aspect_ratio: str | None = None) -> dict[str, Any]:
     try:
         text = check_text(text.strip(), "the prompt")
     except ValueError as exc:
@@ -39,7 +39,7 @@ def magic_prompt(vault: Vault, text: str, aspect_ratio: str | None = None) -> di
                 f"aspect ratio {ratio} is not offered by magic-prompt; one of "
                 + ", ".join(enums.V4_MAGIC_PROMPT_ASPECTS)
             )
-    if vault._client is None and not vault.settings.api_key:
+    if ctx._client is None and not ctx.settings.api_key:
         raise MissingKey()
-    answer = vault.client.magic_prompt(text, ratio)
+    answer = ctx.client.magic_prompt(text, ratio)
     return {"json_prompt": answer.json_prompt, "aspect_ratio": answer.aspect_ratio}

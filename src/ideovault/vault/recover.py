@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ideovault.catalog.records import GenerationRecord, GenerationStatus, ImageRecord, ImageStatus
 from ideovault.vault.owner import owner_alive
 from ideovault.vault.presenting import present
+from ideovault.vault.sending.storing import store_image
 
 if TYPE_CHECKING:
     from ideovault.vault.context import VaultContext
@@ -60,8 +61,6 @@ class RecoverReport:
 
 def recover(ctx: VaultContext) -> RecoverReport:
     """Finish pending downloads of dead processes; report what cannot be finished."""
-    from ideovault.vault.ingest import store_image
-
     report = RecoverReport()
     catalog = ctx.catalog
     for gen in catalog.unanswered_generations():
@@ -79,7 +78,7 @@ def recover(ctx: VaultContext) -> RecoverReport:
             if gen.id not in report.in_flight:
                 report.in_flight.append(gen.id)
             continue
-        result = store_image(ctx, image, gen)  # type: ignore[arg-type]  # ctx after merge
+        result = store_image(ctx, image, gen)
         if result.status == ImageStatus.STORED:
             report.stored.append(present(ctx, result))
         elif result.status == ImageStatus.EXPIRED:
@@ -96,8 +95,7 @@ def _collect(ctx: VaultContext, gen: GenerationRecord, report: RecoverReport) ->
     from ideovault.vault.asynchronous import GenerationFailed, poll_once, resume
 
     try:
-        started = resume(ctx, gen, None)  # type: ignore[arg-type]  # ctx after merge
-        answered = poll_once(ctx, started)  # type: ignore[arg-type]  # ctx after merge
+        answered = poll_once(ctx, resume(ctx, gen, None))
     except GenerationFailed:
         report.async_failed.append(ctx.catalog.get_generation(gen.id))
         return

@@ -85,8 +85,8 @@ def report(ctx: VaultContext, *, exact: bool = False) -> dict[str, Any]:
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
     # A team vault: who spent what (estimates at request time, failed requests included), by
     # person, model and month, from the audit log's generate entries.
-    if people.is_team(ctx):  # type: ignore[arg-type]  # ctx after merge
-        result["by_person"] = people.cost_by_person(ctx)  # type: ignore[arg-type]  # ctx after merge
+    if people.is_team(ctx):
+        result["by_person"] = people.cost_by_person(ctx)
     return result
 
 

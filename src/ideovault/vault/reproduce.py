@@ -8,7 +8,7 @@ may expand differently), so a reproduction is a new image linked to its original
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ideovault.api.params import UPLOAD_FIELDS, parse_params
@@ -16,11 +16,13 @@ from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import NotFound, UserError
 from ideovault.vault.events import Event
 from ideovault.vault.inputs import LABELS, load
+from ideovault.vault.presenting import image
+from ideovault.vault.sending.options import SendOptions
+from ideovault.vault.sending.pipeline import Pipeline
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
-    from ideovault.vault.core import Vault
-    from ideovault.vault.events import EventSink
+    from ideovault.vault.context import VaultContext
     from ideovault.vault.spending import Quote
 
 NOT_REPRODUCIBLE = {"upload", "import", "describe"}
@@ -51,9 +53,9 @@ class Reproduction:
         }
 
 
-def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
+def rebuild_request(ctx: VaultContext, record: ImageRecord) -> GenerateParams:
     """The request that made ``record``, with its seed and one image, ready to send again."""
-    generation = vault.catalog.get_generation(record.generation_id)
+    generation = ctx.catalog.get_generation(record.generation_id)
     if generation.operation in NOT_REPRODUCIBLE:
         raise UserError(
             f"image {record.id} was made by {generation.operation}, not by the API; "
@@ -81,13 +83,13 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
                     "so the request cannot be sent again"
                 )
             try:
-                source = vault.catalog.get_image(image_id)
+                source = ctx.catalog.get_image(image_id)
             except NotFound:
                 raise UserError(
                     f"image {record.id}: {LABELS[name]} of its request ({image_id}) has been "
                     "deleted from the vault, so the request cannot be sent again"
                 ) from None
-            uploads.append(load(vault, source, LABELS[name]))
+            uploads.append(load(ctx, source, LABELS[name]))
         saved[name] = tuple(uploads) if isinstance(value, list) else uploads[0]
     saved.update(num_images=1)
     if generation.operation not in SEEDLESS:
@@ -95,45 +97,43 @@ def rebuild_request(vault: Vault, record: ImageRecord) -> GenerateParams:
     return parse_params(**saved)
 
 
-def reproduce_quote(vault: Vault, image_id: str, *, force: bool) -> Quote:
+def reproduce_quote(ctx: VaultContext, image_id: str, *, force: bool) -> Quote:
     """What reproducing would cost, checked against the budgets, without sending anything.
 
     A request the vault can answer itself (dedupe) costs nothing: the quote says $0 then.
     Raises UserError when the reproduction would pass a budget, as sending it would.
     """
-    from dataclasses import replace
-
     from ideovault.vault.spending import check_budget, quote, reusable
 
-    request = rebuild_request(vault, vault.get(image_id))
-    offer = quote(vault, request)
-    policy = str(vault.settings.extra.get("dedupe", "seeded"))
-    if not force and reusable(vault, request, policy) is not None:
+    request = rebuild_request(ctx, image(ctx, image_id))
+    offer = quote(ctx, request)
+    policy = str(ctx.settings.extra.get("dedupe", "seeded"))
+    if not force and reusable(ctx, request, policy) is not None:
         return replace(offer, estimated_usd=0.0)
-    check_budget(vault, offer)
+    check_budget(ctx, offer)
     return offer
 
 
 def reproduce(
-    vault: Vault,
+    ctx: VaultContext,
     image_id: str,
     *,
-    force: bool,
-    on_event: EventSink | None = None,
-    max_usd: float | None = None,
+    options: SendOptions | None = None,
 ) -> Reproduction:
-    original = vault.get(image_id)
-    request = rebuild_request(vault, original)
-    tags = [*original.tags, "reproduced"]
+    """Send the request that made an image again, with its seed; compare the bytes. The
+    options' tags are added to the original's (and ``reproduced``)."""
+    opts = options or SendOptions()
+    original = image(ctx, image_id)
+    request = rebuild_request(ctx, original)
+    tags = (*original.tags, *opts.tags, "reproduced")
     reused = False
 
     def watch(event: Event) -> None:
         nonlocal reused
         reused = reused or event.kind == "reused"
-        if on_event is not None:
-            on_event(event)
+        if opts.on_event is not None:
+            opts.on_event(event)
 
-    images = vault.send(
-        request, tags=tags, on_event=watch, force=force, parent_id=original.id, max_usd=max_usd
-    )
+    sending = replace(opts, tags=tags, on_event=watch)
+    images = Pipeline(ctx).send(request, sending, parent_id=original.id)
     return Reproduction(original, images, reused)

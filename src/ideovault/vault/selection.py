@@ -90,7 +90,7 @@ class Selection:
         if not names:
             return []
         done = bulk.apply(self._ctx.catalog, names, change)
-        people.note(self._ctx, f"image.{change.kind}", done, _detail(change))  # type: ignore[arg-type]  # ctx after merge
+        people.note(self._ctx, f"image.{change.kind}", done, _detail(change))
         if change.kind not in ("album", "unalbum"):
             self.refresh_sidecars(done)
         return done

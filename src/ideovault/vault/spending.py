@@ -23,7 +23,7 @@ from ideovault.vault.prices import AS_OF, price_per_image, price_table
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 DEDUPE_POLICIES = ("seeded", "always", "never")
 
@@ -41,7 +41,7 @@ class Quote:
         return {**self.__dict__, "prices_as_of": AS_OF}
 
 
-def quote(vault: Vault, request: GenerateParams) -> Quote:
+def quote(ctx: VaultContext, request: GenerateParams) -> Quote:
     model = request.model
     if request.character_reference_images:
         model = "V_3_CHARACTER"  # billed at the character-reference rates (§5, §10)
@@ -49,7 +49,7 @@ def quote(vault: Vault, request: GenerateParams) -> Quote:
         model = f"V_3_TRANSPARENT_{request.upscale_factor or 'X1'}"  # by factor and speed
     elif request.operation == "layerize-text":
         model = "LAYERIZE_TEXT"  # its own rate; the route answers with one image per call
-    rate = price_per_image(price_table(vault.settings.extra), model, request.rendering_speed)
+    rate = price_per_image(price_table(ctx.settings.extra), model, request.rendering_speed)
     return Quote(
         endpoint=request.endpoint,
         request=request.canonical(),
@@ -67,7 +67,7 @@ def _limit(budget: dict[str, Any], name: str) -> float | None:
     return usd(value, f"ideovault.toml: [budget] {name}")
 
 
-def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> None:
+def check_budget(ctx: VaultContext, offer: Quote, max_usd: float | None = None) -> None:
     """Refuse, before any call, a request that would go over a budget."""
     max_usd = usd(max_usd, "--budget")
     if max_usd is not None and offer.estimated_usd > max_usd:
@@ -77,8 +77,8 @@ def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> No
         )
     from ideovault.vault.people import check_person_budget
 
-    check_person_budget(vault, offer.estimated_usd)
-    budget = vault.settings.extra.get("budget") or {}
+    check_person_budget(ctx, offer.estimated_usd)
+    budget = ctx.settings.extra.get("budget") or {}
     if not isinstance(budget, dict):
         raise UserError("ideovault.toml: [budget] must be a table")
     day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -90,7 +90,7 @@ def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> No
         limit = _limit(budget, name)
         if limit is None:
             continue
-        spent = vault.catalog.spent_since(since)
+        spent = ctx.catalog.spent_since(since)
         if spent + offer.estimated_usd > limit + 1e-9:
             raise UserError(
                 f"over the {kind} budget: ${spent:.2f} of ${limit:.2f} spent {label}, and this "
@@ -99,16 +99,16 @@ def check_budget(vault: Vault, offer: Quote, max_usd: float | None = None) -> No
             )
 
 
-def reusable(vault: Vault, request: GenerateParams, policy: str) -> list[ImageRecord] | None:
+def reusable(ctx: VaultContext, request: GenerateParams, policy: str) -> list[ImageRecord] | None:
     """The stored images of an identical earlier request, when the policy allows reuse."""
     if policy not in DEDUPE_POLICIES:
         raise UserError(f"--dedupe must be one of {', '.join(DEDUPE_POLICIES)}, not {policy!r}")
     if policy == "never" or (policy == "seeded" and request.seed is None):
         return None
-    generation = vault.catalog.answered_with_fingerprint(request.fingerprint())
+    generation = ctx.catalog.answered_with_fingerprint(request.fingerprint())
     if generation is None:
         return None
-    images = vault.catalog.images_of_generation(generation.id)
+    images = ctx.catalog.images_of_generation(generation.id)
     if not any(i.status == ImageStatus.STORED and i.trashed_at is None for i in images):
         return None  # nothing worth reusing: ask again
     return images

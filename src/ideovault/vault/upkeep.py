@@ -115,10 +115,10 @@ class Upkeep:
         """Perceptual hashes (and meanings) for images stored before they existed."""
         from ideovault.vault import similar  # numpy only when asked
 
-        return similar.backfill(self._ctx)  # type: ignore[arg-type]  # ctx after merge
+        return similar.backfill(self._ctx)
 
     def dupes(self, max_distance: int = 3) -> list[list[Match]]:
         """Groups of near-identical images across the vault, largest group first."""
         from ideovault.vault import similar  # numpy only when asked
 
-        return similar.dupes(self._ctx, max_distance)  # type: ignore[arg-type]  # ctx after merge
+        return similar.dupes(self._ctx, max_distance)

@@ -1,4 +1,5 @@
-"""The batch runner: claim items, send each through ``Vault.send``, store, settle — in threads.
+"""The batch runner: claim items, send each through the sending pipeline, store, settle — in
+threads (the pipeline's batch hook is its ``Starter``, see ``sending/pipeline.py``).
 
 One loop serves both ``ideovault batch`` (one batch, in this process, until it is done) and
 ``ideovault worker`` (any open batch, alongside other worker processes on a shared PostgreSQL
@@ -52,9 +53,10 @@ from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import BatchItem, ItemStatus
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
 from ideovault.vault.owner import current_owner, owner_alive
+from ideovault.vault.sending.pipeline import Pipeline
 
 if TYPE_CHECKING:
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.worker")
 
@@ -132,7 +134,7 @@ def limit_malloc_arenas() -> None:
 class Runner:
     def __init__(
         self,
-        vault: Vault,
+        ctx: VaultContext,
         *,
         batch_id: str | None = None,
         concurrency: int | None = None,
@@ -144,10 +146,11 @@ class Runner:
         stop: threading.Event | None = None,
         on_item: Callable[[ItemOutcome], None] | None = None,
     ) -> None:
-        self.vault = vault
-        self.store = vault.catalog.batches
+        self.ctx = ctx
+        self.pipeline = Pipeline(ctx)
+        self.store = ctx.catalog.batches
         self.batch_id = batch_id
-        self.limiter = vault.client.limiter
+        self.limiter = ctx.client.limiter
         cap = self.limiter.max_in_flight or DEFAULT_MAX_IN_FLIGHT
         self.concurrency = max(1, concurrency if concurrency is not None else cap)
         self.lease = lease_seconds
@@ -169,7 +172,7 @@ class Runner:
     def run(self) -> RunStats:
         started = time.perf_counter()
         limit_malloc_arenas()
-        _ = self.vault.client  # built once here, shared by every thread
+        _ = self.ctx.client  # built once here, shared by every thread
         self.store.adopt_unheld(self.owner, self.lease, self.batch_id)
         beat = threading.Thread(target=self._heartbeat, name="lease-heartbeat", daemon=True)
         beat.start()
@@ -269,9 +272,9 @@ class Runner:
 
     def _store_answered(self, item: BatchItem, answered: _Answered) -> None:
         """The second half of an item, in the store pool: download, check and store its images
-        (as ``Vault.dispatch`` would have), then settle it."""
+        (as ``Pipeline.dispatch`` would have), then settle it."""
         try:
-            records = self.vault.store_pending(answered.records, answered.generation)
+            records = self.pipeline.store_pending(answered.records, answered.generation)
             outcome = self._complete(item, records, answered.generation.id)
         except Exception as exc:
             log.exception("item %s (line %d) failed", item.id, item.line_no)
@@ -295,9 +298,9 @@ class Runner:
             started.append(values["id"])
 
         try:
-            records, generation = self.vault.answer(
-                request, quote(self.vault, request), tags=tags, start=start
-            )
+            offer = quote(self.ctx, request)
+            begun = self.pipeline.begin(request, offer, tags=tags, starter=start)
+            records, generation = self.pipeline.answer(begun), begun.generation
         except LeaseLost:
             return ItemOutcome(item.id, "skipped")
         except ApiError as exc:
@@ -325,7 +328,7 @@ class Runner:
     def _finish(self, item: BatchItem) -> ItemOutcome:
         """A sent item whose generation was answered: download what is still missing."""
         assert item.generation_id is not None
-        records = self.vault.catalog.images_of_generation(item.generation_id)
+        records = self.ctx.catalog.images_of_generation(item.generation_id)
         return self._complete(item, records, item.generation_id, retry_first=True)
 
     def _complete(
@@ -343,8 +346,8 @@ class Runner:
                 break
             if attempt:
                 time.sleep(min(2.0, 0.1 * 2**attempt))
-            generation = generation or self.vault.catalog.get_generation(generation_id)
-            again = {r.id: self.vault.store_image(r, generation) for r in pending}
+            generation = generation or self.ctx.catalog.get_generation(generation_id)
+            again = {r.id: self.pipeline.store_image(r, generation) for r in pending}
             records = [again.get(r.id, r) for r in records]
         stored = sum(r.status == ImageStatus.STORED for r in records)
         unsafe = sum(r.status == ImageStatus.UNSAFE for r in records)

@@ -66,7 +66,7 @@ class Runs:
 
             def run() -> None:
                 try:
-                    stats = vault.run_batches(
+                    stats = vault.batches.run(
                         batch_id, concurrency=body.concurrency,
                         lease_seconds=body.lease_seconds, stop=stop,
                     ).to_json()  # fmt: skip
@@ -109,7 +109,7 @@ def create(body: NewBatch, vault: VaultDep) -> Any:
         path = Path(folder) / shown
         path.write_text(body.text, encoding="utf-8")
         try:
-            plan = vault.create_batch(
+            plan = vault.batches.create(
                 path, name=body.name or shown, fmt=body.fmt, skip_invalid=body.skip_invalid,
                 max_usd=body.max_usd, dry_run=body.dry_run,
                 options={"concurrency": body.concurrency},
@@ -132,13 +132,13 @@ def create(body: NewBatch, vault: VaultDep) -> Any:
 @router.get("/batches")
 def list_batches(vault: VaultDep, limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
     """Batches, newest first, each with its counts."""
-    return [{**b.to_json(), "counts": c.to_json()} for b, c in vault.batches_with_counts(limit)]
+    return [{**b.to_json(), "counts": c.to_json()} for b, c in vault.batches.with_counts(limit)]
 
 
 @router.get("/batches/{batch_id}")
 def state(batch_id: str, vault: VaultDep, request: Request) -> dict[str, Any]:
     """The batch's state; ``running`` while this server's run goes on, then its ``run`` stats."""
-    current = vault.batch_state(clean_id(batch_id))
+    current = vault.batches.state(clean_id(batch_id))
     runs = _runs(request)
     with runs.lock:
         stats = runs.stats.get(current.batch.id)
@@ -148,14 +148,14 @@ def state(batch_id: str, vault: VaultDep, request: Request) -> dict[str, Any]:
 @router.post("/batches/{batch_id}/run")
 def run(batch_id: str, body: RunBody, vault: VaultDep, request: Request) -> dict[str, Any]:
     """Start sending the batch's queued items in a thread of the server (once at a time)."""
-    batch = vault.batch_state(clean_id(batch_id)).batch
+    batch = vault.batches.state(clean_id(batch_id)).batch
     return {"started": _runs(request).start(vault, batch.id, body)}
 
 
 @router.post("/batches/{batch_id}/stop")
 def stop(batch_id: str, vault: VaultDep, request: Request) -> dict[str, Any]:
     """Stop the server's run as Ctrl-C stops a local one: what is queued stays queued."""
-    batch = vault.batch_state(clean_id(batch_id)).batch
+    batch = vault.batches.state(clean_id(batch_id)).batch
     runs = _runs(request)
     with runs.lock:
         event = runs.stops.get(batch.id)
@@ -167,7 +167,7 @@ def stop(batch_id: str, vault: VaultDep, request: Request) -> dict[str, Any]:
 @router.post("/batches/{batch_id}/reopen")
 def reopen(batch_id: str, body: Reopen, vault: VaultDep) -> dict[str, Any]:
     """Make a batch claimable again (``batch resume``), checking the rest against budgets."""
-    batch, requeued = vault.reopen_batch(
+    batch, requeued = vault.batches.reopen(
         clean_id(batch_id), retry_unanswered=body.retry_unanswered,
         retry_failed=body.retry_failed, max_usd=body.max_usd,
     )  # fmt: skip
@@ -177,5 +177,5 @@ def reopen(batch_id: str, body: Reopen, vault: VaultDep) -> dict[str, Any]:
 @router.post("/batches/{batch_id}/cancel")
 def cancel(batch_id: str, vault: VaultDep) -> dict[str, Any]:
     """Send nothing more; requests already in flight still finish."""
-    batch, cancelled = vault.cancel_batch(clean_id(batch_id))
+    batch, cancelled = vault.batches.cancel(clean_id(batch_id))
     return {"batch": batch.to_json(), "cancelled_items": cancelled}

@@ -1,7 +1,7 @@
 """REST routes for the vault's operations: generate, reproduce, lineage, report, filter values.
 
-Generation goes through the same :meth:`Vault.generate` as the CLI: the same validation before
-any credit is spent, the same dedupe and budget checks. Errors come back as 400 (bad request,
+Generation goes through the same ``vault.generations.generate`` as the CLI: the same validation
+before any credit is spent, the same dedupe and budget checks. Errors come back as 400 (bad request,
 over budget, no key) or 502 (the Ideogram API failed), with the vault's own message.
 """
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException
 
-from ideovault.vault import resolve_client_uploads
+from ideovault.vault import SendOptions, resolve_client_uploads
 
 if TYPE_CHECKING:
     from ideovault.vault import Node
@@ -21,9 +21,10 @@ from ideovault.web.schemas import GenerateBody, Generated, ReproduceBody, image_
 
 router = APIRouter(prefix="/api", tags=["operations"])
 
-# Keyword arguments of Vault.generate that are not API parameters: refused inside `params`.
+# Keyword arguments of generations.generate (and the fields of its SendOptions) that are not
+# API parameters: refused inside `params`.
 RESERVED_PARAMS = frozenset(
-    {"prompt", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
+    {"prompt", "options", "tags", "on_event", "dedupe", "force", "max_usd", "within_budget"}
 )
 
 
@@ -41,15 +42,22 @@ def generate(body: GenerateBody, vault: VaultDep) -> Generated:
     clash = sorted(RESERVED_PARAMS & body.params.keys())
     if clash:
         raise HTTPException(400, f"params may not contain {', '.join(clash)}: use the fields")
-    params = resolve_client_uploads(vault, body.params)
+    params = resolve_client_uploads(vault.context, body.params)
     if body.dry_run:
-        offer = vault.quote(body.prompt, within_budget=body.check_budgets, **params)
+        offer = vault.generations.quote(body.prompt, within_budget=body.check_budgets, **params)
         return Generated(quote=offer.to_json())
     kinds: set[str] = set()
-    records = vault.generate(
-        body.prompt, tags=body.tags, force=body.force, max_usd=body.max_usd,
-        dedupe=body.dedupe, on_event=lambda event: kinds.add(event.kind), **params,
-    )  # fmt: skip
+    records = vault.generations.generate(
+        body.prompt,
+        **params,
+        options=SendOptions(
+            tags=tuple(body.tags),
+            force=body.force,
+            max_usd=body.max_usd,
+            dedupe=body.dedupe,
+            on_event=lambda event: kinds.add(event.kind),
+        ),
+    )
     return Generated(images=[image_out(r) for r in records], reused="reused" in kinds)
 
 
@@ -61,8 +69,12 @@ def reproduce(image_id: str, body: ReproduceBody, vault: VaultDep) -> Generated:
     it, then sends it back as ``max_usd``); the budgets are checked either way."""
     record = vault.images.get(clean_id(image_id))
     if body.dry_run:
-        return Generated(quote=vault.reproduce_quote(record.id, force=body.force).to_json())
-    result = vault.reproduce(record.id, force=body.force, max_usd=body.max_usd)
+        return Generated(
+            quote=vault.generations.reproduce_quote(record.id, force=body.force).to_json()
+        )
+    result = vault.generations.reproduce(
+        record.id, options=SendOptions(force=body.force, max_usd=body.max_usd)
+    )
     return Generated(
         images=[image_out(r) for r in result.images],
         reused=result.reused,

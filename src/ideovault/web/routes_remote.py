@@ -56,7 +56,7 @@ def original_url(
     record = vault.images.get(clean_id(image_id))
     if record.status != ImageStatus.STORED or not record.blob_key:
         raise UserError(f"image {record.id} has no stored file ({record.status.value})")
-    link = record.public_url or vault.store.signed_url(record.blob_key, expires)
+    link = record.public_url or vault.context.store.signed_url(record.blob_key, expires)
     if link is None:  # the vault's message names the server's file path: not for clients
         raise UserError(
             "the server's storage cannot sign URLs and has no public base URL; download the "
@@ -110,9 +110,10 @@ def describe(body: DescribeBody, vault: VaultDep) -> dict[str, Any]:
         if not set(body.v4) <= allowed:
             raise HTTPException(400, "v4 takes " + ", ".join(sorted(allowed)))
         options = describing.V4Options(**body.v4)
-    upload = resolve_client_uploads(vault, {"image": body.source})["image"]
-    result = vault.describe(upload, model_version=body.model_version, max_usd=body.max_usd,
-                            v4=options)  # fmt: skip
+    upload = resolve_client_uploads(vault.context, {"image": body.source})["image"]
+    result = vault.generations.describe(
+        upload, model_version=body.model_version, max_usd=body.max_usd, v4=options
+    )
     answer = result.to_json()
     answer["image"] = image_out(result.image).model_dump()
     return answer
@@ -127,4 +128,4 @@ class MagicPromptBody(BaseModel):
 @router.post("/magic-prompt")
 def magic_prompt(body: MagicPromptBody, vault: VaultDep) -> dict[str, Any]:
     """4.0's magic-prompt: a JSON prompt for ``text`` (nothing is stored)."""
-    return vault.magic_prompt(body.text, body.aspect_ratio)
+    return vault.generations.magic_prompt(body.text, body.aspect_ratio)

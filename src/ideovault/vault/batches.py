@@ -1,28 +1,33 @@
-"""Batch jobs as methods of :class:`ideovault.vault.core.Vault` (a mixin, like ``operations``).
+"""``vault.batches``: files of requests queued as jobs, and the runner that sends them.
 
 The work lives in ``batch.py`` (files → jobs), ``batch_file.py`` (parsing and validation) and
-``worker.py`` (the claim/send/store loop); these entry points load them only when used.
+``worker.py`` (the claim/send/store loop, on the sending pipeline); these entry points load
+them only when used.
 """
 
 from __future__ import annotations
 
+import builtins
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ideovault.vault.context import VaultContext
+
 if TYPE_CHECKING:
     from ideovault.catalog.batch_records import BatchCounts, BatchRecord
     from ideovault.vault.batch import BatchPlan, BatchState
-    from ideovault.vault.core import Vault
     from ideovault.vault.worker import ItemOutcome, RunStats
 
 
-class BatchOps:
-    def _vault(self) -> Vault:
-        raise NotImplementedError
+class Batches:
+    """Batch jobs of one vault: create, run, watch, cancel, reopen."""
 
-    def create_batch(
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
+
+    def create(
         self,
         path: str | Path,
         *,
@@ -37,11 +42,11 @@ class BatchOps:
         from ideovault.vault.batch import create_batch
 
         return create_batch(
-            self._vault(), path, name=name, fmt=fmt, skip_invalid=skip_invalid,
+            self._ctx, path, name=name, fmt=fmt, skip_invalid=skip_invalid,
             max_usd=max_usd, dry_run=dry_run, options=options,
         )  # fmt: skip
 
-    def run_batches(
+    def run(
         self,
         batch_id: str | None = None,
         *,
@@ -56,22 +61,23 @@ class BatchOps:
         from ideovault.vault.worker import Runner
 
         runner = Runner(
-            self._vault(), batch_id=batch_id, concurrency=concurrency,
+            self._ctx, batch_id=batch_id, concurrency=concurrency,
             lease_seconds=lease_seconds, until_idle=until_idle, stop=stop, on_item=on_item,
         )  # fmt: skip
         return runner.run()
 
-    def batch_state(self, batch_id: str) -> BatchState:
+    def state(self, batch_id: str) -> BatchState:
         from ideovault.vault.batch import batch_state
 
-        return batch_state(self._vault(), batch_id)
+        return batch_state(self._ctx, batch_id)
 
-    def cancel_batch(self, batch_id: str) -> tuple[BatchRecord, int]:
+    def cancel(self, batch_id: str) -> tuple[BatchRecord, int]:
+        """Stop sending: the batch, and how many unsent items were cancelled."""
         from ideovault.vault.batch import cancel_batch
 
-        return cancel_batch(self._vault(), batch_id)
+        return cancel_batch(self._ctx, batch_id)
 
-    def reopen_batch(
+    def reopen(
         self,
         batch_id: str,
         *,
@@ -79,17 +85,19 @@ class BatchOps:
         retry_failed: bool = False,
         max_usd: float | None = None,
     ) -> tuple[BatchRecord, dict[str, int]]:
+        """Make a batch claimable again (what is left checked against the budget)."""
         from ideovault.vault.batch import reopen_batch
 
         return reopen_batch(
-            self._vault(), batch_id, retry_unanswered=retry_unanswered,
+            self._ctx, batch_id, retry_unanswered=retry_unanswered,
             retry_failed=retry_failed, max_usd=max_usd,
         )  # fmt: skip
 
-    def list_batches(self, limit: int = 50) -> list[BatchRecord]:
-        return self._vault().catalog.batches.recent(limit)
+    def list(self, limit: int = 50) -> list[BatchRecord]:
+        """The newest batches first."""
+        return self._ctx.catalog.batches.recent(limit)
 
-    def batches_with_counts(self, limit: int = 50) -> list[tuple[BatchRecord, BatchCounts]]:
+    def with_counts(self, limit: int = 50) -> builtins.list[tuple[BatchRecord, BatchCounts]]:
         """Batches, newest first, each with its items and images by status."""
-        store = self._vault().catalog.batches
+        store = self._ctx.catalog.batches
         return [(b, store.counts(b.id)) for b in store.recent(limit)]

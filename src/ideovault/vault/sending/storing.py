@@ -1,5 +1,6 @@
 """The two steps of a generation after the API answers: record every image at once, then
-download each one into the blob store and mark it stored (see ``core.Vault.generate``)."""
+download each one into the blob store, write its sidecar and mark it stored (the pipeline's
+last steps, see ``pipeline.py``; ``recover`` calls :func:`store_image` for what is left)."""
 
 from __future__ import annotations
 
@@ -19,16 +20,17 @@ from ideovault.catalog.records import (
 )
 from ideovault.errors import IdeovaultError
 from ideovault.vault import actors
+from ideovault.vault.presenting import sidecar_document
 
 if TYPE_CHECKING:
     from ideovault.api.params import GenerateParams
     from ideovault.api.responses import GenerateResponse
-    from ideovault.vault.core import Vault
+    from ideovault.vault.context import VaultContext
     from ideovault.vault.download import Downloaded
 
 
 def record_response(
-    vault: Vault,
+    ctx: VaultContext,
     generation: GenerationRecord,
     request: GenerateParams,
     response: GenerateResponse,
@@ -42,12 +44,12 @@ def record_response(
     prompt = request.display_prompt
     # upscale, reframe, remove-background, layerize-text: the picture's words live on
     if not prompt and parent_id is not None:
-        prompt = vault.catalog.get_image(parent_id).prompt
+        prompt = ctx.catalog.get_image(parent_id).prompt
     # Generate and remix choose a shape by ratio; other routes keep or set the input's size.
     shaped = request.operation in ("generate", "remix") and request.family != "v4"
     # The images belong to whoever started the generation, even when another process (recover,
     # a worker) records the answer: the audit log's entry names them, as `by:` reads it.
-    creator = audit.generation_actor(vault.catalog.engine, generation.id) or actors.acting_name()
+    creator = audit.generation_actor(ctx.catalog.engine, generation.id) or actors.acting_name()
     new = [
         NewImage(
             id=ids.new_id(),
@@ -67,7 +69,7 @@ def record_response(
             resolution=item.upscaled_resolution or item.resolution,
             is_safe=item.is_image_safe and item.url is not None,
             original_url=item.url,
-            url_expires_at=item.url_expires_at or _assumed_expiry(vault, response.created),
+            url_expires_at=item.url_expires_at or _assumed_expiry(ctx, response.created),
             tags=tags,
             parent_id=parent_id,
             operation=request.operation,
@@ -78,16 +80,18 @@ def record_response(
     ]
     # Billed per returned image, withheld (unsafe) ones included.
     cost = None if usd_per_image is None else round(usd_per_image * len(new), 4)
-    return vault.catalog.record_response(
+    return ctx.catalog.record_response(
         generation.id, raw=response.raw, images=new, answered_at=now, cost_usd=cost
     )
 
 
-def _assumed_expiry(vault: Vault, created: datetime) -> datetime:
-    return created + timedelta(seconds=vault.settings.link_ttl_seconds)
+def _assumed_expiry(ctx: VaultContext, created: datetime) -> datetime:
+    return created + timedelta(seconds=ctx.settings.link_ttl_seconds)
 
 
-def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord) -> ImageRecord:
+def store_image(
+    ctx: VaultContext, record: ImageRecord, generation: GenerationRecord
+) -> ImageRecord:
     """Download one pending image and mark it stored, expired, or still pending with why."""
     from ideovault.vault.download import fetch
 
@@ -95,10 +99,10 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
     try:
         source = {"source": f"ideogram {generation.endpoint}", "model": record.model}
         seed = {"seed": str(record.seed)} if record.seed is not None else {}
-        got = fetch(vault.client, vault.store, record.original_url, metadata={**source, **seed})
+        got = fetch(ctx.client, ctx.store, record.original_url, metadata={**source, **seed})
     except LinkExpired as exc:
         try:
-            return vault.catalog.mark_image(
+            return ctx.catalog.mark_image(
                 record.id,
                 ImageStatus.EXPIRED,
                 f"the image link had expired before it could be downloaded ({exc})",
@@ -106,14 +110,14 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
         except DatabaseFailure as db:
             raise CatalogWriteFailed(db) from None
     except DownloadFailed as exc:
-        return _still_pending(vault, record, f"download failed: {exc}; `ideovault recover` retries")
+        return _still_pending(ctx, record, f"download failed: {exc}; `ideovault recover` retries")
     except OSError as exc:  # disk full, permissions: nothing partial is left behind
         return _still_pending(
-            vault, record, f"could not write the image ({_reason(exc)}); "
+            ctx, record, f"could not write the image ({_reason(exc)}); "
             "free space or fix the storage, then run `ideovault recover`",
         )  # fmt: skip
     except IdeovaultError as exc:  # the blob store (S3 down, credentials): the link may live on
-        return _still_pending(vault, record, f"{exc}; then run `ideovault recover`")
+        return _still_pending(ctx, record, f"{exc}; then run `ideovault recover`")
     info = StoredInfo(
         sha256=got.sha256,
         size_bytes=got.size,
@@ -130,19 +134,17 @@ def store_image(vault: Vault, record: ImageRecord, generation: GenerationRecord)
         update={**info.model_dump(), "status": ImageStatus.STORED, "error": None}
     )
     try:
-        vault.store.upsert_sidecar(
-            got.blob.key, record.id, vault.sidecar_document(stored_view, generation)
-        )
+        ctx.store.upsert_sidecar(got.blob.key, record.id, sidecar_document(stored_view, generation))
     except (OSError, IdeovaultError) as exc:  # a full disk between the blob and its sidecar
-        _take_back(vault, record, got)
+        _take_back(ctx, record, got)
         return _still_pending(
-            vault, record, f"could not write the image's sidecar ({_reason(exc)}); "
+            ctx, record, f"could not write the image's sidecar ({_reason(exc)}); "
             "free space or fix the storage, then run `ideovault recover`",
         )  # fmt: skip
     try:
-        return vault.catalog.mark_stored(record.id, info)
+        return ctx.catalog.mark_stored(record.id, info)
     except DatabaseFailure as exc:  # the catalog's disk is full: the record stays pending
-        _take_back(vault, record, got)
+        _take_back(ctx, record, got)
         raise CatalogWriteFailed(exc) from None
 
 
@@ -166,21 +168,21 @@ def _reason(exc: BaseException) -> str:
     return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
-def _still_pending(vault: Vault, record: ImageRecord, why: str) -> ImageRecord:
+def _still_pending(ctx: VaultContext, record: ImageRecord, why: str) -> ImageRecord:
     try:
-        return vault.catalog.mark_image(record.id, ImageStatus.PENDING, why)
+        return ctx.catalog.mark_image(record.id, ImageStatus.PENDING, why)
     except DatabaseFailure as exc:
         raise CatalogWriteFailed(exc) from None
 
 
-def _take_back(vault: Vault, record: ImageRecord, got: Downloaded) -> None:
+def _take_back(ctx: VaultContext, record: ImageRecord, got: Downloaded) -> None:
     """Undo a commit whose record could not follow, so that ``verify`` finds no orphan: the
     blob goes if this download created it (identical bytes stored before stay), and this
     record leaves its sidecar. Best effort: the disk may refuse this too."""
     try:
         if got.blob.existed:
-            vault.store.remove_from_sidecar(got.blob.key, record.id)
+            ctx.store.remove_from_sidecar(got.blob.key, record.id)
         else:
-            vault.store.delete(got.blob.key)
+            ctx.store.delete(got.blob.key)
     except (OSError, IdeovaultError):
         pass
