@@ -9,7 +9,7 @@
   ``vault.images.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
 * remote generate — one image through the server (``RemoteVault.generations.generate``: the
   request goes to the server, which calls the fake API, downloads, stores and answers it) against
-  ``vault.generate`` on the same vault and fake API: what the server adds to a generation.
+  ``vault.generations.generate`` on the same vault and fake API: what the server adds to a generation.
 
     python bench/team.py --images 200 --runs 200 --generations 30
 """
@@ -80,7 +80,7 @@ def main() -> None:
         ("key check vs status_counts query", check_ms, base_ms),
         ("GET /api/images with a key vs without users", keyed_ms, open_ms),
         ("remote search vs local vault.images.search", remote_ms, local_ms),
-        ("remote generate vs local vault.generate", remote_gen_ms, local_gen_ms),
+        ("remote generate vs local vault.generations.generate", remote_gen_ms, local_gen_ms),
     ]
     print(f"{'measure':<48} {'ms':>8} {'baseline ms':>12} {'ratio':>7}")
     for name, value, baseline in rows:

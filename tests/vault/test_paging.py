@@ -13,8 +13,8 @@ from ideovault.vault import ImagePage, Vault
 @pytest.fixture
 def six(vault: Vault) -> list[str]:
     """Six images, tagged ``even``/``odd`` alternately in the order search answers them."""
-    vault.generate("paging study", num_images=4, seed=1)
-    vault.generate("paging study", num_images=2, seed=2)
+    vault.generations.generate("paging study", num_images=4, seed=1)
+    vault.generations.generate("paging study", num_images=2, seed=2)
     ids = [r.id for r in vault.images.search("", limit=100).records]
     vault.images.tag(ids[::2], add=["even"])
     vault.images.tag(ids[1::2], add=["odd"])
@@ -65,7 +65,7 @@ def test_explicit_pages_still_work(vault: Vault, six: list[str]) -> None:
 def test_nothing_found_is_one_empty_page(vault: Vault) -> None:
     assert list(vault.images.search("", limit=3)) == []
     assert list(vault.images.list(3)) == []
-    vault.generate("lonely", seed=3)
+    vault.generations.generate("lonely", seed=3)
     empty = vault.images.search("tag:nothing-here", limit=3)
     assert empty.records == [] and empty.next_cursor is None
     assert list(empty) == [] and [p.records for p in empty.pages()] == [[]]

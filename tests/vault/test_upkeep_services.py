@@ -26,7 +26,7 @@ def test_no_upkeep_module_imports_the_facade() -> None:
 def test_services_share_one_context(vault: Vault, tmp_path: Path) -> None:
     for service in (vault.upkeep, vault.people, vault.shares):
         assert service._ctx is vault.context
-    records = vault.generate("a new home", num_images=1, seed=3)
+    records = vault.generations.generate("a new home", num_images=1, seed=3)
     vault.upkeep.migrate_storage(str(tmp_path / "elsewhere"))
     assert vault.context.store.url.endswith("elsewhere")
     assert vault.upkeep.verify().ok  # reads the new store through the same context
