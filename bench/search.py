@@ -151,7 +151,7 @@ def time_queries(catalog: Catalog, runs: int) -> list[tuple[str, float, float, i
     def cursor_for(q: str, pages: int) -> str | None:
         cursor = None
         for _ in range(pages):
-            cursor = catalog.search(q, limit=50, cursor=cursor).next_cursor
+            cursor = catalog.images.search(q, limit=50, cursor=cursor).next_cursor
         return cursor
 
     results = []
@@ -160,7 +160,7 @@ def time_queries(catalog: Catalog, runs: int) -> list[tuple[str, float, float, i
         count = 0
         for _ in range(runs):
             t0 = time.perf_counter()
-            count = len(catalog.search(q, limit=50, cursor=cursor).records)
+            count = len(catalog.images.search(q, limit=50, cursor=cursor).records)
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]

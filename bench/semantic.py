@@ -66,7 +66,7 @@ def main() -> None:
             semantic.exact_top(vault.context, query, 50)
             times.append((time.perf_counter() - t0) * 1000)
         peak_paged = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        loaded = semantic.embeddings.load(catalog, semantic.MODEL)
+        loaded = catalog.embeddings.load(semantic.MODEL)
         matrix = np.frombuffer(b"".join(v for _, v in loaded), dtype=np.float32).reshape(
             len(loaded), -1
         )

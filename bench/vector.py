@@ -165,7 +165,7 @@ def child(url: str, mode: str, oversample: list[int], n_queries: int, rows: int)
                 cpu.append((time.process_time() - c0) * 1000)
             out["runs"].append({"oversample": 0, "times": times, "cpu": cpu, "found": found})
         else:
-            index = vector_index.open_index(catalog, MODEL)
+            index = catalog.vectors.open(MODEL)
             t0 = time.perf_counter()
             index.search(qs[0], 50)  # the first search of a process reads the codes (SQLite)
             out["first_ms"] = (time.perf_counter() - t0) * 1000

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import text
 
-from ideovault.catalog import Catalog, aggregates, bulk, imports, maintenance
+from ideovault.catalog import Catalog, aggregates, bulk
 from ideovault.catalog.records import (
     GenerationRecord,
     GenerationStatus,
@@ -57,7 +57,7 @@ def stored(size: int) -> StoredInfo:
 
 
 def agree(catalog: Catalog) -> None:
-    assert sorted(aggregates.totals(catalog.engine)) == sorted(aggregates.recount(catalog.engine))
+    assert sorted(catalog.report.totals()) == sorted(catalog.report.recount())
 
 
 class Writes(RuleBasedStateMachine):
@@ -76,7 +76,7 @@ class Writes(RuleBasedStateMachine):
 
     def _generation(self, model: str) -> str:
         gid = new_id()
-        self.catalog.create_generation(
+        self.catalog.generations.create(
             id=gid, endpoint="/v1/ideogram-v3/generate", operation="generate", model=model,
             request={}, fingerprint="f" * 64, owner=None, created_at=START,
         )  # fmt: skip
@@ -87,7 +87,7 @@ class Writes(RuleBasedStateMachine):
     def answer(self, model: str, speed: str | None, style: str | None, aspect: str | None,
                tags: list[str], day: int, count: int, creator: str | None) -> None:  # fmt: skip
         news = [image(model, speed, style, aspect, tags, day, i, creator) for i in range(count)]
-        self.catalog.record_response(
+        self.catalog.generations.record_response(
             self._generation(model), raw={}, images=news, answered_at=START
         )
         self.ids += [n.id for n in news]
@@ -102,34 +102,34 @@ class Writes(RuleBasedStateMachine):
             fingerprint="0" * 64, status=GenerationStatus.ANSWERED, num_images=1,
             created_at=new.created_at,
         )  # fmt: skip
-        imports.import_image(self.catalog, generation, new, stored(size))
+        self.catalog.images.add_imported(generation, new, stored(size))
         self.ids.append(new.id)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), size=st.integers(0, 10**10))
     def store(self, data: st.DataObject, size: int) -> None:
-        self.catalog.mark_stored(data.draw(st.sampled_from(self.ids)), stored(size))
+        self.catalog.images.mark_stored(data.draw(st.sampled_from(self.ids)), stored(size))
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), status=st.sampled_from([ImageStatus.FAILED, ImageStatus.EXPIRED]))
     def fail(self, data: st.DataObject, status: ImageStatus) -> None:
-        self.catalog.mark_image(data.draw(st.sampled_from(self.ids)), status, "gone")
+        self.catalog.images.mark(data.draw(st.sampled_from(self.ids)), status, "gone")
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), add=TAGS, remove=TAGS)
     def retag(self, data: st.DataObject, add: list[str], remove: list[str]) -> None:
-        self.catalog.set_tags(data.draw(st.sampled_from(self.ids)), add, remove)
+        self.catalog.images.set_tags(data.draw(st.sampled_from(self.ids)), add, remove)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), starred=st.booleans())
     def star(self, data: st.DataObject, starred: bool) -> None:
-        self.catalog.set_starred(data.draw(st.sampled_from(self.ids)), starred)
+        self.catalog.images.set_starred(data.draw(st.sampled_from(self.ids)), starred)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), rating=st.integers(0, 5))
     def rate(self, data: st.DataObject, rating: int) -> None:
         picked = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=4))
-        bulk.apply(self.catalog, picked, bulk.Change("rate", rating=rating))
+        self.catalog.images.apply(picked, bulk.Change("rate", rating=rating))
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), creator=CREATORS)
@@ -145,13 +145,13 @@ class Writes(RuleBasedStateMachine):
     @rule(data=st.data(), trash=st.booleans())
     def trash_or_restore(self, data: st.DataObject, trash: bool) -> None:
         picked = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=4))
-        maintenance.set_trashed(self.catalog, picked, START if trash else None)
+        self.catalog.maintenance.set_trashed(picked, START if trash else None)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data())
     def purge(self, data: st.DataObject) -> None:
         picked = data.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=3))
-        maintenance.delete_images(self.catalog, picked)
+        self.catalog.maintenance.delete_images(picked)
         self.ids = [i for i in self.ids if i not in picked]
 
     @precondition(lambda self: self.ids)
@@ -187,18 +187,18 @@ def test_the_migration_counts_what_was_there_and_report_exact_agrees(catalog_url
         with catalog.engine.begin() as conn:
             aggregates.uninstall(conn)
         gid = new_id()
-        catalog.create_generation(
+        catalog.generations.create(
             id=gid, endpoint="/v1/ideogram-v3/generate", operation="generate", model="V_3",
             request={}, fingerprint="f" * 64, owner=None, created_at=START,
         )  # fmt: skip
         news = [image("V_3", "TURBO", None, "1x1", ["poster"], d, d, "ed") for d in (0, 40)]
-        catalog.record_response(gid, raw={}, images=news, answered_at=START)
-        catalog.mark_stored(news[0].id, stored(1234))
-        assert aggregates.totals(catalog.engine) == []  # nothing counted without triggers
+        catalog.generations.record_response(gid, raw={}, images=news, answered_at=START)
+        catalog.images.mark_stored(news[0].id, stored(1234))
+        assert catalog.report.totals() == []  # nothing counted without triggers
         with catalog.engine.begin() as conn:
             aggregates.install(conn)
         agree(catalog)
-        by = {(d, k): n for d, k, _, _, n, _ in aggregates.totals(catalog.engine)}
+        by = {(d, k): n for d, k, _, _, n, _ in catalog.report.totals()}
         assert by[("model", "V_3")] == 2 and by[("tag", "poster")] == 2
         assert by[("status", "stored")] == 1 and by[("status", "pending")] == 1
         assert by[("month", "2025-11")] == 1 and by[("month", "2025-12")] == 1

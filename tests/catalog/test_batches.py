@@ -88,7 +88,7 @@ def test_only_the_holder_may_send_and_a_lost_lease_writes_nothing(catalog_url: s
         with pytest.raises(LeaseLost):
             store.start(item.id, "w1", generation(gid))
         with pytest.raises(Exception, match="no generation"):
-            catalog.get_generation(gid)  # rolled back with the refused update
+            catalog.generations.get(gid)  # rolled back with the refused update
         store.start(item.id, "w2", generation(gid))
         (sent,) = store.items(batch_id)
         assert (sent.status, sent.generation_id) == (ItemStatus.SENT, gid)
@@ -96,7 +96,7 @@ def test_only_the_holder_may_send_and_a_lost_lease_writes_nothing(catalog_url: s
         assert store.claim("w3", 1, 60, dead=["w2"]) == []
         (settled,) = store.items(batch_id)
         assert settled.status == ItemStatus.UNANSWERED  # holder dead, no answer: reported
-        assert catalog.get_generation(gid).status == GenerationStatus.UNKNOWN
+        assert catalog.generations.get(gid).status == GenerationStatus.UNKNOWN
 
 
 def test_cancel_and_reopen(catalog_url: str) -> None:

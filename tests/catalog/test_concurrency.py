@@ -18,7 +18,7 @@ def write_many(url: str, n: int = PER_WORKER) -> int:
     with Catalog.open(url) as catalog:
         for _ in range(n):
             gid = new_generation(catalog)
-            catalog.record_response(
+            catalog.generations.record_response(
                 gid, raw={}, images=[new_image(index=0), new_image(index=1)],
                 answered_at=datetime.now(UTC),
             )  # fmt: skip
@@ -35,13 +35,13 @@ def test_processes_and_threads_write_one_catalog(catalog_url: str) -> None:
         done += procs.get(timeout=300)
     assert sum(done) == 4 * PER_WORKER
     with Catalog.open(catalog_url) as catalog:
-        assert catalog.status_counts() == {"pending": 4 * PER_WORKER * 2}
-        assert len(catalog.list_generations(limit=10_000)) == 4 * PER_WORKER
+        assert catalog.images.status_counts() == {"pending": 4 * PER_WORKER * 2}
+        assert len(catalog.generations.list(limit=10_000)) == 4 * PER_WORKER
 
 
 def open_fresh(url: str) -> str:
     with Catalog.open(url) as catalog:
-        return str(catalog.status_counts())
+        return str(catalog.images.status_counts())
 
 
 @pytest.mark.slow

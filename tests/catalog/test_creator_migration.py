@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
-from ideovault.catalog import Catalog, aggregates, audit
+from ideovault.catalog import Catalog
 from ideovault.catalog.engine import MIGRATIONS
 from ideovault.catalog.records import NewImage
 from ideovault.ids import new_id
@@ -28,7 +28,7 @@ def _alembic(engine: Engine, action: str, revision: str) -> None:
 
 def _answered(catalog: Catalog, prompt: str) -> tuple[str, str]:
     gid = new_id()
-    catalog.create_generation(
+    catalog.generations.create(
         id=gid, endpoint="/v1/ideogram-v3/generate", operation="generate", model="V_3",
         request={}, fingerprint="f" * 64, owner=None, created_at=NOW,
     )  # fmt: skip
@@ -56,15 +56,13 @@ def test_0013_backfills_creators_from_the_audit_log(catalog_url: str) -> None:
         _alembic(catalog.engine, "downgrade", "0012")
         ed_gen, ed_image = _answered(catalog, "ed's fox")
         _, nobody_image = _answered(catalog, "a fox from before teams")
-        audit.append(catalog.engine, "ed", "generate", ed_gen, {"usd": 0.03, "model": "V_3"})
-        audit.append(catalog.engine, "ada", "tag", ed_gen, None)  # not a generate entry
+        catalog.audit.append("ed", "generate", ed_gen, {"usd": 0.03, "model": "V_3"})
+        catalog.audit.append("ada", "tag", ed_gen, None)  # not a generate entry
         _alembic(catalog.engine, "upgrade", "head")
-        assert catalog.get_image(ed_image).creator == "ed"
-        assert catalog.get_image(nobody_image).creator is None
-        by = {(d, k): n for d, k, _, _, n, _ in aggregates.totals(catalog.engine) if n}
+        assert catalog.images.get(ed_image).creator == "ed"
+        assert catalog.images.get(nobody_image).creator is None
+        by = {(d, k): n for d, k, _, _, n, _ in catalog.report.totals() if n}
         assert by[("person", "ed")] == 1 and by[("person", "")] == 1
-        assert sorted(aggregates.totals(catalog.engine)) == sorted(
-            aggregates.recount(catalog.engine)
-        )
+        assert sorted(catalog.report.totals()) == sorted(catalog.report.recount())
     finally:
         catalog.close()

@@ -29,14 +29,14 @@ def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catalog
         for prompt, negative, tags, model in ROWS:
             image = new_image(prompt, negative_prompt=negative, tags=tags, model=model,
                               expanded_prompt=None)  # fmt: skip
-            c.record_response(
+            c.generations.record_response(
                 new_generation(c, prompt), raw={}, images=[image], answered_at=image.created_at
             )
         yield c
 
 
 def prompts(catalog: Catalog, query: str, **kw: object) -> list[str]:
-    return [r.prompt for r in catalog.search(query, **kw).records]  # type: ignore[arg-type]
+    return [r.prompt for r in catalog.images.search(query, **kw).records]  # type: ignore[arg-type]
 
 
 def test_words_in_the_prompt_rank_above_words_elsewhere(
@@ -56,10 +56,10 @@ def test_words_in_the_prompt_rank_above_words_elsewhere(
 def test_filters_exclusions_and_pages_still_apply(catalog: Catalog) -> None:
     assert prompts(catalog, "red fox model:V_2 sort:relevance") == ["red fox at night"]
     assert "red fox, red fox" not in prompts(catalog, "red fox -draft sort:relevance")
-    first = catalog.search("red fox sort:relevance", limit=2)
+    first = catalog.images.search("red fox sort:relevance", limit=2)
     assert first.next_cursor is not None
-    second = catalog.search("red fox sort:relevance", limit=2, cursor=first.next_cursor)
-    third = catalog.search("red fox sort:relevance", limit=2, cursor=second.next_cursor)
+    second = catalog.images.search("red fox sort:relevance", limit=2, cursor=first.next_cursor)
+    third = catalog.images.search("red fox sort:relevance", limit=2, cursor=second.next_cursor)
     seen = [r.prompt for page in (first, second, third) for r in page.records]
     assert seen == prompts(catalog, "red fox sort:relevance")
 

@@ -36,10 +36,10 @@ def catalog(catalog_url: str):
                 created_at=T0 + timedelta(days=day), tags=tags, expanded_prompt=None,
                 negative_prompt="blurry" if seed == 1 else None,
             )  # fmt: skip
-            (row,) = c.record_response(gid, raw={}, images=[image], answered_at=T0)
-            c.mark_stored(row.id, stored(size))
+            (row,) = c.generations.record_response(gid, raw={}, images=[image], answered_at=T0)
+            c.images.mark_stored(row.id, stored(size))
             if starred:
-                c.set_starred(row.id, True)
+                c.images.set_starred(row.id, True)
             ids.append(row.id)
         c.ids = ids  # type: ignore[attr-defined]
         yield c
@@ -54,7 +54,7 @@ def stored(size: int) -> StoredInfo:
 
 
 def prompts(catalog: Catalog, q: str, **kw: object) -> list[str]:
-    return [r.prompt for r in catalog.search(q, **kw).records]  # type: ignore[arg-type]
+    return [r.prompt for r in catalog.images.search(q, **kw).records]  # type: ignore[arg-type]
 
 
 def test_words_phrases_and_negation(catalog: Catalog) -> None:
@@ -98,10 +98,10 @@ def test_sorting(catalog: Catalog) -> None:
 @pytest.mark.parametrize("sort", ["-created", "created", "-size", "size", "seed", "relevance"])
 def test_keyset_pages_cover_everything_once(catalog: Catalog, sort: str) -> None:
     q = f"sort:{sort}" + (" fox sign whale -zzz" if sort == "relevance" else "")
-    expected = [r.id for r in catalog.search(q, limit=100).records]
+    expected = [r.id for r in catalog.images.search(q, limit=100).records]
     seen, cursor = [], None
     while True:
-        result = catalog.search(q, limit=2, cursor=cursor)
+        result = catalog.images.search(q, limit=2, cursor=cursor)
         seen += [r.id for r in result.records]
         cursor = result.next_cursor
         if cursor is None:
@@ -111,10 +111,10 @@ def test_keyset_pages_cover_everything_once(catalog: Catalog, sort: str) -> None
 
 def test_trash_and_tag_edits_keep_the_index_in_step(catalog: Catalog) -> None:
     target = catalog.ids[3]  # type: ignore[attr-defined]
-    catalog.set_tags(target, add=["ocean"], remove=[])
+    catalog.images.set_tags(target, add=["ocean"], remove=[])
     assert prompts(catalog, "ocean") == ["a blue whale"]
     assert prompts(catalog, "tag:ocean") == ["a blue whale"]
-    catalog.set_tags(target, add=[], remove=["ocean"])
+    catalog.images.set_tags(target, add=[], remove=["ocean"])
     assert prompts(catalog, "ocean") == []
     with catalog.engine.begin() as conn:
         from sqlalchemy import update
@@ -127,7 +127,7 @@ def test_trash_and_tag_edits_keep_the_index_in_step(catalog: Catalog) -> None:
 
 
 def test_tags_are_loaded_on_results(catalog: Catalog) -> None:
-    (record,) = catalog.search("bar").records
+    (record,) = catalog.images.search("bar").records
     assert record.tags == ("bar", "poster") and record.status == ImageStatus.STORED
 
 
@@ -137,7 +137,7 @@ def test_tags_are_loaded_on_results(catalog: Catalog) -> None:
 )
 def test_sql_and_fts_syntax_in_user_text_is_just_text(catalog: Catalog, q: str) -> None:
     try:
-        result = catalog.search(q)
+        result = catalog.images.search(q)
     except UserError:  # an unterminated quote is a syntax error, never a crash
         return
     assert isinstance(result.records, list)
@@ -151,23 +151,22 @@ def test_drop_table_text_is_found_as_words(catalog: Catalog) -> None:
 
 def test_parent_filter_and_bad_cursor(catalog: Catalog) -> None:
     with pytest.raises(UserError):
-        catalog.search("parent:ffffffff")
+        catalog.images.search("parent:ffffffff")
     with pytest.raises(UserError, match="cursor"):
-        catalog.search("fox", cursor="not-a-cursor")
-    other = catalog.search("sort:size", limit=1).next_cursor
+        catalog.images.search("fox", cursor="not-a-cursor")
+    other = catalog.images.search("sort:size", limit=1).next_cursor
     with pytest.raises(UserError, match="different"):
-        catalog.search("fox", cursor=other)
+        catalog.images.search("fox", cursor=other)
 
 
 def test_restore_and_delete_keep_the_index_in_step(catalog: Catalog) -> None:
-    from ideovault.catalog import maintenance
 
-    whale = catalog.search("whale -fox").records[0]
-    maintenance.set_trashed(catalog, [whale.id], T0)
+    whale = catalog.images.search("whale -fox").records[0]
+    catalog.maintenance.set_trashed([whale.id], T0)
     assert prompts(catalog, "blue whale") == []
-    maintenance.set_trashed(catalog, [whale.id], None)
+    catalog.maintenance.set_trashed([whale.id], None)
     assert prompts(catalog, "blue whale") == ["a blue whale"]
-    maintenance.delete_images(catalog, [whale.id])
+    catalog.maintenance.delete_images([whale.id])
     assert prompts(catalog, "blue whale") == [] and prompts(catalog, "blue whale is:trashed") == []
     if catalog.dialect == "sqlite":
         with catalog.engine.connect() as conn:

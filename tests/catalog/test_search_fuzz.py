@@ -63,5 +63,5 @@ def test_groups_select_what_they_say(catalog: Catalog, parts: list[Node]) -> Non
     never = Term("zzzz")
     query = to_text(Query(groups=tuple(Group((p, never), any_of=True) for p in parts)))
     expected = {str(r[0]) for r in ROWS if all(_matches(p, r) for p in parts)}
-    found = {r.prompt for r in catalog.search(query, limit=100).records}
+    found = {r.prompt for r in catalog.images.search(query, limit=100).records}
     assert found == expected, query

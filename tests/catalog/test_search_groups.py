@@ -76,10 +76,10 @@ def test_relevance_and_pages_with_groups(catalog: Catalog) -> None:  # noqa: F81
     ranked = prompts(catalog, "(whale OR neon) sort:relevance")
     assert set(ranked) == {*WHALES, "neon sign for a bar", "a red fox under a neon sign"}
     for q in ["fox OR sign", "(fox OR tag:bar) sort:size", "(sig* OR whale) sort:relevance"]:
-        expected = [r.id for r in catalog.search(q, limit=100).records]
+        expected = [r.id for r in catalog.images.search(q, limit=100).records]
         seen, cursor = [], None
         while True:
-            result = catalog.search(q, limit=2, cursor=cursor)
+            result = catalog.images.search(q, limit=2, cursor=cursor)
             seen += [r.id for r in result.records]
             if (cursor := result.next_cursor) is None:
                 break
@@ -90,7 +90,7 @@ def test_relevance_and_pages_with_groups(catalog: Catalog) -> None:  # noqa: F81
     "q", ['("; DROP TABLE" OR NEAR(a b) OR *)', "(a* OR ^*) -(NOT* OR {x})", "(\\ OR '' OR %_*)"]
 )
 def test_fts_syntax_inside_groups_is_text(catalog: Catalog, q: str) -> None:  # noqa: F811
-    assert isinstance(catalog.search(q).records, list)
+    assert isinstance(catalog.images.search(q).records, list)
     assert len(prompts(catalog, "")) == 7
 
 
@@ -114,15 +114,15 @@ def test_postgres_pages_newest_first_by_creation_time(postgres_url: str) -> None
         for i, day in enumerate(days):
             gid = new_generation(c, f"fox {i}")
             image = new_image(f"fox {i}", created_at=T0 + timedelta(days=day), tags=())
-            c.record_response(gid, raw={}, images=[image], answered_at=T0)
-        newest = [r.prompt for r in c.search("fox", limit=10).records]
+            c.generations.record_response(gid, raw={}, images=[image], answered_at=T0)
+        newest = [r.prompt for r in c.images.search("fox", limit=10).records]
         assert newest[0] == "fox 5" and newest[-2:] == ["fox 6", "fox 0"]
-        assert [r.prompt for r in c.search("sort:created", limit=10).records] == newest[::-1]
+        assert [r.prompt for r in c.images.search("sort:created", limit=10).records] == newest[::-1]
         for q in ["fox", "sort:created", "fox after:2026-01-12 before:2026-01-20"]:
-            expected = [r.id for r in c.search(q, limit=10).records]
+            expected = [r.id for r in c.images.search(q, limit=10).records]
             seen, cursor = [], None
             while True:
-                result = c.search(q, limit=1, cursor=cursor)
+                result = c.images.search(q, limit=1, cursor=cursor)
                 seen += [r.id for r in result.records]
                 if (cursor := result.next_cursor) is None:
                     break
@@ -136,4 +136,4 @@ def test_a_search_does_not_wait_for_a_writer(tmp_path: Path) -> None:
 
     with Catalog.open(f"sqlite:///{tmp_path}/busy.db") as c, c.engine.begin() as writer:
         writer.execute(text("UPDATE images SET starred = starred"))  # holds the write lock
-        assert c.search("fox").records == []
+        assert c.images.search("fox").records == []

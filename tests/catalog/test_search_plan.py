@@ -30,9 +30,9 @@ def catalog(tmp_path: Path) -> Iterator[Catalog]:
                 prompt, model=rng.choice(["V_3", "V_2"]), seed=rng.choice([None, 1, 2, i]),
                 created_at=T0 + timedelta(days=day), tags=(), expanded_prompt=None,
             )  # fmt: skip
-            (row,) = c.record_response(gid, raw={}, images=[image], answered_at=T0)
+            (row,) = c.generations.record_response(gid, raw={}, images=[image], answered_at=T0)
             if rng.random() > 0.2:  # the rest stay pending: no size, sorted last
-                c.mark_stored(row.id, stored(rng.choice([100, 200, 300, 400])))
+                c.images.mark_stored(row.id, stored(rng.choice([100, 200, 300, 400])))
         yield c
 
 
@@ -40,7 +40,7 @@ def all_pages(catalog: Catalog, query: str) -> list[str]:
     ids: list[str] = []
     cursor = None
     while True:
-        page = catalog.search(query, limit=7, cursor=cursor)
+        page = catalog.images.search(query, limit=7, cursor=cursor)
         ids += [r.id for r in page.records]
         if page.next_cursor is None:
             return ids

@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 24, 12, 30, 15, 123456, tzinfo=UTC)
 
 def new_generation(catalog: Catalog, prompt: str = "a fox") -> str:
     gid = new_id()
-    catalog.create_generation(
+    catalog.generations.create(
         id=gid,
         endpoint="/v1/ideogram-v3/generate",
         operation="generate",
@@ -70,20 +70,22 @@ def test_open_migrates_and_reopen_is_a_no_op(catalog_url: str) -> None:
         tables = set(inspect(first.engine).get_table_names())
         assert {"generations", "images", "image_tags", "alembic_version"} <= tables
     with Catalog.open(catalog_url) as again:
-        assert again.status_counts() == {}
+        assert again.images.status_counts() == {}
 
 
 def test_the_whole_lifecycle_round_trips(catalog: Catalog) -> None:
     gid = new_generation(catalog)
     images = [new_image(index=0), new_image(index=1), new_image(index=2, original_url=None,
                                                                  is_safe=False)]  # fmt: skip
-    rows = catalog.record_response(gid, raw={"data": []}, images=images, answered_at=NOW)
+    rows = catalog.generations.record_response(
+        gid, raw={"data": []}, images=images, answered_at=NOW
+    )
     assert [r.status for r in rows] == [
         ImageStatus.PENDING,
         ImageStatus.PENDING,
         ImageStatus.UNSAFE,
     ]
-    gen = catalog.get_generation(gid)
+    gen = catalog.generations.get(gid)
     assert gen.status == GenerationStatus.ANSWERED and gen.num_images == 3
     assert gen.answered_at == NOW and gen.request == {"prompt": "a fox", "seed": 1}
     info = StoredInfo(
@@ -97,64 +99,64 @@ def test_the_whole_lifecycle_round_trips(catalog: Catalog) -> None:
         local_path="/x",
         stored_at=NOW,
     )
-    stored = catalog.mark_stored(rows[0].id, info)
+    stored = catalog.images.mark_stored(rows[0].id, info)
     assert stored.status == ImageStatus.STORED and stored.size_bytes == 5_000_000_000
     assert stored.local_path is None  # derived by the vault, never persisted
-    again = catalog.get_image(rows[0].id)
+    again = catalog.images.get(rows[0].id)
     assert again == stored
     assert again.created_at == NOW and again.created_at.tzinfo is not None
     assert again.url_expires_at == NOW + timedelta(hours=1)
     assert again.tags == ("fox", "poster") and again.seed == 2_147_483_647
-    assert catalog.status_counts() == {"stored": 1, "pending": 1, "unsafe": 1}
-    assert [r.id for r, _ in catalog.pending_images()] == [rows[1].id]
+    assert catalog.images.status_counts() == {"stored": 1, "pending": 1, "unsafe": 1}
+    assert [r.id for r, _ in catalog.images.pending()] == [rows[1].id]
 
 
 def test_record_response_is_all_or_nothing(catalog: Catalog) -> None:
     gid = new_generation(catalog)
     twin = new_image(index=0)
     with pytest.raises(Exception):  # noqa: B017 - the database's own integrity error
-        catalog.record_response(gid, raw={}, images=[twin, twin], answered_at=NOW)
-    assert catalog.get_generation(gid).status == GenerationStatus.REQUESTED
-    assert catalog.images_of_generation(gid) == []
-    assert [g.id for g in catalog.unanswered_generations()] == [gid]
+        catalog.generations.record_response(gid, raw={}, images=[twin, twin], answered_at=NOW)
+    assert catalog.generations.get(gid).status == GenerationStatus.REQUESTED
+    assert catalog.images.of_generation(gid) == []
+    assert [g.id for g in catalog.generations.unanswered()] == [gid]
 
 
 def test_prefix_lookup(catalog: Catalog) -> None:
     gid = new_generation(catalog)
     a, b = "01a20bc0-0000-7000-8000-00000000000a", "01a20bc0-0000-7000-8000-00000000000b"
-    catalog.record_response(
+    catalog.generations.record_response(
         gid, raw={}, images=[new_image(id=a), new_image(id=b, index=1)], answered_at=NOW
     )
-    assert catalog.get_image(a).id == a
-    assert catalog.get_image(b[:-1] + "B").id == b  # case-insensitive
-    assert catalog.get_image("01a20bc000007000800000000000000a").id == a  # no hyphens
+    assert catalog.images.get(a).id == a
+    assert catalog.images.get(b[:-1] + "B").id == b  # case-insensitive
+    assert catalog.images.get("01a20bc000007000800000000000000a").id == a  # no hyphens
     with pytest.raises(AmbiguousId, match="several"):
-        catalog.get_image("01a20bc0")
+        catalog.images.get("01a20bc0")
     with pytest.raises(NotFound):
-        catalog.get_image("ffff")
+        catalog.images.get("ffff")
     for hostile in ("%", "_", "'", "' OR 1=1 --", "0" * 500, "../../etc", "01a20bc0%", ""):
         with pytest.raises(NotFound):
-            catalog.get_image(hostile)
+            catalog.images.get(hostile)
 
 
 def test_list_is_newest_first_with_keyset_pages(catalog: Catalog) -> None:
     gid = new_generation(catalog)
     images = [new_image(index=i) for i in range(5)]
-    catalog.record_response(gid, raw={}, images=images, answered_at=NOW)
-    ids = [r.id for r in catalog.list_images(limit=50)]
+    catalog.generations.record_response(gid, raw={}, images=images, answered_at=NOW)
+    ids = [r.id for r in catalog.images.list(limit=50)]
     assert ids == sorted((i.id for i in images), reverse=True)
-    first = catalog.list_images(limit=2)
-    second = catalog.list_images(limit=2, before_id=first[-1].id)
+    first = catalog.images.list(limit=2)
+    second = catalog.images.list(limit=2, before_id=first[-1].id)
     assert [r.id for r in first + second] == ids[:4]
-    assert catalog.list_images(statuses=[ImageStatus.STORED]) == []
+    assert catalog.images.list(statuses=[ImageStatus.STORED]) == []
 
 
 def test_tags_and_stars(catalog: Catalog) -> None:
     gid = new_generation(catalog)
-    (row,) = catalog.record_response(gid, raw={}, images=[new_image()], answered_at=NOW)
-    row = catalog.set_tags(row.id, add=["new", "fox"], remove=["poster"])
+    (row,) = catalog.generations.record_response(gid, raw={}, images=[new_image()], answered_at=NOW)
+    row = catalog.images.set_tags(row.id, add=["new", "fox"], remove=["poster"])
     assert row.tags == ("fox", "new")
-    assert catalog.set_starred(row.id, True).starred is True
+    assert catalog.images.set_starred(row.id, True).starred is True
 
 
 @pytest.mark.parametrize(
@@ -169,11 +171,11 @@ def test_tags_and_stars(catalog: Catalog) -> None:
 )
 def test_hostile_text_round_trips_exactly(catalog: Catalog, prompt: str) -> None:
     gid = new_generation(catalog, prompt)
-    (row,) = catalog.record_response(
+    (row,) = catalog.generations.record_response(
         gid, raw={"prompt": prompt}, images=[new_image(prompt)], answered_at=NOW
     )
-    assert catalog.get_image(row.id).prompt == prompt
-    assert catalog.get_generation(gid).request["prompt"] == prompt
+    assert catalog.images.get(row.id).prompt == prompt
+    assert catalog.generations.get(gid).request["prompt"] == prompt
 
 
 def test_head_constant_matches_the_migrations() -> None:

@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, func, select, text
 
-from ideovault.catalog import Catalog, embeddings, vector_index, vector_sqlite
-from ideovault.catalog.maintenance import delete_images, set_trashed
+from ideovault.catalog import Catalog, vector_index, vector_sqlite
 from ideovault.catalog.schema import image_embeddings, vector_codes
 from ideovault.vault.semantic import exact_top
 from tests.catalog.test_store import NOW, new_generation, new_image
@@ -39,14 +38,14 @@ def unit(rng: np.random.Generator, n: int, dims: int = 384) -> np.ndarray:
 def stored(catalog: Catalog, vectors: np.ndarray) -> list[str]:
     """Images with these embeddings, saved the way semantic.backfill saves them."""
     gid = new_generation(catalog)
-    rows = catalog.record_response(
+    rows = catalog.generations.record_response(
         gid,
         raw={"data": []},
         images=[new_image(index=i) for i in range(len(vectors))],
         answered_at=NOW,
     )
     ids = [r.id for r in rows]
-    embeddings.save(catalog, MODEL, [(i, v.tobytes()) for i, v in zip(ids, vectors, strict=True)])
+    catalog.embeddings.save(MODEL, [(i, v.tobytes()) for i, v in zip(ids, vectors, strict=True)])
     return ids
 
 
@@ -56,7 +55,7 @@ def exact(catalog: Catalog, query: np.ndarray, limit: int) -> list[tuple[str, fl
 
 
 def search(catalog: Catalog, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
-    return vector_index.open_index(catalog, MODEL).search(query, limit)
+    return catalog.vectors.open(MODEL).search(query, limit)
 
 
 def same(found: list[tuple[str, float]], expected: list[tuple[str, float]]) -> None:
@@ -107,7 +106,7 @@ def test_saving_again_replaces_the_code(catalog: Catalog) -> None:
     a, b = unit(rng, 2)
     (image_id,) = stored(catalog, a[None, :])
     assert search(catalog, a, 1)[0][0] == image_id
-    embeddings.save(catalog, MODEL, [(image_id, b.tobytes())])
+    catalog.embeddings.save(MODEL, [(image_id, b.tobytes())])
     with catalog.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(vector_codes)).scalar_one() == 1
     assert search(catalog, b, 1) == [(image_id, pytest.approx(1.0, abs=1e-5))]
@@ -118,12 +117,12 @@ def test_trash_hides_and_purge_removes_from_the_index(catalog: Catalog) -> None:
     vectors = unit(rng, 30)
     ids = stored(catalog, vectors)
     search(catalog, vectors[0], 5)  # the SQLite process now holds the codes
-    set_trashed(catalog, [ids[0], ids[1]], NOW)
+    catalog.maintenance.set_trashed([ids[0], ids[1]], NOW)
     found = [i for i, _ in search(catalog, vectors[0], 30)]
     assert ids[0] not in found and ids[1] not in found and len(found) == 28
-    set_trashed(catalog, [ids[1]], None)
+    catalog.maintenance.set_trashed([ids[1]], None)
     assert search(catalog, vectors[1], 1)[0][0] == ids[1]
-    delete_images(catalog, [ids[0], ids[2]])
+    catalog.maintenance.delete_images([ids[0], ids[2]])
     with catalog.engine.connect() as conn:
         codes = set(conn.execute(select(vector_codes.c.image_id)).scalars())
     assert codes == set(ids) - {ids[0], ids[2]}
@@ -139,8 +138,8 @@ def test_fill_missing_rebuilds_the_index_of_an_older_vault(catalog: Catalog) -> 
     with catalog.engine.begin() as conn:
         conn.execute(delete(vector_codes))  # as if stored before the index existed
     assert search(catalog, vectors[3], 5) == []
-    assert vector_index.fill_missing(catalog, MODEL, page=5) == 12
-    assert vector_index.fill_missing(catalog, MODEL) == 0
+    assert catalog.vectors.fill_missing(MODEL, page=5) == 12
+    assert catalog.vectors.fill_missing(MODEL) == 0
     assert search(catalog, vectors[3], 1)[0][0] == ids[3]
     same(search(catalog, vectors[3], 12), exact(catalog, vectors[3], 12))
 
@@ -160,9 +159,9 @@ def test_other_models_are_not_mixed_in(catalog: Catalog) -> None:
     rng = np.random.default_rng(8)
     vectors = unit(rng, 5)
     ids = stored(catalog, vectors)
-    embeddings.save(catalog, "another-model", [(ids[0], unit(rng, 1)[0].tobytes())])
+    catalog.embeddings.save("another-model", [(ids[0], unit(rng, 1)[0].tobytes())])
     assert len(search(catalog, vectors[0], 10)) == 5
-    assert len(vector_index.open_index(catalog, "another-model").search(vectors[0], 10)) == 1
+    assert len(catalog.vectors.open("another-model").search(vectors[0], 10)) == 1
 
 
 def test_sqlite_pages_from_disk_past_the_cache(
@@ -177,7 +176,7 @@ def test_sqlite_pages_from_disk_past_the_cache(
         rng = np.random.default_rng(9)
         vectors = unit(rng, 120)
         ids = stored(catalog, vectors)
-        index = vector_index.open_index(catalog, MODEL)
+        index = catalog.vectors.open(MODEL)
         assert isinstance(index, vector_sqlite.MemoryScan)
         assert index.search(vectors[100], 1)[0][0] == ids[100]
         assert not index.cached and len(index.rowids) == 0
@@ -189,7 +188,7 @@ def test_sqlite_delete_trigger_makes_a_process_read_again(sqlite_url: str) -> No
         rng = np.random.default_rng(10)
         vectors = unit(rng, 6)
         ids = stored(catalog, vectors)
-        index = vector_index.open_index(catalog, MODEL)
+        index = catalog.vectors.open(MODEL)
         assert isinstance(index, vector_sqlite.MemoryScan)
         index.search(vectors[0], 1)
         assert len(index.rowids) == 6

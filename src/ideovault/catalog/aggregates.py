@@ -20,8 +20,8 @@ on SQLite and on PostgreSQL alike. The rules (both dialects get the same stateme
 
 Adding a dimension (as 0011 added ``rating`` and 0013 ``person``) is one :class:`Dimension` in
 :data:`DIMENSIONS` plus a migration that calls :func:`install` with the new list: it recreates
-the triggers and recounts. ``report --exact`` (:func:`recount`) counts the rows directly, with
-the same expressions, and must always agree.
+the triggers and recounts. ``report --exact`` (``catalog.report.recount``) counts the rows
+directly, with the same expressions, and must always agree.
 """
 
 # ruff: noqa: S608  (the SQL here is assembled from this module's constants; no input reaches it)
@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 TABLE = "report_totals"
 
@@ -190,10 +190,10 @@ def install(conn: Connection, dims: Sequence[Dimension] = DIMENSIONS) -> None:
         conn.exec_driver_sql(statement)
     conn.exec_driver_sql(f"DELETE FROM {TABLE}")
     columns = "dimension, key, model, speed, images, bytes"
-    conn.exec_driver_sql(f"INSERT INTO {TABLE} ({columns}) {_recount_sql(dialect, dims)}")
+    conn.exec_driver_sql(f"INSERT INTO {TABLE} ({columns}) {recount_sql(dialect, dims)}")
 
 
-def _recount_sql(dialect: str, dims: Sequence[Dimension]) -> str:
+def recount_sql(dialect: str, dims: Sequence[Dimension]) -> str:
     """Every total, counted from the rows with the same expressions as the triggers."""
     selects = []
     tags = "image_tags AS t JOIN images ON images.id = t.image_id"
@@ -214,18 +214,6 @@ def _recount_sql(dialect: str, dims: Sequence[Dimension]) -> str:
 Row = tuple[str, str, str, str, int, int]  # dimension, key, model, speed, images, bytes
 
 
-def totals(engine: Engine) -> list[Row]:
-    """The running totals: a few hundred rows, whatever the number of images."""
-    query = f"SELECT dimension, key, model, speed, images, bytes FROM {TABLE} WHERE images <> 0"
-    with engine.connect() as conn:
-        return [_row(r) for r in conn.exec_driver_sql(query)]
-
-
-def recount(engine: Engine, dims: Sequence[Dimension] = DIMENSIONS) -> list[Row]:
-    """The same totals counted from every row (``report --exact``): slow, and the reference."""
-    with engine.connect() as conn:
-        return [_row(r) for r in conn.exec_driver_sql(_recount_sql(engine.dialect.name, dims))]
-
-
-def _row(r: Any) -> Row:
+def row_of(r: Any) -> Row:
+    """A totals row as plain Python values (drivers hand back their own number types)."""
     return (str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]))

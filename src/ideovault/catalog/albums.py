@@ -5,18 +5,19 @@ an image; a trashed image stays a member but is hidden (from counts, covers and 
 searches, which skip the trash like every search) until it is restored; purging an image drops
 its memberships with it (foreign keys, ON DELETE CASCADE).
 
-Write paths (each one transaction): :func:`create`, :func:`rename`, :func:`delete_album`,
-:func:`set_cover` here; adding and removing images is a bulk change (``catalog/bulk.py``).
+Reached as ``catalog.albums``. Write paths (each one transaction): ``create``, ``rename``,
+``delete``, ``set_cover`` here; adding and removing images is a bulk change (``catalog/bulk.py``).
 """
 
 from __future__ import annotations
 
+import builtins
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ideovault import ids as id_maker
@@ -24,9 +25,6 @@ from ideovault.catalog.rows import utc
 from ideovault.catalog.schema import album_images, albums, images
 from ideovault.catalog.selection import resolve_ids
 from ideovault.errors import NotFound, UserError
-
-if TYPE_CHECKING:
-    from ideovault.catalog.store import Catalog
 
 MAX_NAME = 200
 
@@ -71,113 +69,116 @@ def _album_id(conn: Connection, name: str) -> str:
     return str(found)
 
 
-def create(catalog: Catalog, raw_name: str) -> Album:
-    name = check_name(raw_name)
-    try:
-        with catalog.engine.begin() as conn:
-            conn.execute(
-                insert(albums).values(id=id_maker.new_id(), name=name, created_at=datetime.now(UTC))
-            )
-    except IntegrityError:
-        raise UserError(f"an album named {name[:80]!r} exists already") from None
-    return get(catalog, name)
+class AlbumRepository:
+    """Albums and their memberships; built from the engine alone (cheap, holds no state)."""
 
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-def get(catalog: Catalog, raw_name: str) -> Album:
-    name = check_name(raw_name)
-    with catalog.engine.connect() as conn:
-        _album_id(conn, name)
-    return next(a for a in list_albums(catalog, name=name))
-
-
-def by_id(catalog: Catalog, album_id: str) -> Album:
-    with catalog.engine.connect() as conn:
-        name = conn.execute(select(albums.c.name).where(albums.c.id == album_id)).scalar()
-    if name is None:
-        raise NotFound(f"no album with id {album_id[:60]!r}")
-    return next(a for a in list_albums(catalog, name=str(name)))
-
-
-def list_albums(catalog: Catalog, *, name: str | None = None) -> list[Album]:
-    """Every album (or the one named), by name, with its visible count and cover."""
-    members = (
-        select(album_images.c.album_id, func.count().label("n"), func.max(images.c.id).label("top"))
-        .join(images, images.c.id == album_images.c.image_id)
-        .where(images.c.trashed_at.is_(None))
-        .group_by(album_images.c.album_id)
-        .subquery()
-    )
-    cover = images.alias("cover")
-    query = (
-        select(albums, members.c.n, members.c.top, cover.c.trashed_at.label("cover_trashed"))
-        .outerjoin(members, members.c.album_id == albums.c.id)
-        .outerjoin(cover, cover.c.id == albums.c.cover_id)
-        .order_by(albums.c.name)
-    )
-    if name is not None:
-        query = query.where(albums.c.name == name)
-    with catalog.engine.connect() as conn:
-        rows = list(conn.execute(query).mappings())
-    result = []
-    for row in rows:
-        chosen = row["cover_id"] if row["cover_id"] and row["cover_trashed"] is None else None
-        created = utc(row["created_at"])
-        assert created is not None
-        result.append(
-            Album(row["id"], row["name"], created, int(row["n"] or 0), chosen or row["top"])
-        )
-    return result
-
-
-def rename(catalog: Catalog, old: str, new: str) -> Album:
-    old_name, new_name = check_name(old), check_name(new)
-    try:
-        with catalog.engine.begin() as conn:
-            album_id = _album_id(conn, old_name)
-            conn.execute(update(albums).where(albums.c.id == album_id).values(name=new_name))
-    except IntegrityError:
-        raise UserError(f"an album named {new_name[:80]!r} exists already") from None
-    return get(catalog, new_name)
-
-
-def delete_album(catalog: Catalog, raw_name: str) -> int:
-    """Delete the album and its memberships (never an image); returns how many it held."""
-    name = check_name(raw_name)
-    with catalog.engine.begin() as conn:
-        album_id = _album_id(conn, name)
-        held = conn.execute(
-            delete(album_images).where(album_images.c.album_id == album_id)
-        ).rowcount
-        conn.execute(delete(albums).where(albums.c.id == album_id))
-    return int(held)
-
-
-def set_cover(catalog: Catalog, raw_name: str, image: str | None) -> Album:
-    """Choose the album's cover (an image in it), or None for "the newest image in it"."""
-    name = check_name(raw_name)
-    with catalog.engine.begin() as conn:
-        album_id = _album_id(conn, name)
-        cover = None
-        if image is not None:
-            cover = resolve_ids(catalog, conn, [image])[0]
-            member = conn.execute(
-                select(album_images.c.image_id).where(
-                    album_images.c.album_id == album_id, album_images.c.image_id == cover
+    def create(self, raw_name: str) -> Album:
+        name = check_name(raw_name)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(albums).values(
+                        id=id_maker.new_id(), name=name, created_at=datetime.now(UTC)
+                    )
                 )
-            ).first()
-            if member is None:
-                raise UserError(f"image {cover} is not in album {name[:80]!r}; add it first")
-        conn.execute(update(albums).where(albums.c.id == album_id).values(cover_id=cover))
-    return get(catalog, name)
+        except IntegrityError:
+            raise UserError(f"an album named {name[:80]!r} exists already") from None
+        return self.get(name)
 
+    def get(self, raw_name: str) -> Album:
+        name = check_name(raw_name)
+        with self.engine.connect() as conn:
+            _album_id(conn, name)
+        return next(a for a in self.list(name=name))
 
-def albums_of(catalog: Catalog, image_id: str) -> list[str]:
-    """The names of the albums an image is in."""
-    query = (
-        select(albums.c.name)
-        .join(album_images, album_images.c.album_id == albums.c.id)
-        .where(album_images.c.image_id == image_id)
-        .order_by(albums.c.name)
-    )
-    with catalog.engine.connect() as conn:
-        return [str(n) for n in conn.execute(query).scalars()]
+    def by_id(self, album_id: str) -> Album:
+        with self.engine.connect() as conn:
+            name = conn.execute(select(albums.c.name).where(albums.c.id == album_id)).scalar()
+        if name is None:
+            raise NotFound(f"no album with id {album_id[:60]!r}")
+        return next(a for a in self.list(name=str(name)))
+
+    def list(self, *, name: str | None = None) -> builtins.list[Album]:
+        """Every album (or the one named), by name, with its visible count and cover."""
+        members = (
+            select(
+                album_images.c.album_id, func.count().label("n"), func.max(images.c.id).label("top")
+            )
+            .join(images, images.c.id == album_images.c.image_id)
+            .where(images.c.trashed_at.is_(None))
+            .group_by(album_images.c.album_id)
+            .subquery()
+        )
+        cover = images.alias("cover")
+        query = (
+            select(albums, members.c.n, members.c.top, cover.c.trashed_at.label("cover_trashed"))
+            .outerjoin(members, members.c.album_id == albums.c.id)
+            .outerjoin(cover, cover.c.id == albums.c.cover_id)
+            .order_by(albums.c.name)
+        )
+        if name is not None:
+            query = query.where(albums.c.name == name)
+        with self.engine.connect() as conn:
+            rows = builtins.list(conn.execute(query).mappings())
+        result = []
+        for row in rows:
+            chosen = row["cover_id"] if row["cover_id"] and row["cover_trashed"] is None else None
+            created = utc(row["created_at"])
+            assert created is not None
+            result.append(
+                Album(row["id"], row["name"], created, int(row["n"] or 0), chosen or row["top"])
+            )
+        return result
+
+    def rename(self, old: str, new: str) -> Album:
+        old_name, new_name = check_name(old), check_name(new)
+        try:
+            with self.engine.begin() as conn:
+                album_id = _album_id(conn, old_name)
+                conn.execute(update(albums).where(albums.c.id == album_id).values(name=new_name))
+        except IntegrityError:
+            raise UserError(f"an album named {new_name[:80]!r} exists already") from None
+        return self.get(new_name)
+
+    def delete(self, raw_name: str) -> int:
+        """Delete the album and its memberships (never an image); returns how many it held."""
+        name = check_name(raw_name)
+        with self.engine.begin() as conn:
+            album_id = _album_id(conn, name)
+            held = conn.execute(
+                delete(album_images).where(album_images.c.album_id == album_id)
+            ).rowcount
+            conn.execute(delete(albums).where(albums.c.id == album_id))
+        return int(held)
+
+    def set_cover(self, raw_name: str, image: str | None) -> Album:
+        """Choose the album's cover (an image in it), or None for "the newest image in it"."""
+        name = check_name(raw_name)
+        with self.engine.begin() as conn:
+            album_id = _album_id(conn, name)
+            cover = None
+            if image is not None:
+                cover = resolve_ids(conn, [image])[0]
+                member = conn.execute(
+                    select(album_images.c.image_id).where(
+                        album_images.c.album_id == album_id, album_images.c.image_id == cover
+                    )
+                ).first()
+                if member is None:
+                    raise UserError(f"image {cover} is not in album {name[:80]!r}; add it first")
+            conn.execute(update(albums).where(albums.c.id == album_id).values(cover_id=cover))
+        return self.get(name)
+
+    def of(self, image_id: str) -> builtins.list[str]:
+        """The names of the albums an image is in."""
+        query = (
+            select(albums.c.name)
+            .join(album_images, album_images.c.album_id == albums.c.id)
+            .where(album_images.c.image_id == image_id)
+            .order_by(albums.c.name)
+        )
+        with self.engine.connect() as conn:
+            return [str(n) for n in conn.execute(query).scalars()]

@@ -31,56 +31,59 @@ class AuditEntry:
         }  # fmt: skip
 
 
-def append(
-    engine: Engine, actor: str, action: str, target: str | None, detail: dict[str, Any] | None
-) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            insert(audit_log).values(
-                at=datetime.now(UTC),
-                actor=actor,
-                action=action,
-                target=target[:200] if target else None,
-                detail=detail,
+class AuditLog:
+    """The audit log, reached as ``catalog.audit``; built from the engine alone."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def append(
+        self, actor: str, action: str, target: str | None, detail: dict[str, Any] | None
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(audit_log).values(
+                    at=datetime.now(UTC),
+                    actor=actor,
+                    action=action,
+                    target=target[:200] if target else None,
+                    detail=detail,
+                )
             )
+
+    def generation_actor(self, generation_id: str) -> str | None:
+        """Who started a generation: the actor of its ``generate`` entry (what ``by:`` reads)."""
+        query = (
+            select(audit_log.c.actor)
+            .where(audit_log.c.target == generation_id, audit_log.c.action == "generate")
+            .order_by(audit_log.c.id)
+            .limit(1)
         )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return None if found is None else str(found)
 
-
-def generation_actor(engine: Engine, generation_id: str) -> str | None:
-    """Who started a generation: the actor of its ``generate`` entry (what ``by:`` reads)."""
-    query = (
-        select(audit_log.c.actor)
-        .where(audit_log.c.target == generation_id, audit_log.c.action == "generate")
-        .order_by(audit_log.c.id)
-        .limit(1)
-    )
-    with engine.connect() as conn:
-        found = conn.execute(query).scalar()
-    return None if found is None else str(found)
-
-
-def entries(
-    engine: Engine, *, actor: str | None = None, since: datetime | None = None,
-    action: str | None = None, limit: int = 1000,
-) -> list[AuditEntry]:  # fmt: skip
-    """Oldest first, at most ``limit`` (the newest ones when there are more)."""
-    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if actor is not None:
-        query = query.where(audit_log.c.actor == actor)
-    if since is not None:
-        query = query.where(audit_log.c.at >= since)
-    if action is not None:
-        query = query.where(audit_log.c.action == action)
-    with engine.connect() as conn:
-        rows = list(conn.execute(query))
-    return [
-        AuditEntry(
-            r.id,
-            r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC),
-            r.actor,
-            r.action,
-            r.target,
-            r.detail,
-        )
-        for r in reversed(rows)
-    ]
+    def entries(self, *, actor: str | None = None, since: datetime | None = None,
+        action: str | None = None, limit: int = 1000,
+    ) -> list[AuditEntry]:  # fmt: skip
+        """Oldest first, at most ``limit`` (the newest ones when there are more)."""
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if actor is not None:
+            query = query.where(audit_log.c.actor == actor)
+        if since is not None:
+            query = query.where(audit_log.c.at >= since)
+        if action is not None:
+            query = query.where(audit_log.c.action == action)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return [
+            AuditEntry(
+                r.id,
+                r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC),
+                r.actor,
+                r.action,
+                r.target,
+                r.detail,
+            )
+            for r in reversed(rows)
+        ]

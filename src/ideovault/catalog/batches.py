@@ -37,7 +37,7 @@ INSERT_CHUNK = 1000
 
 
 class BatchStore(ClaimProtocol):
-    """Batch queries over one engine; reached as ``Catalog.batches``."""
+    """Batch queries over one engine; reached as ``catalog.batches``."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
@@ -19,9 +19,6 @@ from ideovault.catalog.ratings import check_rating
 from ideovault.catalog.schema import album_images, albums, image_tags, images
 from ideovault.catalog.selection import chunks, resolve_ids
 from ideovault.errors import NotFound, UserError
-
-if TYPE_CHECKING:
-    from ideovault.catalog.store import Catalog
 
 Kind = Literal["tag", "star", "rate", "album", "unalbum", "trash", "restore"]
 KINDS: tuple[str, ...] = ("tag", "star", "rate", "album", "unalbum", "trash", "restore")
@@ -39,24 +36,24 @@ class Change:
     album: str = ""
 
 
-def apply(catalog: Catalog, names: Sequence[str], change: Change) -> list[str]:
-    """Apply ``change`` to every named image (ids or prefixes); returns the full ids."""
-    with catalog.engine.begin() as conn:
-        ids = resolve_ids(catalog, conn, names)
-        if change.kind == "tag":
-            _tags(conn, ids, change.add_tags, change.remove_tags)
-        elif change.kind in ("album", "unalbum"):
-            _album(conn, ids, album_store.check_name(change.album), add=change.kind == "album")
-        else:
-            table: dict[str, dict[str, Any]] = {
-                "star": {"starred": change.starred},
-                "rate": {"rating": check_rating(change.rating)},
-                "trash": {"trashed_at": datetime.now(UTC)},
-                "restore": {"trashed_at": None},
-            }
-            values = table[change.kind]
-            for chunk in chunks(ids):
-                conn.execute(update(images).where(images.c.id.in_(chunk)).values(**values))
+def apply(conn: Connection, names: Sequence[str], change: Change) -> list[str]:
+    """Apply ``change`` to every named image (ids or prefixes) in the caller's transaction
+    (``catalog.images.apply`` opens it); returns the full ids."""
+    ids = resolve_ids(conn, names)
+    if change.kind == "tag":
+        _tags(conn, ids, change.add_tags, change.remove_tags)
+    elif change.kind in ("album", "unalbum"):
+        _album(conn, ids, album_store.check_name(change.album), add=change.kind == "album")
+    else:
+        table: dict[str, dict[str, Any]] = {
+            "star": {"starred": change.starred},
+            "rate": {"rating": check_rating(change.rating)},
+            "trash": {"trashed_at": datetime.now(UTC)},
+            "restore": {"trashed_at": None},
+        }
+        values = table[change.kind]
+        for chunk in chunks(ids):
+            conn.execute(update(images).where(images.c.id.in_(chunk)).values(**values))
     return ids
 
 

@@ -1,51 +1,45 @@
-"""Perceptual-hash queries: the inputs of similar-image search and the backfill."""
+"""Perceptual hashes, reached as ``catalog.phashes``: the inputs of similar-image search and
+of its backfill."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from sqlalchemy import Engine, select, update
 
-from sqlalchemy import select, update
-
+from ideovault.catalog.images import ImageRepository
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.catalog.schema import images
-from ideovault.catalog.store import Catalog
 
 
-def phashes(catalog: Catalog) -> list[tuple[str, str]]:
-    """(id, phash) of every live image that has one: the input of similarity search."""
-    query = (
-        select(images.c.id, images.c.phash)
-        .where(images.c.phash.is_not(None), images.c.trashed_at.is_(None))
-        .order_by(images.c.id)
-    )
-    with catalog.engine.connect() as conn:
-        return [(str(i), str(h)) for i, h in conn.execute(query)]
+class PhashStore:
+    """The ``phash`` column of the images; built from the engine alone."""
 
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-def without_phash(catalog: Catalog, *, limit: int = 500, after_id: str = "") -> list[ImageRecord]:
-    query = (
-        select(images)
-        .where(
-            images.c.phash.is_(None),
-            images.c.status == ImageStatus.STORED.value,
-            images.c.id > after_id,
+    def all(self) -> list[tuple[str, str]]:
+        """(id, phash) of every live image that has one: the input of similarity search."""
+        query = (
+            select(images.c.id, images.c.phash)
+            .where(images.c.phash.is_not(None), images.c.trashed_at.is_(None))
+            .order_by(images.c.id)
         )
-        .order_by(images.c.id)
-        .limit(limit)
-    )
-    return catalog.fetch_images(query)
+        with self.engine.connect() as conn:
+            return [(str(i), str(h)) for i, h in conn.execute(query)]
 
+    def missing(self, *, limit: int = 500, after_id: str = "") -> list[ImageRecord]:
+        """Stored images without a hash yet, in id order after ``after_id`` (a page)."""
+        query = (
+            select(images)
+            .where(
+                images.c.phash.is_(None),
+                images.c.status == ImageStatus.STORED.value,
+                images.c.id > after_id,
+            )
+            .order_by(images.c.id)
+            .limit(limit)
+        )
+        return ImageRepository(self.engine).fetch(query)
 
-def set_phash(catalog: Catalog, image_id: str, phash: str) -> None:
-    with catalog.engine.begin() as conn:
-        conn.execute(update(images).where(images.c.id == image_id).values(phash=phash))
-
-
-def get_images(catalog: Catalog, ids: Sequence[str]) -> list[ImageRecord]:
-    """Records for exact ids, in the order given (missing ids are skipped)."""
-    found: dict[str, ImageRecord] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        for record in catalog.fetch_images(select(images).where(images.c.id.in_(chunk))):
-            found[record.id] = record
-    return [found[i] for i in ids if i in found]
+    def set(self, image_id: str, phash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(images).where(images.c.id == image_id).values(phash=phash))

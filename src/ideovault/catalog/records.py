@@ -103,7 +103,7 @@ class GenerationRecord(BaseModel):
     created_at: datetime
     answered_at: datetime | None = None
     # The API's own id of a 4.0 async generation: what `recover` polls to collect it. Kept in
-    # the row's response JSON (no column of its own; see Catalog.note_submitted).
+    # the row's response JSON (no column of its own; see GenerationRepository.note_submitted).
     remote_id: str | None = None
 
     @field_serializer("created_at", "answered_at", when_used="json")

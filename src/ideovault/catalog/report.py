@@ -1,27 +1,52 @@
-"""The report's largest and oldest images (index walks); its totals are in ``aggregates.py``."""
+"""The report's queries, reached as ``catalog.report``: the running totals (kept by the
+triggers of ``aggregates.py``), their exact recount, and the largest and oldest images (index
+walks)."""
+
+# ruff: noqa: S608  (the SQL here is assembled from aggregates' constants; no input reaches it)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select
 
+from ideovault.catalog.aggregates import DIMENSIONS, TABLE, Dimension, Row, recount_sql, row_of
 from ideovault.catalog.schema import images
 
 LIVE = images.c.trashed_at.is_(None)
 
 
-def extremes(engine: Engine, *, limit: int = 5) -> dict[str, list[dict[str, Any]]]:
-    cols = [images.c.id, images.c.prompt, images.c.size_bytes, images.c.created_at]
-    largest = (
-        select(*cols)
-        .where(LIVE, images.c.size_bytes.is_not(None))
-        .order_by(images.c.size_bytes.desc())
-        .limit(limit)
-    )
-    oldest = select(*cols).where(LIVE).order_by(images.c.created_at.asc()).limit(limit)
-    with engine.connect() as conn:
-        return {
-            "largest": [dict(r._mapping) for r in conn.execute(largest)],
-            "oldest": [dict(r._mapping) for r in conn.execute(oldest)],
-        }
+class ReportQueries:
+    """What ``vault.images.report`` reads; built from the engine alone."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def totals(self) -> list[Row]:
+        """The running totals: a few hundred rows, whatever the number of images."""
+        query = f"SELECT dimension, key, model, speed, images, bytes FROM {TABLE} WHERE images <> 0"
+        with self.engine.connect() as conn:
+            return [row_of(r) for r in conn.exec_driver_sql(query)]
+
+    def recount(self, dims: Sequence[Dimension] = DIMENSIONS) -> list[Row]:
+        """The same totals counted from every row (``report --exact``): slow, and the
+        reference."""
+        with self.engine.connect() as conn:
+            sql = recount_sql(self.engine.dialect.name, dims)
+            return [row_of(r) for r in conn.exec_driver_sql(sql)]
+
+    def extremes(self, *, limit: int = 5) -> dict[str, list[dict[str, Any]]]:
+        cols = [images.c.id, images.c.prompt, images.c.size_bytes, images.c.created_at]
+        largest = (
+            select(*cols)
+            .where(LIVE, images.c.size_bytes.is_not(None))
+            .order_by(images.c.size_bytes.desc())
+            .limit(limit)
+        )
+        oldest = select(*cols).where(LIVE).order_by(images.c.created_at.asc()).limit(limit)
+        with self.engine.connect() as conn:
+            return {
+                "largest": [dict(r._mapping) for r in conn.execute(largest)],
+                "oldest": [dict(r._mapping) for r in conn.execute(oldest)],
+            }

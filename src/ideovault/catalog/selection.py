@@ -8,22 +8,19 @@ only short prefixes go through the one-at-a-time prefix lookup (which must say "
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
+from ideovault.catalog.rows import resolve_id
 from ideovault.catalog.schema import images
 from ideovault.errors import NotFound, UserError
 from ideovault.ids import normalize_prefix
-
-if TYPE_CHECKING:
-    from ideovault.catalog.store import Catalog
 
 CHUNK = 500  # ids per IN (), under every driver's bound-parameter limit
 FULL_ID = 36
 
 
-def resolve_ids(catalog: Catalog, conn: Connection, names: Sequence[str]) -> list[str]:
+def resolve_ids(conn: Connection, names: Sequence[str]) -> list[str]:
     """Full ids, in the order given and without repeats; NotFound names the first unknown."""
     if not names:
         raise UserError("name at least one image id")
@@ -49,7 +46,7 @@ def resolve_ids(catalog: Catalog, conn: Connection, names: Sequence[str]) -> lis
         extra = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise NotFound(f"no image with id {missing[0]!r}{extra}")
     for position, name in short:
-        wanted[position] = catalog._resolve(conn, images, name, "image")
+        wanted[position] = resolve_id(conn, images, name, "image")
     return list(dict.fromkeys(wanted))
 
 

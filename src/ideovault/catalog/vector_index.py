@@ -9,7 +9,7 @@ the whole set is smaller than the candidates, every vector is ranked: the result
 scan's. On a large set it is an approximation whose recall bench/vector.py measures (1.000
 at top-50 on 100k clustered vectors with the oversampling below; README, Performance).
 
-Where the scan runs, per backend (:func:`open_index`):
+Where the scan runs, per backend (``catalog.vectors.open(model)``):
 
 * SQLite — in the searching process (catalog/vector_sqlite.py), over the codes held in memory
   (56 MB at a million) and kept in step by rowid; SQLite extensions such as sqlite-vec are not
@@ -24,10 +24,10 @@ embedding (or its image) deletes its code by cascade.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, insert, select, text
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
 from ideovault.catalog.schema import image_embeddings, vector_codes
 from ideovault.catalog.vector_math import MAX_CANDIDATES as MAX_CANDIDATES
@@ -37,9 +37,6 @@ from ideovault.catalog.vector_math import candidates as candidates
 from ideovault.catalog.vector_math import quantize as quantize
 from ideovault.catalog.vector_math import rerank as rerank
 
-if TYPE_CHECKING:
-    from ideovault.catalog.store import Catalog
-
 
 class VectorIndex(Protocol):
     """What semantic search asks of an index: the best ``limit`` live images for a unit
@@ -48,14 +45,6 @@ class VectorIndex(Protocol):
     kind: str
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]: ...
-
-
-def open_index(catalog: Catalog, model: str) -> VectorIndex:
-    if catalog.dialect == "postgresql":
-        return ServerScan(catalog, model)
-    from ideovault.catalog.vector_sqlite import MemoryScan
-
-    return MemoryScan.of(catalog, model)
 
 
 # -- codes ----------------------------------------------------------------------------------
@@ -99,39 +88,14 @@ SQLITE_ADD = text(
 )
 
 
-def fill_missing(catalog: Catalog, model: str, *, page: int = 5_000) -> int:
-    """Index embeddings that have no code (made by an older ideovault, or written around
-    :func:`add`): the rebuild path, run by ``backfill``. Returns how many were added."""
-    joined = image_embeddings.outerjoin(
-        vector_codes,
-        (vector_codes.c.image_id == image_embeddings.c.image_id)
-        & (vector_codes.c.model == image_embeddings.c.model),
-    )
-    query = (
-        select(image_embeddings.c.image_id, image_embeddings.c.vector)
-        .select_from(joined)
-        .where(image_embeddings.c.model == model, vector_codes.c.image_id.is_(None))
-        .order_by(image_embeddings.c.image_id)
-        .limit(page)
-    )
-    done = 0
-    while True:
-        with catalog.engine.begin() as conn:
-            rows = [(str(i), bytes(v)) for i, v in conn.execute(query)]
-            add(conn, model, rows)
-        done += len(rows)
-        if len(rows) < page:
-            return done
-
-
 class ServerScan:
     """PostgreSQL: the Hamming scan runs in the server (``bit_count`` of an XOR, PostgreSQL
     14+), which sorts with a bounded top-N heap; this process receives only the candidates."""
 
     kind = "binary codes scanned in PostgreSQL, exact re-rank"
 
-    def __init__(self, catalog: Catalog, model: str) -> None:
-        self.catalog = catalog
+    def __init__(self, engine: Engine, model: str) -> None:
+        self.engine = engine
         self.model = model
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
@@ -145,7 +109,48 @@ class ServerScan:
             ") AS c JOIN image_embeddings e ON e.image_id = c.image_id AND e.model = c.model"
             " JOIN images i ON i.id = c.image_id WHERE i.trashed_at IS NULL"
         )
-        with self.catalog.engine.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(sql, {"model": self.model, "code": code, "n": candidates(limit)})
             found = [(str(i), bytes(v)) for i, v in rows]
         return rerank(found, query, limit)
+
+
+class VectorIndexes:
+    """The vector index of each model, reached as ``catalog.vectors``; built from the engine.
+
+    On SQLite an index holds its codes in this process's memory: it is kept per ``VectorIndexes``
+    object, which the catalog keeps (one per catalog), and goes with it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def open(self, model: str) -> VectorIndex:
+        if self.engine.dialect.name == "postgresql":
+            return ServerScan(self.engine, model)
+        from ideovault.catalog.vector_sqlite import MemoryScan
+
+        return MemoryScan.of(self, model)
+
+    def fill_missing(self, model: str, *, page: int = 5_000) -> int:
+        """Index embeddings that have no code (made by an older ideovault, or written around
+        :func:`add`): the rebuild path, run by ``backfill``. Returns how many were added."""
+        joined = image_embeddings.outerjoin(
+            vector_codes,
+            (vector_codes.c.image_id == image_embeddings.c.image_id)
+            & (vector_codes.c.model == image_embeddings.c.model),
+        )
+        query = (
+            select(image_embeddings.c.image_id, image_embeddings.c.vector)
+            .select_from(joined)
+            .where(image_embeddings.c.model == model, vector_codes.c.image_id.is_(None))
+            .order_by(image_embeddings.c.image_id)
+            .limit(page)
+        )
+        done = 0
+        while True:
+            with self.engine.begin() as conn:
+                rows = [(str(i), bytes(v)) for i, v in conn.execute(query)]
+                add(conn, model, rows)
+            done += len(rows)
+            if len(rows) < page:
+                return done

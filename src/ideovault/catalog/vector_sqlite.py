@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, text
 from ideovault.catalog.vector_math import candidates, quantize, rerank
 
 if TYPE_CHECKING:
-    from ideovault.catalog.store import Catalog
+    from ideovault.catalog.vector_index import VectorIndexes
 
 CACHED_ROWS = 2_000_000  # 112 MB of codes and rowids at 384 dimensions
 PAGE = 100_000  # codes read per query when not cached, and per step of a load
@@ -31,8 +31,11 @@ PAGE = 100_000  # codes read per query when not cached, and per step of a load
 _bitwise_count = getattr(np, "bitwise_count", None)  # numpy 2.0+
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
-# Per catalog object, which the scans do not hold (only its engine): they go with it.
-_indexes: weakref.WeakKeyDictionary[Catalog, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
+# Per catalog (its ``catalog.vectors``), which the scans do not hold (only its engine): they go
+# with it.
+_indexes: weakref.WeakKeyDictionary[VectorIndexes, dict[str, MemoryScan]] = (
+    weakref.WeakKeyDictionary()
+)
 _indexes_lock = threading.Lock()
 
 
@@ -90,11 +93,11 @@ class MemoryScan:
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, catalog: Catalog, model: str) -> MemoryScan:
+    def of(cls, owner: VectorIndexes, model: str) -> MemoryScan:
         with _indexes_lock:
-            per_model = _indexes.setdefault(catalog, {})
+            per_model = _indexes.setdefault(owner, {})
             if model not in per_model:
-                per_model[model] = cls(catalog.engine, model)
+                per_model[model] = cls(owner.engine, model)
             return per_model[model]
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
