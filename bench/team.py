@@ -8,8 +8,9 @@
 * remote search — ``search`` through the server with the CLI's RemoteVault against the local
   ``vault.images.search`` on the same vault: the ratio is what HTTP and JSON add for a CLI user.
 * remote generate — one image through the server (``RemoteVault.generations.generate``: the
-  request goes to the server, which calls the fake API, downloads, stores and answers it) against
-  ``vault.generations.generate`` on the same vault and fake API: what the server adds to a generation.
+  request goes to the server, which calls the fake API, downloads, stores and answers it)
+  against ``vault.generations.generate`` on the same vault and fake API: what the server adds
+  to a generation.
 
     python bench/team.py --images 200 --runs 200 --generations 30
 """

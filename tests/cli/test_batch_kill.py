@@ -64,7 +64,7 @@ def check_exactly_once(
                 continue
             assert item.status == ItemStatus.DONE, (item.status, item.error)
             assert answered.get(prompt) == 1, prompt
-            images = catalog.images_of_generation(item.generation_id or "")
+            images = catalog.images.of_generation(item.generation_id or "")
             assert [i.status for i in images] == [ImageStatus.STORED], prompt
     return unanswered
 

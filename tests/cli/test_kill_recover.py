@@ -25,7 +25,7 @@ def wait_for_pending(url: str, count: int, proc: subprocess.Popen[bytes]) -> lis
         assert proc.poll() is None, "generate finished before it could be killed"
         try:
             with Catalog.open(url) as catalog:
-                found = catalog.list_images(limit=50, statuses=[ImageStatus.PENDING])
+                found = catalog.images.list(limit=50, statuses=[ImageStatus.PENDING])
         except Exception:  # the process has not created the catalog yet
             return []
         return [r.id for r in found] if len(found) == count else []

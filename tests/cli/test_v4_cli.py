@@ -146,7 +146,7 @@ def test_sigkill_after_submit_then_recover_collects(run, cli_env, fast_async, fa
         assert proc.poll() is None, "generate finished before it could be killed"
         try:
             with Catalog.open(cli_env["IDEOVAULT_DATABASE_URL"]) as catalog:
-                gens = catalog.list_generations()
+                gens = catalog.generations.list()
         except Exception:  # the catalog is not created yet
             return None
         return gens[0].remote_id if gens else None

@@ -146,7 +146,7 @@ def test_work_of_a_dead_process_is_taken_over(
     request = vault.generations.prepare("answered")
     response = vault.context.client.generate(request)
     record_response(
-        vault.context, vault.context.catalog.get_generation(answered_gen), request, response, ()
+        vault.context, vault.context.catalog.generations.get(answered_gen), request, response, ()
     )
     calls = fake.stats()["generate_calls"]
 
@@ -155,11 +155,11 @@ def test_work_of_a_dead_process_is_taken_over(
     assert fake.stats()["generate_calls"] == calls + 1  # only the never-sent claim
     by_line = {i.line_no: i for i in store.items(plan.batch.id)}
     assert by_line[2].status == ItemStatus.UNANSWERED
-    assert vault.context.catalog.get_generation(by_line[2].generation_id or "").status == (
+    assert vault.context.catalog.generations.get(by_line[2].generation_id or "").status == (
         GenerationStatus.UNKNOWN
     )
     assert by_line[3].generation_id == answered_gen  # finished, not re-sent
-    images = vault.context.catalog.images_of_generation(answered_gen)
+    images = vault.context.catalog.images.of_generation(answered_gen)
     assert [i.status for i in images] == [ImageStatus.STORED]
 
 

@@ -60,8 +60,8 @@ def test_four_processes_one_catalog(catalog_url: str, fake: FakeServer, tmp_path
     assert [p.returncode for p in procs] == [0] * PROCESSES, errors
     assert not any("locked" in e for e in errors)
     with Catalog.open(catalog_url) as catalog:
-        images = catalog.list_images(limit=10_000)
-        generations = catalog.list_generations(limit=10_000)
+        images = catalog.images.list(limit=10_000)
+        generations = catalog.generations.list(limit=10_000)
     assert len(generations) == PROCESSES * CALLS
     assert len(images) == PROCESSES * CALLS * IMAGES
     assert len({i.id for i in images}) == len(images)

@@ -26,7 +26,7 @@ def test_remix_by_id_records_parent_operation_and_request(vault: Vault) -> None:
     (out,) = vault.generations.remix(source, "a blue fox", image_weight=80, seed=3)
     assert out.status == ImageStatus.STORED and out.parent_id == source
     assert out.operation == "remix" and out.prompt == "a blue fox"
-    generation = vault.context.catalog.get_generation(out.generation_id)
+    generation = vault.context.catalog.generations.get(out.generation_id)
     assert generation.endpoint == "/v1/ideogram-v3/remix"
     assert generation.request["image"]["image_id"] == source
     assert generation.request["image_weight"] == 80 and generation.cost_usd == 0.06
@@ -61,7 +61,7 @@ def test_edit_with_a_mask_and_legacy_model(vault: Vault, tmp_path: Path) -> None
     mask = image_file(tmp_path, "mask.png", 64, 64, color="black")
     outs = vault.generations.edit(image, mask, "add a hat", model="V_2_TURBO", num_images=2)
     assert [o.status for o in outs] == [ImageStatus.STORED] * 2
-    generation = vault.context.catalog.get_generation(outs[0].generation_id)
+    generation = vault.context.catalog.generations.get(outs[0].generation_id)
     assert generation.endpoint == "/edit" and "mask" in generation.request
 
 
@@ -71,7 +71,7 @@ def test_replace_background_and_v4_remix(vault: Vault) -> None:
     assert bg.operation == "replace-background" and bg.resolution == "1024x1024"
     (v4,) = vault.generations.remix(source, "a fox in 4.0", model="V_4", resolution="2048x2048")
     assert (
-        vault.context.catalog.get_generation(v4.generation_id).endpoint == "/v1/ideogram-v4/remix"
+        vault.context.catalog.generations.get(v4.generation_id).endpoint == "/v1/ideogram-v4/remix"
     )
 
 
@@ -83,7 +83,7 @@ def test_describe_keeps_the_texts_and_counts_the_cost(vault: Vault, fake: FakeSe
     record = vault.images.get(source)
     assert record.descriptions is not None and len(record.descriptions) == 2
     assert record.descriptions[1]["model_version"] == "V_2"
-    assert vault.context.catalog.get_generation(first.generation_id).cost_usd == 0.01
+    assert vault.context.catalog.generations.get(first.generation_id).cost_usd == 0.01
     assert fake.stats()["calls_by_endpoint"]["/describe"] == 2
 
 
@@ -140,5 +140,5 @@ def test_descriptions_are_searchable_and_survive_a_rebuild(vault: Vault, tmp_pat
     from ideovault.catalog import Catalog
 
     with Catalog.open(into) as rebuilt:
-        assert rebuilt.get_image(source).descriptions == vault.images.get(source).descriptions
-        assert [r.id for r in rebuilt.search(word).records] == [source]
+        assert rebuilt.images.get(source).descriptions == vault.images.get(source).descriptions
+        assert [r.id for r in rebuilt.images.search(word).records] == [source]

@@ -40,7 +40,7 @@ def test_generate_verify_rebuild_purge_on_gcs(
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
     assert gcs_vault.upkeep.rebuild(url).images == 3
     with Catalog.open(url) as rebuilt:
-        assert rebuilt.get_image(a[1].id).tags == ("cloud",)
+        assert rebuilt.images.get(a[1].id).tags == ("cloud",)
     gcs_vault.upkeep.trash([a[0].id])
     assert gcs_vault.upkeep.purge(everything=True).blobs_deleted == 0  # the twin still uses it
     assert gcs_vault.context.store.exists(twin.blob_key or "")

@@ -65,7 +65,7 @@ def test_legacy_generation(vault: Vault) -> None:
     )
     assert_stored_intact(vault, record.id)
     assert record.model == "V_2" and record.resolution == "1152x864"
-    gen = vault.context.catalog.get_generation(record.generation_id)
+    gen = vault.context.catalog.generations.get(record.generation_id)
     assert gen.endpoint == "/generate" and gen.status == GenerationStatus.ANSWERED
 
 
@@ -85,9 +85,9 @@ def test_unsafe_image_is_recorded_and_the_rest_stored(vault: Vault) -> None:
 def test_unsafe_prompt_is_refused_and_recorded(vault: Vault) -> None:
     with pytest.raises(SafetyRejected, match="safety"):
         vault.generations.generate("UNSAFE_PROMPT please")
-    (gen,) = vault.context.catalog.list_generations()
+    (gen,) = vault.context.catalog.generations.list()
     assert gen.status == GenerationStatus.FAILED and gen.error and "safety" in gen.error
-    assert vault.context.catalog.unanswered_generations() == []
+    assert vault.context.catalog.generations.unanswered() == []
     assert vault.images.list().records == []
 
 
@@ -121,7 +121,7 @@ def test_dropped_connection_is_recorded_as_unknown(vault: Vault, fake: FakeServe
     with pytest.raises(OutcomeUnknown):
         vault.generations.generate("dropped", seed=1)
     assert fake.stats()["generate_calls"] == 1  # never re-sent: it may have been charged
-    (row,) = vault.context.catalog.list_generations()
+    (row,) = vault.context.catalog.generations.list()
     assert row.status == GenerationStatus.UNKNOWN
     assert row.error and "may have run and been charged" in row.error
 

@@ -38,11 +38,13 @@ def test_transparent_records_the_final_size_and_the_factor_price(vault: Vault) -
     assert first.mime == "image/png" and first.local_path is not None
     with Image.open(first.local_path) as image:
         assert image.mode == "RGBA"
-    generation = vault.context.catalog.get_generation(first.generation_id)
+    generation = vault.context.catalog.generations.get(first.generation_id)
     assert generation.endpoint == "/v1/ideogram-v3/generate-transparent"
     assert generation.request["upscale_factor"] == "X2" and generation.cost_usd == 0.32
     (plain,) = vault.generations.generate_transparent("a fox sticker")
-    assert vault.context.catalog.get_generation(plain.generation_id).cost_usd == 0.07  # X1, DEFAULT
+    assert (
+        vault.context.catalog.generations.get(plain.generation_id).cost_usd == 0.07
+    )  # X1, DEFAULT
     again = vault.generations.reproduce(first.id, options=SendOptions(force=True))
     assert again.identical is True and again.images[0].resolution == "2624x1472"
 
@@ -59,7 +61,7 @@ def test_remove_background_inherits_the_prompt_and_keeps_the_size(vault: Vault) 
     assert out.status == ImageStatus.STORED and out.parent_id == source
     assert out.prompt == "a red fox" and out.expanded_prompt is None
     assert out.seed is None and out.resolution == "1024x1024" and out.model == "REMOVE_BACKGROUND"
-    generation = vault.context.catalog.get_generation(out.generation_id)
+    generation = vault.context.catalog.generations.get(out.generation_id)
     assert generation.endpoint == "/v1/remove-background" and generation.cost_usd == 0.01
     again = vault.generations.reproduce(
         out.id
@@ -78,7 +80,7 @@ def test_layerize_keeps_the_text_blocks_searchable(vault: Vault, tmp_path: Path)
     assert entry["format"] == "layerize" and entry["text"] == "MIDNIGHT BAZAAR\nevery friday"
     assert [b["text"] for b in entry["text_blocks"]] == ["MIDNIGHT BAZAAR", "every friday"]
     assert [r.id for r in vault.images.search("bazaar").records] == [out.id]
-    generation = vault.context.catalog.get_generation(out.generation_id)
+    generation = vault.context.catalog.generations.get(out.generation_id)
     assert generation.cost_usd == 0.09 and generation.endpoint == "/v1/ideogram-v3/layerize-text"
     stored = vault.images.get(out.id)
     assert stored.descriptions == out.descriptions  # on the record, not only in the answer
@@ -97,7 +99,7 @@ def test_instruct_records_every_input_and_the_first_as_parent(vault: Vault, tmp_
     assert [o.parent_id for o in outs] == [first, first]
     assert outs[0].operation == "instruct" and outs[0].model == "EDIT_INSTRUCT"
     assert outs[0].resolution == "1024x1024" and outs[0].prompt.startswith("put the fox")
-    generation = vault.context.catalog.get_generation(outs[0].generation_id)
+    generation = vault.context.catalog.generations.get(outs[0].generation_id)
     assert generation.endpoint == "/v1/edit" and generation.cost_usd == 0.40
     ids = [i["image_id"] for i in generation.request["images"]]
     assert ids[0] == first and vault.images.get(ids[1]).operation == "upload"
@@ -105,7 +107,7 @@ def test_instruct_records_every_input_and_the_first_as_parent(vault: Vault, tmp_
     again = vault.generations.reproduce(outs[0].id, options=SendOptions(force=True))
     assert again.identical is True
     assert (
-        vault.context.catalog.get_generation(again.images[0].generation_id).request["images"]
+        vault.context.catalog.generations.get(again.images[0].generation_id).request["images"]
         == (generation.request["images"])
     )
 
@@ -131,7 +133,7 @@ def test_a_402_is_recorded_as_failed_and_not_billed(vault: Vault, fake: FakeServ
     fake.inject("payment_required")
     with pytest.raises(PaymentRequired):
         vault.generations.instruct([source], "x")
-    (failed,) = [g for g in vault.context.catalog.list_generations() if g.operation == "instruct"]
+    (failed,) = [g for g in vault.context.catalog.generations.list() if g.operation == "instruct"]
     assert failed.status.value == "failed" and "insufficient_funds" in (failed.error or "")
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from ideovault.catalog import Catalog
-from ideovault.catalog.maintenance import iter_with_blobs
 from ideovault.errors import UserError
 from ideovault.vault import Vault
 from ideovault.vault.sending import SendOptions
@@ -15,7 +14,7 @@ from ideovault.vault.sending import SendOptions
 
 def snapshot(catalog: Catalog) -> dict[str, dict]:
     out = {}
-    for record in iter_with_blobs(catalog):
+    for record in catalog.maintenance.iter_with_blobs():
         data = record.to_json()
         data.pop("local_path")
         out[record.id] = data
@@ -47,9 +46,9 @@ def test_rebuild_matches_the_original(vault: Vault, tmp_path: Path) -> None:
     assert report.images == 4 and report.skipped == [] and report.blobs == 3
     with Catalog.open(url) as rebuilt:
         assert snapshot(rebuilt) == original
-        gen = rebuilt.get_generation(b[0].generation_id)
-        assert gen.request == vault.context.catalog.get_generation(b[0].generation_id).request
-        assert [r.prompt for r in rebuilt.search("bold").records] == ["first <b>bold</b>"]
+        gen = rebuilt.generations.get(b[0].generation_id)
+        assert gen.request == vault.context.catalog.generations.get(b[0].generation_id).request
+        assert [r.prompt for r in rebuilt.images.search("bold").records] == ["first <b>bold</b>"]
     with pytest.raises(UserError, match="not empty"):
         vault.upkeep.rebuild(url)
     with pytest.raises(UserError, match="not empty"):

@@ -27,7 +27,7 @@ def test_reproduce_sends_the_same_request_with_the_recorded_seed(
     assert not result.reused and new.id != second.id
     assert new.parent_id == second.id and "reproduced" in new.tags
     assert (new.seed, new.aspect_ratio, new.style_type) == (second.seed, "16x9", "DESIGN")
-    request = vault.context.catalog.get_generation(new.generation_id).request
+    request = vault.context.catalog.generations.get(new.generation_id).request
     assert request["seed"] == second.seed and request["num_images"] == 1
     # The fake draws from (prompt, seed, size, place in the answer): the second image of a
     # two-image answer comes out differently alone — the honest answer is "differs".
@@ -53,7 +53,7 @@ def test_reproduce_a_remix_sends_its_input_again(vault: Vault, tmp_path: Path) -
     (remixed,) = vault.generations.remix(photo, "as a painting", image_weight=30)
     result = vault.generations.reproduce(remixed.id)
     (new,) = result.images
-    generation = vault.context.catalog.get_generation(new.generation_id)
+    generation = vault.context.catalog.generations.get(new.generation_id)
     assert generation.endpoint == "/v1/ideogram-v3/remix"
     assert generation.request["image"]["image_id"] == remixed.parent_id
     assert generation.request["image_weight"] == 30
@@ -67,12 +67,12 @@ def test_style_references_are_recorded_and_sent_again(vault: Vault, tmp_path: Pa
         style_preset="BAUHAUS",
         color_palette={"name": "EMBER"},
     )
-    request = vault.context.catalog.get_generation(image.generation_id).request
+    request = vault.context.catalog.generations.get(image.generation_id).request
     (saved,) = request["style_reference_images"]
     assert vault.images.get(saved["image_id"]).operation == "upload"
     assert request["style_preset"] == "BAUHAUS" and request["color_palette"] == {"name": "EMBER"}
     new = vault.generations.reproduce(image.id).images[0]
-    again = vault.context.catalog.get_generation(new.generation_id).request
+    again = vault.context.catalog.generations.get(new.generation_id).request
     assert again["style_reference_images"] == request["style_reference_images"]
     assert again["color_palette"] == {"name": "EMBER"}
 

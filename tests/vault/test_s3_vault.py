@@ -38,7 +38,7 @@ def test_generate_verify_rebuild_purge_on_s3(s3_vault: Vault, bucket: str, tmp_p
     url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
     assert s3_vault.upkeep.rebuild(url).images == 3
     with Catalog.open(url) as rebuilt:
-        assert rebuilt.get_image(a[1].id).tags == ("cloud",)
+        assert rebuilt.images.get(a[1].id).tags == ("cloud",)
     s3_vault.upkeep.trash([a[0].id])
     assert s3_vault.upkeep.purge(everything=True).blobs_deleted == 0  # the twin still uses it
     assert s3_vault.context.store.exists(twin.blob_key or "")

@@ -51,7 +51,7 @@ def test_quote_and_recorded_cost(vault: Vault, fake: FakeServer) -> None:
     records = vault.generations.generate(
         "priced UNSAFE_IMAGE", num_images=3, rendering_speed="TURBO"
     )
-    generation = vault.context.catalog.get_generation(records[0].generation_id)
+    generation = vault.context.catalog.generations.get(records[0].generation_id)
     assert generation.cost_usd == 0.09  # the withheld image is billed too
 
 

@@ -52,7 +52,7 @@ def test_async_generate_saves_the_id_before_waiting_then_stores(
     seen: list[tuple[str, Any]] = []
 
     def watch(event: Event) -> None:
-        gen = vault.context.catalog.get_generation(event.generation_id)
+        gen = vault.context.catalog.generations.get(event.generation_id)
         seen.append((event.kind, (gen.status.value, gen.remote_id)))
         if event.kind == "waiting":
             fake.finish_async_jobs()
@@ -71,7 +71,7 @@ def test_async_generate_saves_the_id_before_waiting_then_stores(
     assert kinds[:2] == ["sent", "submitted"] and "waiting" in kinds and "image" in kinds
     submitted = dict(seen)["submitted"]
     assert submitted[0] == "requested" and submitted[1]  # the remote id, saved before waiting
-    gen = vault.context.catalog.get_generation(image.generation_id)
+    gen = vault.context.catalog.generations.get(image.generation_id)
     assert gen.endpoint == "/v1/ideogram-v4/async/generate" and gen.remote_id == submitted[1]
     assert gen.status == GenerationStatus.ANSWERED and gen.cost_usd == pytest.approx(0.06)
     assert fake.stats()["calls_by_endpoint"] == {"/v1/ideogram-v4/async/generate": 1}
@@ -85,7 +85,7 @@ def test_a_failed_async_generation_is_recorded_not_billed(vault: Vault, fake: Fa
     fake.inject("async_fail")
     with pytest.raises(GenerationFailed, match="not billed"):
         vault.generations.start("x", **FAST)
-    (gen,) = vault.context.catalog.list_generations()
+    (gen,) = vault.context.catalog.generations.list()
     assert gen.status == GenerationStatus.FAILED and gen.remote_id
 
 
@@ -93,7 +93,7 @@ def test_a_timeout_leaves_it_collectable(vault: Vault, fake: FakeServer) -> None
     fake.inject("slow_async", seconds=600)  # never done before the test releases it
     with pytest.raises(StillRunning, match="ideovault recover"):
         vault.generations.start("slow fox", webhook_url=HOOK, poll_interval=0.05, timeout=0.2)
-    (gen,) = vault.context.catalog.list_generations()
+    (gen,) = vault.context.catalog.generations.list()
     assert gen.status == GenerationStatus.REQUESTED and gen.remote_id
     # In this (live) process, recover leaves it to its owner; collect finishes it.
     assert vault.upkeep.recover().in_flight == [gen.id]
@@ -114,18 +114,18 @@ def test_crash_after_submit_then_recover_stores_the_images(vault: Vault, fake: F
             poll_interval=0.05,
             options=SendOptions(tags=("t1",)),
         )
-    (gen,) = vault.context.catalog.list_generations()
+    (gen,) = vault.context.catalog.generations.list()
     kill_owner(vault, gen.id)
     early = vault.upkeep.recover()  # still running at the API: reported, nothing marked
     assert early.async_running == [gen.id] and not early.ok and early.unanswered == []
-    assert vault.context.catalog.get_generation(gen.id).status == GenerationStatus.REQUESTED
+    assert vault.context.catalog.generations.get(gen.id).status == GenerationStatus.REQUESTED
     assert fake.finish_async_jobs() == 1
     report = vault.upkeep.recover()
     (stored,) = report.stored
     assert report.ok and stored.generation_id == gen.id and stored.tags == ("t1",)
     assert stored.status == ImageStatus.STORED and Path(stored.local_path or "").is_file()
     assert vault.upkeep.recover().stored == []  # nothing left
-    assert len(vault.context.catalog.images_of_generation(gen.id)) == 1
+    assert len(vault.context.catalog.images.of_generation(gen.id)) == 1
 
 
 def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: FakeServer) -> None:
@@ -134,8 +134,10 @@ def test_recover_marks_failed_and_unknown_async_generations(vault: Vault, fake: 
     for prompt in ("one", "two"):
         with pytest.raises(StillRunning):
             vault.generations.start(prompt, webhook_url=HOOK, timeout=0.01, poll_interval=0.01)
-    first, second = sorted(vault.context.catalog.list_generations(), key=lambda g: g.id)
-    vault.context.catalog.note_submitted(second.id, "NoSuchGeneration123")  # the API forgot it
+    first, second = sorted(vault.context.catalog.generations.list(), key=lambda g: g.id)
+    vault.context.catalog.generations.note_submitted(
+        second.id, "NoSuchGeneration123"
+    )  # the API forgot it
     for gen in (first, second):
         kill_owner(vault, gen.id)
     fake.finish_async_jobs()
@@ -161,7 +163,7 @@ def test_async_input_errors_cost_nothing(
 ) -> None:
     with pytest.raises(UserError, match=words):
         vault.generations.start("x", **{**FAST, **kwargs})
-    assert fake.stats()["generate_calls"] == 0 and vault.context.catalog.list_generations() == []
+    assert fake.stats()["generate_calls"] == 0 and vault.context.catalog.generations.list() == []
 
 
 def test_json_prompt_generation_is_recorded_by_its_summary(vault: Vault) -> None:
@@ -170,7 +172,7 @@ def test_json_prompt_generation_is_recorded_by_its_summary(vault: Vault) -> None
     )
     assert image.prompt == "A lighthouse on a cliff at dusk."
     assert json.loads(image.expanded_prompt or "")["compositional_deconstruction"]
-    gen = vault.context.catalog.get_generation(image.generation_id)
+    gen = vault.context.catalog.generations.get(image.generation_id)
     assert gen.request["json_prompt"]["compositional_deconstruction"]["background"] == (
         "a stormy violet sky"
     )
@@ -191,7 +193,7 @@ def test_magic_prompt_round_trip(vault: Vault, fake: FakeServer) -> None:
     with pytest.raises(UserError):
         vault.generations.magic_prompt("  ")
     assert (
-        vault.context.catalog.list_generations()[0].id == image.generation_id
+        vault.context.catalog.generations.list()[0].id == image.generation_id
     )  # nothing else stored
 
 
@@ -205,7 +207,7 @@ def test_describe_v4_keeps_the_json_prompt_searchable(vault: Vault, tmp_path: Pa
     word = result.json_prompt["compositional_deconstruction"]["background"].split()[-1]
     assert word in entry["text"]
     assert result.image.id in [r.id for r in vault.images.search(word).records]
-    gen = vault.context.catalog.get_generation(result.generation_id)
+    gen = vault.context.catalog.generations.get(result.generation_id)
     assert gen.endpoint == "/v1/ideogram-v4/describe" and gen.cost_usd == pytest.approx(0.01)
     with pytest.raises(UserError, match="--v4 or --model-version"):
         vault.generations.describe(source, model_version="V_3", v4=V4Options())

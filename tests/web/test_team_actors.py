@@ -67,7 +67,7 @@ def test_a_person_over_their_budget_is_refused_before_any_call(
     served: tuple[Vault, str], fake: FakeServer
 ) -> None:
     vault, url = served
-    before = len(vault.context.catalog.list_generations(limit=500))
+    before = len(vault.context.catalog.generations.list(limit=500))
     with client(url, vault, "ed") as ed:
         vault.people.set_budget("ed", 0.0, None, "test")
         over = ed.post("/api/generate", json={"prompt": "a costly fox", "params": {}})
@@ -77,4 +77,4 @@ def test_a_person_over_their_budget_is_refused_before_any_call(
         assert over.status_code == 400 and "ed's monthly budget" in over.json()["detail"]
         vault.people.set_budget("ed", None, None, "test")
         assert ed.post("/api/generate", json={"prompt": "a cheap fox"}).status_code == 200
-    assert len(vault.context.catalog.list_generations(limit=500)) == before + 1
+    assert len(vault.context.catalog.generations.list(limit=500)) == before + 1

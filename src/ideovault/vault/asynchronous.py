@@ -94,7 +94,9 @@ class AsyncAnswer:
         except ApiError as exc:
             pipeline.fail(started.generation.id, exc)
             raise
-        generation = ctx.catalog.note_submitted(started.generation.id, remote, started.tags)
+        generation = ctx.catalog.generations.note_submitted(
+            started.generation.id, remote, started.tags
+        )
         started.emit(Event("submitted", generation.id))
         return _wait(pipeline, replace(started, generation=generation), self.timeout, self.pause)
 
@@ -128,7 +130,9 @@ def resume(ctx: VaultContext, generation: GenerationRecord, on_event: EventSink 
     saved: dict[str, Any] = dict(generation.request)
     saved.pop("endpoint", None)
     request = parse_params(**saved)
-    tags = tuple(str(t) for t in ctx.catalog.submission(generation.id).get("tags") or ())
+    tags = tuple(
+        str(t) for t in ctx.catalog.generations.submission(generation.id).get("tags") or ()
+    )
     emit = on_event or (lambda _e: None)
     return Started(request, generation, quote(ctx, request), tags, emit)
 
@@ -142,11 +146,11 @@ def collect(
     on_event: EventSink | None = None,
 ) -> Images:
     """Wait for a saved async generation (e.g. one whose wait timed out) and store its images."""
-    generation = ctx.catalog.get_generation(generation_id)
+    generation = ctx.catalog.generations.get(generation_id)
     if generation.remote_id is None:
         raise UserError(f"generation {generation.id} was not an async generation")
     if generation.status == GenerationStatus.ANSWERED:
-        return [present(ctx, r) for r in ctx.catalog.images_of_generation(generation.id)]
+        return [present(ctx, r) for r in ctx.catalog.images.of_generation(generation.id)]
     if generation.status != GenerationStatus.REQUESTED:
         raise UserError(
             f"generation {generation.id} is {generation.status.value}: {generation.error}"
@@ -169,7 +173,7 @@ def poll_once(ctx: VaultContext, started: Started) -> Images | None:
     try:
         result = ctx.client.poll(generation.remote_id)
     except GenerationNotFound as exc:
-        ctx.catalog.fail_generation(generation.id, status=GenerationStatus.UNKNOWN, error=str(exc))
+        ctx.catalog.generations.fail(generation.id, status=GenerationStatus.UNKNOWN, error=str(exc))
         raise
     if result.status == "completed" and result.response is not None:
         return pipeline.record(started, result.response)

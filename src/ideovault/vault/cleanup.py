@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ideovault.catalog import maintenance
 from ideovault.catalog.maintenance import Candidate
 from ideovault.catalog.records import ImageStatus
 from ideovault.errors import UserError
@@ -124,7 +123,7 @@ def plan(ctx: VaultContext, policy: Policy, now: datetime | None = None) -> Clea
     )
     total = 0  # bytes of the newest images so far, protected ones included: they take space too
     rank = 0
-    for record in maintenance.iter_candidates(ctx.catalog):  # newest first
+    for record in ctx.catalog.maintenance.iter_candidates():  # newest first
         total += record.size_bytes or 0
         if (policy.keep_starred and record.starred) or set(record.tags) & set(policy.keep_tags):
             protected += 1
@@ -158,5 +157,5 @@ def _spoken(age: timedelta) -> str:
 def run(ctx: VaultContext, cleanup: CleanupPlan) -> None:
     """Carry out a plan: the chosen images go to the trash (restore undoes it)."""
     ids = [p.record.id for p in cleanup.removals]
-    maintenance.set_trashed(ctx.catalog, ids, datetime.now(UTC))
+    ctx.catalog.maintenance.set_trashed(ids, datetime.now(UTC))
     people.note(ctx, "image.cleanup", ids)

@@ -17,7 +17,6 @@ from ideovault.api.enums import DESCRIBE_V4_MODEL
 from ideovault.api.errors import ApiError
 from ideovault.api.responses import JsonPromptResponse
 from ideovault.api.v4prompt import flatten
-from ideovault.catalog import lineage as queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
 from ideovault.vault import spending
@@ -90,7 +89,7 @@ def describe(
         pipeline.fail(generation.id, exc)
         raise
     answered = datetime.now(UTC)
-    ctx.catalog.record_response(
+    ctx.catalog.generations.record_response(
         generation.id, raw=response.raw, images=[], answered_at=answered,
         cost_usd=offer.estimated_usd,
     )  # fmt: skip
@@ -111,7 +110,7 @@ def describe(
             for t in texts
         ]  # fmt: skip
     image_id = request.image.image_id
-    queries.add_descriptions(ctx.catalog, image_id, entries)
-    record = refresh_sidecars(ctx, [ctx.catalog.get_image(image_id)])[0]
+    ctx.catalog.images.add_descriptions(image_id, entries)
+    record = refresh_sidecars(ctx, [ctx.catalog.images.get(image_id)])[0]
     prompt = response.json_prompt if isinstance(response, JsonPromptResponse) else None
     return Described(record, texts, generation.id, prompt)

@@ -59,7 +59,7 @@ class LocalSource:
         self.store: BlobStore | None = ctx.store
 
     def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> SearchPage:
-        page = self._ctx.catalog.search(query, limit=limit, cursor=cursor)
+        page = self._ctx.catalog.images.search(query, limit=limit, cursor=cursor)
         return SearchPage([present(self._ctx, r) for r in page.records], page.next_cursor)
 
     def open_original(self, id_or_prefix: str) -> tuple[ImageRecord, BinaryIO]:

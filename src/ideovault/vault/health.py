@@ -52,7 +52,7 @@ def gauges(ctx: VaultContext) -> dict[str, dict[str, float]]:
         outcomes = list(conn.execute(by_outcome.group_by(g.status)))
         queued = list(conn.execute(queue.group_by(batch_items.c.status)))
     return {
-        "images": {k: float(v) for k, v in ctx.catalog.status_counts().items()},
+        "images": {k: float(v) for k, v in ctx.catalog.images.status_counts().items()},
         "generations": {str(s): float(n) for s, n, _ in outcomes},
         "spend_usd": {str(s): float(usd) for s, _, usd in outcomes},
         "batch_queue": {str(s): float(n) for s, n in queued},

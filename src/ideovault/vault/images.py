@@ -54,7 +54,7 @@ class Images:
     ) -> ImagePage:
         """Newest first; a full page's cursor is its last id (the next page's ``before_id``),
         so iterating the page walks the whole listing."""
-        found = self._ctx.catalog.list_images(limit=limit, before_id=before_id, statuses=statuses)
+        found = self._ctx.catalog.images.list(limit=limit, before_id=before_id, statuses=statuses)
         records = [present(self._ctx, r) for r in found]
         cursor = records[-1].id if records and len(records) >= limit else None
 
@@ -66,7 +66,7 @@ class Images:
     def search(self, query: str = "", *, limit: int = 50, cursor: str | None = None) -> ImagePage:
         """One page of results for the search language; ``next_cursor`` continues it, and
         iterating the page walks every result."""
-        page = self._ctx.catalog.search(query, limit=limit, cursor=cursor)
+        page = self._ctx.catalog.images.search(query, limit=limit, cursor=cursor)
 
         def fetch(after: str) -> ImagePage:
             return self.search(query, limit=limit, cursor=after)
@@ -81,16 +81,16 @@ class Images:
         """Add and remove tags (normalised and validated) on each image; returns the records."""
         catalog = self._ctx.catalog
         to_add, to_remove = normalize_tags(add), normalize_tags(remove)
-        records = [catalog.get_image(i) for i in ids]  # resolve all before changing any
-        changed = [catalog.set_tags(r.id, to_add, to_remove) for r in records]
+        records = [catalog.images.get(i) for i in ids]  # resolve all before changing any
+        changed = [catalog.images.set_tags(r.id, to_add, to_remove) for r in records]
         detail = {"add": list(to_add), "remove": list(to_remove)}
         people.note(self._ctx, "image.tag", [r.id for r in changed], detail)
         return refresh_sidecars(self._ctx, changed)
 
     def star(self, ids: Iterable[str], starred: bool = True) -> builtins.list[ImageRecord]:
         catalog = self._ctx.catalog
-        records = [catalog.get_image(i) for i in ids]
-        changed = [catalog.set_starred(r.id, starred) for r in records]
+        records = [catalog.images.get(i) for i in ids]
+        changed = [catalog.images.set_starred(r.id, starred) for r in records]
         action = "image.star" if starred else "image.unstar"
         people.note(self._ctx, action, [r.id for r in changed])
         return refresh_sidecars(self._ctx, changed)

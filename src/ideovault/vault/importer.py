@@ -20,7 +20,6 @@ from pydantic import ValidationError
 
 from ideovault import ids, nesting
 from ideovault.blobs import EXTENSIONS, Staged
-from ideovault.catalog import imports, maintenance
 from ideovault.catalog.records import GenerationRecord, NewImage, StoredInfo
 from ideovault.errors import UserError
 from ideovault.vault import actors, embed, people
@@ -99,7 +98,7 @@ def _import_one(ctx: VaultContext, entry: Entry, report: ImportReport) -> str | 
             mime, width, height, phash = decode_staged(staged)
         except CorruptImage as exc:
             return str(exc).replace("the downloaded ", "the file's ")
-        if imports.find_by_sha256(ctx.catalog, staged.sha256):
+        if ctx.catalog.images.find_by_sha256(staged.sha256):
             return f"{ALREADY} (same bytes)"
         if not entry.fields:
             try:
@@ -112,7 +111,7 @@ def _import_one(ctx: VaultContext, entry: Entry, report: ImportReport) -> str | 
                 f"refused: the record says {fields['size_bytes']} bytes but the file has "
                 f"{staged.size} (a different or damaged file?)"
             )
-        if "id" in fields and imports.has_image(ctx.catalog, fields["id"]):
+        if "id" in fields and ctx.catalog.images.exists(fields["id"]):
             return f"{ALREADY} (same record id)"
         try:
             image, generation = _records(fields, request, entry.file)
@@ -125,9 +124,9 @@ def _import_one(ctx: VaultContext, entry: Entry, report: ImportReport) -> str | 
         local_path=str(blob.local_path) if blob.local_path else None, stored_at=datetime.now(UTC),
     )  # fmt: skip
     try:
-        stored = imports.import_image(ctx.catalog, generation, image, info)
+        stored = ctx.catalog.images.add_imported(generation, image, info)
     except BaseException:
-        if not blob.existed and not maintenance.referenced_among(ctx.catalog, {blob.key}):
+        if not blob.existed and not ctx.catalog.maintenance.referenced_among({blob.key}):
             ctx.store.delete(blob.key)  # the catalog refused it: leave no orphan file
         raise
     ctx.store.upsert_sidecar(blob.key, stored.id, sidecar_document(stored, generation))

@@ -21,7 +21,6 @@ from ideovault import ids
 from ideovault.api.params import UPLOAD_FIELDS
 from ideovault.api.uploads import Upload
 from ideovault.blobs import EXTENSIONS
-from ideovault.catalog import imports
 from ideovault.catalog.records import (
     GenerationRecord,
     GenerationStatus,
@@ -114,7 +113,7 @@ def _client_upload(ctx: VaultContext, ref: object, what: str) -> Upload:
             "(data:image/png;base64,...); the server reads no file paths"
         )
     try:
-        record = ctx.catalog.get_image(prefix)
+        record = ctx.catalog.images.get(prefix)
     except NotFound:
         raise UserError(f"{what}: no image in the vault has the id {prefix}") from None
     return load(ctx, record, what)
@@ -133,7 +132,7 @@ def resolve(ctx: VaultContext, ref: str | Path, what: str) -> Upload:
         except OSError as exc:
             raise UserError(f"{what}: cannot read {text} ({exc.strerror or exc})") from None
     try:
-        record = ctx.catalog.get_image(text)
+        record = ctx.catalog.images.get(text)
     except NotFound:
         raise UserError(
             f"{what}: {text!r} is neither a file nor an image id in the vault"
@@ -174,7 +173,7 @@ def store_inputs(ctx: VaultContext, request: GenerateParams) -> GenerateParams:
 
 def store_upload(ctx: VaultContext, upload: Upload) -> str:
     """The id of a record holding these bytes: an existing live one, else a new upload."""
-    for record in imports.find_by_sha256(ctx.catalog, upload.sha256):
+    for record in ctx.catalog.images.find_by_sha256(upload.sha256):
         if record.status == ImageStatus.STORED and record.trashed_at is None:
             return record.id
     from ideovault.vault.download import decode_staged
@@ -203,7 +202,7 @@ def store_upload(ctx: VaultContext, upload: Upload) -> str:
         phash=phash, blob_key=blob.key, stored_uri=blob.uri,
         local_path=str(blob.local_path) if blob.local_path else None, stored_at=now,
     )  # fmt: skip
-    stored = imports.import_image(ctx.catalog, generation, image, info)
+    stored = ctx.catalog.images.add_imported(generation, image, info)
     ctx.store.upsert_sidecar(blob.key, stored.id, sidecar_document(stored, generation))
     people.note(ctx, "image.upload", [stored.id], {"what": upload.what})
     return stored.id

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ideovault.catalog import maintenance
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
 from ideovault.vault import people
@@ -23,7 +22,7 @@ CHUNK = 500  # rows deleted per transaction during purge
 
 
 def _resolve(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
-    records = [ctx.catalog.get_image(i) for i in ids]  # all resolve before anything changes
+    records = [ctx.catalog.images.get(i) for i in ids]  # all resolve before anything changes
     if not records:
         raise UserError("name at least one image id")
     return records
@@ -31,9 +30,9 @@ def _resolve(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
 
 def trash(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
     records = _resolve(ctx, ids)
-    maintenance.set_trashed(ctx.catalog, [r.id for r in records], datetime.now(UTC))
+    ctx.catalog.maintenance.set_trashed([r.id for r in records], datetime.now(UTC))
     people.note(ctx, "image.trash", [r.id for r in records])
-    return [ctx.catalog.get_image(r.id) for r in records]
+    return [ctx.catalog.images.get(r.id) for r in records]
 
 
 def restore(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
@@ -46,9 +45,9 @@ def restore(ctx: VaultContext, ids: Iterable[str]) -> list[ImageRecord]:
         raise UserError(
             f"not in the trash: {shown}; nothing was restored (`ideovault trash` lists it)"
         )
-    maintenance.set_trashed(ctx.catalog, [r.id for r in records], None)
+    ctx.catalog.maintenance.set_trashed([r.id for r in records], None)
     people.note(ctx, "image.restore", [r.id for r in records])
-    return [ctx.catalog.get_image(r.id) for r in records]
+    return [ctx.catalog.images.get(r.id) for r in records]
 
 
 @dataclass
@@ -71,13 +70,13 @@ def purge(ctx: VaultContext, *, older_than: timedelta | None, everything: bool) 
         raise UserError("say what to purge: --older-than 7d, or --all for the whole trash")
     cutoff = None if everything else datetime.now(UTC) - (older_than or timedelta(0))
     report = PurgeReport()
-    candidates = maintenance.trashed(ctx.catalog, before=cutoff, limit=10**9)
+    candidates = ctx.catalog.maintenance.trashed(before=cutoff, limit=10**9)
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start : start + CHUNK]
-        maintenance.delete_images(ctx.catalog, [r.id for r in chunk])  # 1. rows: none point
+        ctx.catalog.maintenance.delete_images([r.id for r in chunk])  # 1. rows: none point
         report.purged += chunk
         keys = {r.blob_key for r in chunk if r.blob_key}
-        still_used = maintenance.referenced_among(ctx.catalog, keys)
+        still_used = ctx.catalog.maintenance.referenced_among(keys)
         sizes = {r.blob_key: r.size_bytes or 0 for r in chunk}
         for key in sorted(keys - still_used):  # 2. then files nothing else points at
             ctx.store.delete(key)

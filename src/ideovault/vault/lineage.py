@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ideovault.catalog import lineage as queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.vault.presenting import image, present
 
@@ -58,7 +57,7 @@ def lineage(ctx: VaultContext, image_id: str) -> Lineage:
     while level and not truncated:
         by_id = {n.record.id: n for n in level}
         next_level: list[Node] = []
-        for child in queries.children_of(ctx.catalog, list(by_id)):
+        for child in ctx.catalog.images.children_of(list(by_id)):
             if child.id in seen or child.parent_id is None:
                 continue  # a cycle cannot be made through the API, but never loop on one
             if count >= MAX_NODES:

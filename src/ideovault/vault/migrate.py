@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ideovault.blobs import BlobStore, open_store
-from ideovault.catalog import maintenance
 from ideovault.config import CONFIG_FILE
 from ideovault.errors import IdeovaultError, UserError
 
@@ -90,7 +89,7 @@ def migrate(ctx: VaultContext, to: str) -> MigrateReport:
         sidecar = ctx.store.read_sidecar(key)
         for record_id, doc in ((sidecar or {}).get("records") or {}).items():
             target.upsert_sidecar(key, record_id, doc)
-    maintenance.set_stored_uris(ctx.catalog, target.uri)
+    ctx.catalog.maintenance.set_stored_uris(target.uri)
     _set_storage_url(ctx, target.url)  # absolute: a relative folder depends on the cwd
     report.switched_to = target.url
     ctx.store = target  # the context is shared: every service sees the new store

@@ -44,7 +44,7 @@ _KEY = re.compile(r"ivk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})")
 
 
 def store(ctx: VaultContext) -> PeopleStore:
-    return PeopleStore(ctx.catalog.engine)
+    return ctx.catalog.people
 
 
 def is_team(ctx: VaultContext) -> bool:
@@ -57,7 +57,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:  # fmt: skip
     """Append one line to the audit log (``catalog/audit.py``: nothing can remove it)."""
-    audit.append(ctx.catalog.engine, actor, action, target, detail)
+    ctx.catalog.audit.append(actor, action, target, detail)
 
 
 MAX_LOGGED_IDS = 100  # an entry names at most this many images, and counts them all
@@ -226,7 +226,7 @@ def _digest(secret: str) -> str:
 def audit_entries(
     ctx: VaultContext, user: str | None = None, since: datetime | None = None, limit: int = 1000
 ) -> list[audit.AuditEntry]:
-    return audit.entries(ctx.catalog.engine, actor=user, since=since, limit=limit)
+    return ctx.catalog.audit.entries(actor=user, since=since, limit=limit)
 
 
 def note_generation(ctx: VaultContext, generation_id: str, usd: float, model: str) -> None:
@@ -236,7 +236,7 @@ def note_generation(ctx: VaultContext, generation_id: str, usd: float, model: st
 
 
 def spent_by(ctx: VaultContext, name: str, since: datetime) -> float:
-    rows = audit.entries(ctx.catalog.engine, actor=name, since=since, action="generate",
+    rows = ctx.catalog.audit.entries(actor=name, since=since, action="generate",
                          limit=1_000_000)  # fmt: skip
     return sum(float((e.detail or {}).get("usd") or 0.0) for e in rows)
 
@@ -277,7 +277,7 @@ def set_budget(
 def cost_by_person(ctx: VaultContext) -> list[dict[str, Any]]:
     """Estimated spend per person, model and month, from the generate entries of the log."""
     totals: dict[tuple[str, str, str], list[float]] = {}
-    for e in audit.entries(ctx.catalog.engine, action="generate", limit=1_000_000):
+    for e in ctx.catalog.audit.entries(action="generate", limit=1_000_000):
         detail = e.detail or {}
         key = (e.actor, str(detail.get("model") or "?"), e.at.strftime("%Y-%m"))
         bucket = totals.setdefault(key, [0, 0.0])

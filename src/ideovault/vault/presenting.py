@@ -31,7 +31,7 @@ def present(ctx: VaultContext, record: ImageRecord) -> ImageRecord:
 
 def image(ctx: VaultContext, id_or_prefix: str) -> ImageRecord:
     """One image by id or unique prefix, presented (UserError when none or several match)."""
-    return present(ctx, ctx.catalog.get_image(id_or_prefix))
+    return present(ctx, ctx.catalog.images.get(id_or_prefix))
 
 
 def sidecar_document(record: ImageRecord, generation: GenerationRecord) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def refresh_sidecars(ctx: VaultContext, records: Iterable[ImageRecord]) -> list[
     out = []
     for record in records:
         if record.blob_key and record.status == ImageStatus.STORED:
-            generation = ctx.catalog.get_generation(record.generation_id)
+            generation = ctx.catalog.generations.get(record.generation_id)
             ctx.store.upsert_sidecar(
                 record.blob_key, record.id, sidecar_document(record, generation)
             )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ideovault.catalog import Catalog, maintenance
+from ideovault.catalog import Catalog
 from ideovault.catalog.records import GenerationRecord, ImageRecord
 from ideovault.errors import UserError
 
@@ -38,7 +38,7 @@ def rebuild(ctx: VaultContext, into: str | None = None) -> RebuildReport:
     """
     target = Catalog.open(into) if into else ctx.catalog
     try:
-        if maintenance.has_images(target):
+        if target.maintenance.has_images():
             raise UserError(
                 f"the catalog at {target.url_for_display} is not empty; rebuild into a new one "
                 "(--to sqlite:///path/new.db) or move the old one away first"
@@ -57,7 +57,7 @@ def rebuild(ctx: VaultContext, into: str | None = None) -> RebuildReport:
                 except (KeyError, TypeError, ValidationError) as exc:
                     report.skipped.append(f"{key}: record {record_id} is damaged ({exc})")
                     continue
-                if maintenance.insert_restored(target, generation, image):
+                if target.maintenance.insert_restored(generation, image):
                     report.images += 1
         return report
     finally:

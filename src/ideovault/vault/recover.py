@@ -63,16 +63,16 @@ def recover(ctx: VaultContext) -> RecoverReport:
     """Finish pending downloads of dead processes; report what cannot be finished."""
     report = RecoverReport()
     catalog = ctx.catalog
-    for gen in catalog.unanswered_generations():
+    for gen in catalog.generations.unanswered():
         if owner_alive(gen.owner):
             report.in_flight.append(gen.id)
             continue
         if gen.remote_id is not None:
             _collect(ctx, gen, report)
             continue
-        catalog.fail_generation(gen.id, status=GenerationStatus.UNKNOWN, error=UNANSWERED)
-        report.unanswered.append(catalog.get_generation(gen.id))
-    for image, gen in catalog.pending_images():
+        catalog.generations.fail(gen.id, status=GenerationStatus.UNKNOWN, error=UNANSWERED)
+        report.unanswered.append(catalog.generations.get(gen.id))
+    for image, gen in catalog.images.pending():
         # A live process is still downloading it, unless it already gave up (error recorded).
         if image.error is None and owner_alive(gen.owner):
             if gen.id not in report.in_flight:
@@ -97,10 +97,10 @@ def _collect(ctx: VaultContext, gen: GenerationRecord, report: RecoverReport) ->
     try:
         answered = poll_once(ctx, resume(ctx, gen, None))
     except GenerationFailed:
-        report.async_failed.append(ctx.catalog.get_generation(gen.id))
+        report.async_failed.append(ctx.catalog.generations.get(gen.id))
         return
     except ApiError as exc:  # unknown to the API (marked), or the API unreachable (kept)
-        current = ctx.catalog.get_generation(gen.id)
+        current = ctx.catalog.generations.get(gen.id)
         if current.status == GenerationStatus.REQUESTED:
             report.async_running.append(gen.id)
         else:

@@ -13,7 +13,6 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog import aggregates
-from ideovault.catalog import report as queries
 from ideovault.catalog.ratings import MAX_RATING
 from ideovault.vault import people
 from ideovault.vault.prices import AS_OF, price_per_image, price_table
@@ -52,9 +51,8 @@ def _ratings(rows: list[aggregates.Row]) -> dict[str, int]:
 
 
 def report(ctx: VaultContext, *, exact: bool = False) -> dict[str, Any]:
-    engine = ctx.catalog.engine
     prices = price_table(ctx.settings.extra)
-    rows = aggregates.recount(engine) if exact else aggregates.totals(engine)
+    rows = ctx.catalog.report.recount() if exact else ctx.catalog.report.totals()
     by_dimension: dict[str, list[aggregates.Row]] = defaultdict(list)
     for row in rows:
         by_dimension[row[0]].append(row)
@@ -80,7 +78,7 @@ def report(ctx: VaultContext, *, exact: bool = False) -> dict[str, Any]:
             {"month": month["key"], "added_bytes": month["bytes"], "total_bytes": running}
         )
     result["growth"] = growth
-    ext = queries.extremes(engine)
+    ext = ctx.catalog.report.extremes()
     result["largest"] = [_plain(r) for r in ext["largest"]]
     result["oldest"] = [_plain(r) for r in ext["oldest"]]
     # A team vault: who spent what (estimates at request time, failed requests included), by

@@ -55,7 +55,7 @@ class Reproduction:
 
 def rebuild_request(ctx: VaultContext, record: ImageRecord) -> GenerateParams:
     """The request that made ``record``, with its seed and one image, ready to send again."""
-    generation = ctx.catalog.get_generation(record.generation_id)
+    generation = ctx.catalog.generations.get(record.generation_id)
     if generation.operation in NOT_REPRODUCIBLE:
         raise UserError(
             f"image {record.id} was made by {generation.operation}, not by the API; "
@@ -83,7 +83,7 @@ def rebuild_request(ctx: VaultContext, record: ImageRecord) -> GenerateParams:
                     "so the request cannot be sent again"
                 )
             try:
-                source = ctx.catalog.get_image(image_id)
+                source = ctx.catalog.images.get(image_id)
             except NotFound:
                 raise UserError(
                     f"image {record.id}: {LABELS[name]} of its request ({image_id}) has been "

@@ -38,7 +38,7 @@ class Selection:
         found: list[str] = []
         cursor = None
         while True:
-            page = self._ctx.catalog.search(query, limit=PAGE, cursor=cursor)
+            page = self._ctx.catalog.images.search(query, limit=PAGE, cursor=cursor)
             found += [r.id for r in page.records]
             if len(found) > limit:
                 raise UserError(
@@ -63,7 +63,7 @@ class Selection:
         """Every record a search finds, page by page (for streaming exports)."""
         cursor = None
         while True:
-            page = self._ctx.catalog.search(query, limit=STREAM_PAGE, cursor=cursor)
+            page = self._ctx.catalog.images.search(query, limit=STREAM_PAGE, cursor=cursor)
             yield from (present(self._ctx, r) for r in page.records)
             if page.next_cursor is None:
                 return
@@ -78,7 +78,6 @@ class Selection:
         limit: int = BULK_LIMIT,
     ) -> list[str]:
         """Apply one change to ids or to what a query finds, in one transaction."""
-        from ideovault.catalog import bulk
 
         if (query is None) == (not ids):
             raise UserError("name the images: ids, or a query (not both)")
@@ -89,7 +88,7 @@ class Selection:
             )
         if not names:
             return []
-        done = bulk.apply(self._ctx.catalog, names, change)
+        done = self._ctx.catalog.images.apply(names, change)
         people.note(self._ctx, f"image.{change.kind}", done, _detail(change))
         if change.kind not in ("album", "unalbum"):
             self.refresh_sidecars(done)
@@ -110,11 +109,11 @@ class Selection:
                 images.c.blob_key.is_not(None),
                 images.c.status == ImageStatus.STORED.value,
             )
-            for record in catalog.fetch_images(stored):
+            for record in catalog.images.fetch(stored):
                 assert record.blob_key is not None
                 gid = record.generation_id
                 if gid not in generations:
-                    generations[gid] = catalog.get_generation(gid)
+                    generations[gid] = catalog.generations.get(gid)
                 document = sidecar_document(record, generations[gid])
                 store.upsert_sidecar(record.blob_key, record.id, document)
 
@@ -167,11 +166,11 @@ class Selection:
 
         catalog = self._ctx.catalog
         with catalog.engine.connect() as conn:
-            full = resolve_ids(catalog, conn, ids)
+            full = resolve_ids(conn, ids)
         found: dict[str, ImageRecord] = {}
         for chunk in chunks(full):
             query = select(images).where(images.c.id.in_(list(chunk)))
-            found.update((r.id, present(self._ctx, r)) for r in catalog.fetch_images(query))
+            found.update((r.id, present(self._ctx, r)) for r in catalog.images.fetch(query))
         return [found[i] for i in full]
 
 

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ideovault.catalog import embeddings, vector_index
-from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord
 from ideovault.errors import MissingExtra, UserError, needs_extra
 from ideovault.vault.presenting import present
@@ -82,7 +80,7 @@ def embed(texts: list[str]) -> np.ndarray:
 def backfill(ctx: VaultContext) -> int:
     """Embed every live image that has no embedding yet; returns how many were added. Indexes
     first any embedding that has no code (the rebuild path for vaults made before the index)."""
-    vector_index.fill_missing(ctx.catalog, MODEL)
+    ctx.catalog.vectors.fill_missing(MODEL)
     done = 0
     while added := embed_queued(ctx):
         done += added
@@ -91,11 +89,10 @@ def backfill(ctx: VaultContext) -> int:
 
 def embed_queued(ctx: VaultContext, limit: int = 256) -> int:
     """Embed one batch of the queue (``limit`` prompts at most); returns how many."""
-    batch = embeddings.missing(ctx.catalog, MODEL, limit=limit)
+    batch = ctx.catalog.embeddings.missing(MODEL, limit=limit)
     if batch:
         vectors = embed([text for _, text in batch])
-        embeddings.save(
-            ctx.catalog,
+        ctx.catalog.embeddings.save(
             MODEL,
             [(i, v.tobytes()) for (i, _), v in zip(batch, vectors, strict=True)],
         )
@@ -114,8 +111,7 @@ def embed_on_store(ctx: VaultContext, records: Sequence[ImageRecord]) -> None:
         texts = [r.prompt if not r.expanded_prompt or r.expanded_prompt == r.prompt
                  else f"{r.prompt}\n{r.expanded_prompt}" for r in records]  # fmt: skip
         vectors = embed(texts)
-        embeddings.save(
-            ctx.catalog,
+        ctx.catalog.embeddings.save(
             MODEL,
             [(r.id, v.tobytes()) for r, v in zip(records, vectors, strict=True)],
         )
@@ -128,7 +124,7 @@ def exact_top(ctx: VaultContext, query: np.ndarray, limit: int) -> list[tuple[st
     the exact full scan, the reference for the vector index (tests, bench/vector.py)."""
     best: list[tuple[str, float]] = []
     after = ""
-    while page := embeddings.load(ctx.catalog, MODEL, after=after, limit=PAGE):
+    while page := ctx.catalog.embeddings.load(MODEL, after=after, limit=PAGE):
         after = page[-1][0]
         matrix = np.frombuffer(b"".join(v for _, v in page), dtype=np.float32)
         scores = matrix.reshape(len(page), -1) @ query
@@ -148,11 +144,11 @@ def search(ctx: VaultContext, text: str, limit: int = 20) -> list[Scored]:
     if not 1 <= limit <= 1000:
         raise UserError("--limit must be between 1 and 1000")
     _require()  # at once, even in a vault with nothing embedded yet
-    best = vector_index.open_index(ctx.catalog, MODEL).search(embed([text])[0], limit)
-    records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [i for i, _ in best])}
+    best = ctx.catalog.vectors.open(MODEL).search(embed([text])[0], limit)
+    records = {r.id: r for r in ctx.catalog.images.get_many([i for i, _ in best])}
     return [Scored(present(ctx, records[i]), round(score, 4)) for i, score in best if i in records]
 
 
 def queued(ctx: VaultContext) -> int:
     """Live images whose prompts wait for an embedding."""
-    return embeddings.count_missing(ctx.catalog, MODEL)
+    return ctx.catalog.embeddings.count_missing(MODEL)

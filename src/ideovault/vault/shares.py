@@ -49,7 +49,7 @@ class NotYours(UserError):
 
 
 def store(ctx: VaultContext) -> ShareStore:
-    return ShareStore(ctx.catalog.engine)
+    return ctx.catalog.shares
 
 
 def _digest(secret: str) -> str:
@@ -130,12 +130,12 @@ def images(ctx: VaultContext, share: Share) -> list[ImageRecord]:
     """What a live link shows now (see the module docstring)."""
     if share.kind == "image":
         try:
-            record = ctx.catalog.get_image(share.target)
+            record = ctx.catalog.images.get(share.target)
         except UserError:  # purged since
             return []
         return [present(ctx, record)] if _showable(record) else []
     query = replace(parse(share.target), trashed=None)  # never the trash, whatever it says
-    page = ctx.catalog.search(query, limit=SEARCH_LIMIT)
+    page = ctx.catalog.images.search(query, limit=SEARCH_LIMIT)
     return [present(ctx, r) for r in page.records if _showable(r)]
 
 

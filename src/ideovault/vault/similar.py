@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ideovault.catalog import hashes as hash_queries
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.errors import UserError
 from ideovault.vault.presenting import image, present
@@ -39,7 +38,7 @@ def _popcount(values: np.ndarray) -> np.ndarray:
 
 
 def _load(ctx: VaultContext) -> tuple[list[str], np.ndarray]:
-    rows = hash_queries.phashes(ctx.catalog)
+    rows = ctx.catalog.phashes.all()
     ids = [i for i, _ in rows]
     hashes = np.array([int(h, 16) for _, h in rows], dtype=np.uint64)
     return ids, hashes
@@ -56,7 +55,7 @@ def similar(ctx: VaultContext, image_id: str, limit: int = 20) -> list[Match]:
     distances = _popcount(hashes ^ np.uint64(int(target.phash, 16)))
     order = np.argsort(distances, kind="stable")
     picked = [(ids[i], int(distances[i])) for i in order if ids[i] != target.id][:limit]
-    records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [i for i, _ in picked])}
+    records = {r.id: r for r in ctx.catalog.images.get_many([i for i, _ in picked])}
     return [Match(present(ctx, records[i]), d) for i, d in picked if i in records]
 
 
@@ -93,7 +92,7 @@ def dupes(ctx: VaultContext, max_distance: int = MAX_DUPE_DISTANCE) -> list[list
     result = []
     for members in sorted((m for m in groups.values() if len(m) > 1), key=len, reverse=True):
         head = hashes[members[0]]
-        records = {r.id: r for r in hash_queries.get_images(ctx.catalog, [ids[i] for i in members])}
+        records = {r.id: r for r in ctx.catalog.images.get_many([ids[i] for i in members])}
         result.append(
             [
                 Match(present(ctx, records[ids[i]]), int(_popcount(hashes[[i]] ^ head)[0]))
@@ -122,7 +121,7 @@ def backfill(ctx: VaultContext) -> BackfillReport:
 
     report = BackfillReport(unreadable=[])
     last = ""
-    while batch := hash_queries.without_phash(ctx.catalog, limit=200, after_id=last):
+    while batch := ctx.catalog.phashes.missing(limit=200, after_id=last):
         for record in batch:
             last = record.id
             try:
@@ -135,7 +134,7 @@ def backfill(ctx: VaultContext) -> BackfillReport:
                 assert report.unreadable is not None
                 report.unreadable.append(record.id)
                 continue
-            hash_queries.set_phash(ctx.catalog, record.id, phash)
+            ctx.catalog.phashes.set(record.id, phash)
             report.hashed += 1
     from ideovault.vault import semantic
 

@@ -90,7 +90,7 @@ def check_budget(ctx: VaultContext, offer: Quote, max_usd: float | None = None) 
         limit = _limit(budget, name)
         if limit is None:
             continue
-        spent = ctx.catalog.spent_since(since)
+        spent = ctx.catalog.generations.spent_since(since)
         if spent + offer.estimated_usd > limit + 1e-9:
             raise UserError(
                 f"over the {kind} budget: ${spent:.2f} of ${limit:.2f} spent {label}, and this "
@@ -105,10 +105,10 @@ def reusable(ctx: VaultContext, request: GenerateParams, policy: str) -> list[Im
         raise UserError(f"--dedupe must be one of {', '.join(DEDUPE_POLICIES)}, not {policy!r}")
     if policy == "never" or (policy == "seeded" and request.seed is None):
         return None
-    generation = ctx.catalog.answered_with_fingerprint(request.fingerprint())
+    generation = ctx.catalog.generations.answered_with_fingerprint(request.fingerprint())
     if generation is None:
         return None
-    images = ctx.catalog.images_of_generation(generation.id)
+    images = ctx.catalog.images.of_generation(generation.id)
     if not any(i.status == ImageStatus.STORED and i.trashed_at is None for i in images):
         return None  # nothing worth reusing: ask again
     return images

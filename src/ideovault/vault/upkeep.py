@@ -48,9 +48,8 @@ class Upkeep:
         return refresh_sidecars(self._ctx, restore(self._ctx, ids))
 
     def trashed(self) -> Images:
-        from ideovault.catalog.maintenance import trashed
 
-        return [present(self._ctx, r) for r in trashed(self._ctx.catalog)]
+        return [present(self._ctx, r) for r in self._ctx.catalog.maintenance.trashed()]
 
     def purge(self, older_than: timedelta | None = None, everything: bool = False) -> PurgeReport:
         """Delete trashed images for good; a blob goes when no record points at it."""

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ideovault.blobs import EXTENSIONS, key_for
-from ideovault.catalog import maintenance
 from ideovault.catalog.records import ImageRecord, ImageStatus
 from ideovault.vault.presenting import sidecar_document
 
@@ -80,10 +79,10 @@ def _check_record(
                 None,
             )
             if twin is not None and _sha256(ctx, twin)[0] == record.sha256:
-                maintenance.relink(ctx.catalog, record.id, twin, ctx.store.uri(twin))
+                ctx.catalog.maintenance.relink(record.id, twin, ctx.store.uri(twin))
                 problem.repaired = f"re-linked to the identical file {twin}"
             else:
-                maintenance.mark_lost(ctx.catalog, record.id, "file missing; no identical copy")
+                ctx.catalog.maintenance.mark_lost(record.id, "file missing; no identical copy")
                 problem.repaired = "marked lost (no identical copy exists)"
         return
     digest, size = _sha256(ctx, key)
@@ -105,26 +104,26 @@ def _check_record(
         problem = Problem("sidecar", record.id, key, "the sidecar does not match the catalog")
         report.problems.append(problem)
         if repair:
-            generation = ctx.catalog.get_generation(record.generation_id)
+            generation = ctx.catalog.generations.get(record.generation_id)
             ctx.store.upsert_sidecar(key, record.id, sidecar_document(record, generation))
             problem.repaired = "sidecar rewritten from the catalog"
 
 
 def verify(ctx: VaultContext, *, repair: bool = False) -> VerifyReport:
     report = VerifyReport()
-    for record in maintenance.iter_with_blobs(ctx.catalog):
+    for record in ctx.catalog.maintenance.iter_with_blobs():
         if record.status != ImageStatus.STORED:
             continue
         report.checked += 1
         _check_record(ctx, record, repair, report)
-    referenced = maintenance.referenced_keys(ctx.catalog)
+    referenced = ctx.catalog.maintenance.referenced_keys()
     for key in ctx.store.iter_keys():
         if key not in referenced:
             report.problems.append(
                 Problem("orphan", None, key, "a file no record points to (kept; delete it by hand)")
             )
     now = datetime.now(UTC)
-    for image, _ in ctx.catalog.pending_images():
+    for image, _ in ctx.catalog.images.pending():
         if image.url_expires_at is not None and image.url_expires_at < now:
             report.problems.append(
                 Problem("dead-link", image.id, None, "pending, and its link expired; run recover")

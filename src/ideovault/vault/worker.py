@@ -328,7 +328,7 @@ class Runner:
     def _finish(self, item: BatchItem) -> ItemOutcome:
         """A sent item whose generation was answered: download what is still missing."""
         assert item.generation_id is not None
-        records = self.ctx.catalog.images_of_generation(item.generation_id)
+        records = self.ctx.catalog.images.of_generation(item.generation_id)
         return self._complete(item, records, item.generation_id, retry_first=True)
 
     def _complete(
@@ -346,7 +346,7 @@ class Runner:
                 break
             if attempt:
                 time.sleep(min(2.0, 0.1 * 2**attempt))
-            generation = generation or self.ctx.catalog.get_generation(generation_id)
+            generation = generation or self.ctx.catalog.generations.get(generation_id)
             again = {r.id: self.pipeline.store_image(r, generation) for r in pending}
             records = [again.get(r.id, r) for r in records]
         stored = sum(r.status == ImageStatus.STORED for r in records)

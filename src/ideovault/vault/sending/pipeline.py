@@ -194,10 +194,10 @@ class Pipeline:
             "cost_usd": offer.estimated_usd,  # counts towards budgets even if never answered
         }
         if starter is None:
-            generation = ctx.catalog.create_generation(**values)
+            generation = ctx.catalog.generations.create(**values)
         else:
             starter({**values, "status": GenerationStatus.REQUESTED.value, "num_images": 0})
-            generation = ctx.catalog.get_generation(values["id"])
+            generation = ctx.catalog.generations.get(values["id"])
         people.note_generation(ctx, generation.id, offer.estimated_usd, request.model)
         emit(Event("sent", generation.id, total=request.num_images))
         return Started(request, generation, offer, normalize_tags(tags), emit, parent_id)
@@ -207,7 +207,7 @@ class Pipeline:
     def fail(self, generation_id: str, exc: ApiError) -> None:
         """Record a refused call (not billed) or one whose outcome is unknown (maybe billed)."""
         status = GenerationStatus.UNKNOWN if exc.billed == "unknown" else GenerationStatus.FAILED
-        self.ctx.catalog.fail_generation(generation_id, status=status, error=str(exc))
+        self.ctx.catalog.generations.fail(generation_id, status=status, error=str(exc))
 
     def record(self, started: Started, response: GenerateResponse) -> Images:
         """The answer's image rows, pending, in one transaction (nothing downloaded yet)."""
@@ -233,7 +233,6 @@ class Pipeline:
         sidecar: one description ``{"text_blocks", "text", "format": "layerize"}`` whose
         ``text`` (every block's words) is what search finds."""
         from ideovault.api.responses import LayerizeResponse
-        from ideovault.catalog import lineage as queries
 
         answer = LayerizeResponse.parse(response.raw)
         when = datetime.now(UTC).isoformat().replace("+00:00", "Z")
@@ -243,8 +242,8 @@ class Pipeline:
         }  # fmt: skip
         catalog = self.ctx.catalog
         for image in images:
-            queries.add_descriptions(catalog, image.id, [entry])
-        return [catalog.get_image(image.id) for image in images]
+            catalog.images.add_descriptions(image.id, [entry])
+        return [catalog.images.get(image.id) for image in images]
 
     # -- after the answer --------------------------------------------------------------------
 

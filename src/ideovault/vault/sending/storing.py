@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from ideovault import ids
 from ideovault.api.errors import DownloadFailed, LinkExpired
-from ideovault.catalog import audit
 from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import (
     GenerationRecord,
@@ -44,12 +43,12 @@ def record_response(
     prompt = request.display_prompt
     # upscale, reframe, remove-background, layerize-text: the picture's words live on
     if not prompt and parent_id is not None:
-        prompt = ctx.catalog.get_image(parent_id).prompt
+        prompt = ctx.catalog.images.get(parent_id).prompt
     # Generate and remix choose a shape by ratio; other routes keep or set the input's size.
     shaped = request.operation in ("generate", "remix") and request.family != "v4"
     # The images belong to whoever started the generation, even when another process (recover,
     # a worker) records the answer: the audit log's entry names them, as `by:` reads it.
-    creator = audit.generation_actor(ctx.catalog.engine, generation.id) or actors.acting_name()
+    creator = ctx.catalog.audit.generation_actor(generation.id) or actors.acting_name()
     new = [
         NewImage(
             id=ids.new_id(),
@@ -80,7 +79,7 @@ def record_response(
     ]
     # Billed per returned image, withheld (unsafe) ones included.
     cost = None if usd_per_image is None else round(usd_per_image * len(new), 4)
-    return ctx.catalog.record_response(
+    return ctx.catalog.generations.record_response(
         generation.id, raw=response.raw, images=new, answered_at=now, cost_usd=cost
     )
 
@@ -102,7 +101,7 @@ def store_image(
         got = fetch(ctx.client, ctx.store, record.original_url, metadata={**source, **seed})
     except LinkExpired as exc:
         try:
-            return ctx.catalog.mark_image(
+            return ctx.catalog.images.mark(
                 record.id,
                 ImageStatus.EXPIRED,
                 f"the image link had expired before it could be downloaded ({exc})",
@@ -142,7 +141,7 @@ def store_image(
             "free space or fix the storage, then run `ideovault recover`",
         )  # fmt: skip
     try:
-        return ctx.catalog.mark_stored(record.id, info)
+        return ctx.catalog.images.mark_stored(record.id, info)
     except DatabaseFailure as exc:  # the catalog's disk is full: the record stays pending
         _take_back(ctx, record, got)
         raise CatalogWriteFailed(exc) from None
@@ -170,7 +169,7 @@ def _reason(exc: BaseException) -> str:
 
 def _still_pending(ctx: VaultContext, record: ImageRecord, why: str) -> ImageRecord:
     try:
-        return ctx.catalog.mark_image(record.id, ImageStatus.PENDING, why)
+        return ctx.catalog.images.mark(record.id, ImageStatus.PENDING, why)
     except DatabaseFailure as exc:
         raise CatalogWriteFailed(exc) from None
 
