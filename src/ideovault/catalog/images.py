@@ -21,7 +21,13 @@ from ideovault.catalog.records import (
     NewImage,
     StoredInfo,
 )
-from ideovault.catalog.rows import generation_to_row, image_from_row, resolve_id, tags_of
+from ideovault.catalog.rows import (
+    generation_from_row,
+    generation_to_row,
+    image_from_row,
+    resolve_id,
+    tags_of,
+)
 from ideovault.catalog.schema import generations, image_tags, images
 
 if TYPE_CHECKING:
@@ -92,14 +98,14 @@ class ImageRepository:
 
     def pending(self) -> builtins.list[tuple[ImageRecord, GenerationRecord]]:
         """Images answered but not downloaded yet, each with its generation."""
-        from ideovault.catalog.generations import GenerationRepository
-
         query = (
             select(images).where(images.c.status == ImageStatus.PENDING.value).order_by(images.c.id)
         )
         pending = self.fetch(query)
-        generations_ = GenerationRepository(self.engine)
-        gens = {g: generations_.get(g) for g in {r.generation_id for r in pending}}
+        wanted = sorted({r.generation_id for r in pending})
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(generations).where(generations.c.id.in_(wanted))).mappings()
+            gens = {row["id"]: generation_from_row(row) for row in rows}
         return [(r, gens[r.generation_id]) for r in pending]
 
     def status_counts(self) -> dict[str, int]:

@@ -15,15 +15,20 @@ import json
 import threading
 import weakref
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import Connection, Engine, text
 
 from ideovault.catalog.vector_math import candidates, quantize, rerank
 
-if TYPE_CHECKING:
-    from ideovault.catalog.vector_index import VectorIndexes
+
+class Owner(Protocol):
+    """What holds the scans (a catalog's ``vectors``): they last as long as it does."""
+
+    @property
+    def engine(self) -> Engine: ...
+
 
 CACHED_ROWS = 2_000_000  # 112 MB of codes and rowids at 384 dimensions
 PAGE = 100_000  # codes read per query when not cached, and per step of a load
@@ -33,9 +38,7 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 # Per catalog (its ``catalog.vectors``), which the scans do not hold (only its engine): they go
 # with it.
-_indexes: weakref.WeakKeyDictionary[VectorIndexes, dict[str, MemoryScan]] = (
-    weakref.WeakKeyDictionary()
-)
+_indexes: weakref.WeakKeyDictionary[Owner, dict[str, MemoryScan]] = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
 
@@ -93,7 +96,7 @@ class MemoryScan:
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, owner: VectorIndexes, model: str) -> MemoryScan:
+    def of(cls, owner: Owner, model: str) -> MemoryScan:
         with _indexes_lock:
             per_model = _indexes.setdefault(owner, {})
             if model not in per_model:
