@@ -52,6 +52,14 @@ class VaultContext:
             )
         return self._client
 
+    def require_key(self) -> None:
+        """Refuse before anything is written or spent when there is no way to call the API (no
+        key, and no client handed in, as tests and the server's own client are)."""
+        if self._client is None and not self.settings.api_key:
+            from ideovault.api.errors import MissingKey
+
+            raise MissingKey()
+
     @property
     def principal(self) -> Principal:
         """Who acts now: a server request's person (set per request), else the local owner."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ideovault.api import enums
-from ideovault.api.errors import MissingKey
 from ideovault.api.params import normalize_aspect
 from ideovault.api.text import check_text
 from ideovault.errors import UserError
@@ -39,7 +38,6 @@ def magic_prompt(ctx: VaultContext, text: str, aspect_ratio: str | None = None) 
                 f"aspect ratio {ratio} is not offered by magic-prompt; one of "
                 + ", ".join(enums.V4_MAGIC_PROMPT_ASPECTS)
             )
-    if ctx._client is None and not ctx.settings.api_key:
-        raise MissingKey()
+    ctx.require_key()  # a missing key is bad usage: refused before anything
     answer = ctx.client.magic_prompt(text, ratio)
     return {"json_prompt": answer.json_prompt, "aspect_ratio": answer.aspect_ratio}

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ideovault import ids
-from ideovault.api.errors import ApiError, MissingKey
+from ideovault.api.errors import ApiError
 from ideovault.catalog.engine import DatabaseFailure
 from ideovault.catalog.records import (
     GenerationRecord,
@@ -178,9 +178,7 @@ class Pipeline:
 
         ctx = self.ctx
         emit = on_event or _quiet
-        if ctx._client is None and not ctx.settings.api_key:
-            # A missing key is bad usage: fail before writing anything or spending anything.
-            raise MissingKey()
+        ctx.require_key()  # a missing key is bad usage: refused before anything
         request = store_inputs(ctx, request)
         values: dict[str, Any] = {
             "id": ids.new_id(),
