@@ -32,7 +32,7 @@ from ideovault.cli.options import (
     Tags,
     style_params,
 )  # fmt: skip
-from ideovault.cli.sending import Delivery, deliver
+from ideovault.cli.sending import Delivery, Sending
 
 Prompt = Annotated[str, typer.Argument(help="What the new image should show.")]
 
@@ -58,7 +58,9 @@ def remix(
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_operation("remix", source, prompt, **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation("remix", source, prompt, **params)
+        sending.send(request)
 
 
 @app.command()
@@ -79,7 +81,9 @@ def edit(
         **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_operation("edit", source, prompt, **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation("edit", source, prompt, **params)
+        sending.send(request)
 
 
 @app.command()
@@ -98,7 +102,9 @@ def upscale(
         "magic_prompt": magic_prompt,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_operation("upscale", source, prompt, **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation("upscale", source, prompt, **params)
+        sending.send(request)
 
 
 @app.command()
@@ -117,7 +123,9 @@ def reframe(
         "rendering_speed": speed, **style_params(style, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_operation("reframe", source, "", **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation("reframe", source, "", **params)
+        sending.send(request)
 
 
 @app.command("replace-background")
@@ -135,7 +143,8 @@ def replace_background(
         "magic_prompt": magic_prompt, **style_params(None, preset, palette, style_code, style_ref),
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(
-        how,
-        lambda v: v.generations.prepare_operation("replace-background", source, prompt, **params),
-    )
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation(
+            "replace-background", source, prompt, **params
+        )
+        sending.send(request)

@@ -20,10 +20,9 @@ from ideovault.cli.options import (
     StyleCodes,
     Tags,
 )
-from ideovault.cli.sending import Delivery, deliver, send_and_report
+from ideovault.cli.sending import Delivery, Sending
 from ideovault.cli.v4 import read_json_prompt
 from ideovault.errors import UserError
-from ideovault.vault.sending import SendOptions
 
 
 @app.command()
@@ -119,19 +118,14 @@ def generate(
     text = prompt or ""
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
     if use_async and not dry_run:
-        send_and_report(
-            lambda vault, on_event: vault.generations.start(
-                text,
-                webhook_url=webhook_url,
-                timeout=timeout,
-                **params,
-                options=SendOptions(
-                    tags=tuple(tag), on_event=on_event, dedupe=dedupe, force=force, max_usd=budget
-                ),
-            ),
-            as_json,
-        )
+        with Sending(how) as sending:
+            generations = sending.vault.generations
+            sending.keep(generations.start(
+                text, webhook_url=webhook_url, timeout=timeout, options=sending.options, **params
+            ))  # fmt: skip
         return
     if not use_async and (webhook_url is not None or timeout is not None):
         raise UserError("--webhook-url and --timeout go with --async")
-    deliver(how, lambda v: v.generations.prepare(text, **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare(text, **params)
+        sending.send(request)

@@ -28,7 +28,7 @@ from ideovault.cli.options import (
     Tags,
 )  # fmt: skip
 from ideovault.cli.output import say
-from ideovault.cli.sending import Delivery, deliver
+from ideovault.cli.sending import Delivery, Sending
 
 Prompt = Annotated[str, typer.Argument(help="What the image should show.")]
 Aspect = Annotated[str | None, typer.Option("--aspect", "-a", help="16x9, 1x1, …")]
@@ -53,9 +53,11 @@ def generate_transparent(
         "negative_prompt": negative,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(
-        how, lambda v: v.generations.prepare(prompt, operation="generate-transparent", **params)
-    )
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare(
+            prompt, operation="generate-transparent", **params
+        )
+        sending.send(request)
 
 
 @app.command("remove-background")
@@ -66,7 +68,9 @@ def remove_background(
 ) -> None:  # fmt: skip
     """The subject of SOURCE on a transparent background (one image)."""
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_operation("remove-background", source))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation("remove-background", source)
+        sending.send(request)
 
 
 @app.command("layerize-text")
@@ -80,9 +84,11 @@ def layerize_text(
     """SOURCE without its text, stored as a new image; the text is kept as blocks (position,
     font, colour) in the new image's descriptions, where search finds it."""
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    records = deliver(
-        how, lambda v: v.generations.prepare_operation("layerize-text", source, prompt, seed=seed)
-    )
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_operation(
+            "layerize-text", source, prompt, seed=seed
+        )
+        records = sending.send(request)
     if not as_json:
         for record in records:
             for entry in record.descriptions or []:
@@ -117,4 +123,6 @@ def instruct(
         "transparent_background": True if transparent else None,
     }  # fmt: skip
     how = Delivery(tag, dry_run, force, dedupe, budget, as_json)
-    deliver(how, lambda v: v.generations.prepare_instruct(image, prompt, **params))
+    with Sending(how) as sending:
+        request = sending.vault.generations.prepare_instruct(image, prompt, **params)
+        sending.send(request)

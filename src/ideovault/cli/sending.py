@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 import typer
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from ideovault.vault import Vault
     from ideovault.vault.spending import Quote
 
-Send = Callable[["Vault", EventSink], list[ImageRecord]]
-Prepare = Callable[["Vault"], "GenerateParams"]
-
 
 @dataclass(frozen=True)
 class Delivery:
@@ -38,29 +36,67 @@ class Delivery:
     as_json: bool
 
 
-def deliver(how: Delivery, prepare: Prepare) -> list[ImageRecord]:
-    """Price the request ``prepare`` builds (``--dry-run``), or send it and report."""
-    if how.dry_run:
-        from ideovault.config_checks import usd
+class Sending:
+    """One sending command: its vault, its progress bar and its options, then its report.
 
-        usd(how.budget, "--budget")  # bad input in a dry run too
+    ``with Sending(how) as sending: sending.send(sending.vault.generations.prepare(...))``
+    prices the request (``--dry-run``) or sends it; leaving the block shows the records (a
+    table or JSON), says when the vault answered instead of the API, and sets the exit code.
+    """
 
-        with GLOBALS.open_vault() as vault:
-            report_quote(vault.generations.price(prepare(vault)), how.as_json)
-        return []
-    return send_and_report(
-        lambda vault, on_event: vault.generations.send(
-            prepare(vault),
-            options=SendOptions(
-                tags=tuple(how.tags),
-                on_event=on_event,
-                dedupe=how.dedupe,
-                force=how.force,
-                max_usd=how.budget,
-            ),
-        ),
-        how.as_json,
-    )
+    def __init__(self, how: Delivery) -> None:
+        self.how = how
+        self.records: list[ImageRecord] = []
+        self._kinds: set[str] = set()
+        self._progress: EventSink | None = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Sending:
+        if self.how.dry_run:
+            from ideovault.config_checks import usd
+
+            usd(self.how.budget, "--budget")  # bad input in a dry run too
+        self.vault: Vault = self._stack.enter_context(GLOBALS.open_vault())
+        if not self.how.dry_run:
+            self._progress = self._stack.enter_context(generation_progress(not self.how.as_json))
+        return self
+
+    @property
+    def options(self) -> SendOptions:
+        """The command's flags as the one options value every sending method takes."""
+        how = self.how
+        return SendOptions(
+            tags=tuple(how.tags), on_event=self._on_event, dedupe=how.dedupe, force=how.force,
+            max_usd=how.budget,
+        )  # fmt: skip
+
+    def send(self, request: GenerateParams) -> list[ImageRecord]:
+        """Price ``request`` (a dry run: nothing sent) or send it with the command's options."""
+        if self.how.dry_run:
+            report_quote(self.vault.generations.price(request), self.how.as_json)
+            return []
+        return self.keep(self.vault.generations.send(request, options=self.options))
+
+    def keep(self, records: list[ImageRecord]) -> list[ImageRecord]:
+        """The records to report when the block ends (a send made another way: ``--async``)."""
+        self.records = records
+        return records
+
+    def _on_event(self, event: Event) -> None:
+        self._kinds.add(event.kind)
+        if self._progress is not None:
+            self._progress(event)
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stack.close()  # the progress bar ends and the vault closes before the report
+        if t is not None or self.how.dry_run:
+            return
+        if "reused" in self._kinds:
+            say("this exact request (with its seed) is already in the vault: returned the "
+                "stored images without calling the API; --force calls it again")  # fmt: skip
+        show_images(self.records, self.how.as_json)
 
 
 def report_quote(offer: Quote, as_json: bool) -> None:
@@ -71,24 +107,6 @@ def report_quote(offer: Quote, as_json: bool) -> None:
             f"would send {offer.endpoint}: {offer.num_images} image(s), about "
             f"${offer.estimated_usd:.2f} (${offer.usd_per_image:.3f} each); nothing sent"
         )
-
-
-def send_and_report(send: Send, as_json: bool) -> list[ImageRecord]:
-    """Run ``send`` with a progress bar (on a terminal), then show and judge the results."""
-    kinds: set[str] = set()
-    with GLOBALS.open_vault() as vault, generation_progress(not as_json) as on_progress:
-
-        def on_event(event: Event) -> None:
-            kinds.add(event.kind)
-            if on_progress is not None:
-                on_progress(event)
-
-        records = send(vault, on_event)
-    if "reused" in kinds:
-        say("this exact request (with its seed) is already in the vault: returned the stored "
-            "images without calling the API; --force calls it again")  # fmt: skip
-    show_images(records, as_json)
-    return records
 
 
 def show_images(records: list[ImageRecord], as_json: bool) -> None:

@@ -8,21 +8,25 @@ docs/architecture.md.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from ideovault.blobs import open_store
 from ideovault.catalog import Catalog
 from ideovault.config import Settings, load_settings
-from ideovault.vault.albums import Albums
-from ideovault.vault.batches import Batches
 from ideovault.vault.context import VaultContext
-from ideovault.vault.generations import Generations
-from ideovault.vault.images import Images
-from ideovault.vault.people_service import People
-from ideovault.vault.selection import Selection
-from ideovault.vault.shares_service import Shares
-from ideovault.vault.upkeep import Upkeep
+
+if TYPE_CHECKING:  # each service's module loads when the service is first used
+    from ideovault.vault.albums import Albums
+    from ideovault.vault.batches import Batches
+    from ideovault.vault.generations import Generations
+    from ideovault.vault.images import Images
+    from ideovault.vault.people_service import People
+    from ideovault.vault.selection import Selection
+    from ideovault.vault.shares_service import Shares
+    from ideovault.vault.upkeep import Upkeep
 
 
 class Vault:
@@ -36,14 +40,57 @@ class Vault:
 
     def __init__(self, context: VaultContext) -> None:
         self.context = context
-        self.images = Images(context)
-        self.generations = Generations(context)
-        self.batches = Batches(context)
-        self.albums = Albums(context)
-        self.selection = Selection(context)
-        self.upkeep = Upkeep(context)
-        self.people = People(context)
-        self.shares = Shares(context)
+
+    # Built on first use, so a command pays only for the services it calls (``search`` does
+    # not import the sending pipeline, nor ``generate`` the curation).
+
+    @cached_property
+    def images(self) -> Images:
+        from ideovault.vault.images import Images
+
+        return Images(self.context)
+
+    @cached_property
+    def generations(self) -> Generations:
+        from ideovault.vault.generations import Generations
+
+        return Generations(self.context)
+
+    @cached_property
+    def batches(self) -> Batches:
+        from ideovault.vault.batches import Batches
+
+        return Batches(self.context)
+
+    @cached_property
+    def albums(self) -> Albums:
+        from ideovault.vault.albums import Albums
+
+        return Albums(self.context)
+
+    @cached_property
+    def selection(self) -> Selection:
+        from ideovault.vault.selection import Selection
+
+        return Selection(self.context)
+
+    @cached_property
+    def upkeep(self) -> Upkeep:
+        from ideovault.vault.upkeep import Upkeep
+
+        return Upkeep(self.context)
+
+    @cached_property
+    def people(self) -> People:
+        from ideovault.vault.people_service import People
+
+        return People(self.context)
+
+    @cached_property
+    def shares(self) -> Shares:
+        from ideovault.vault.shares_service import Shares
+
+        return Shares(self.context)
 
     @classmethod
     def open(
