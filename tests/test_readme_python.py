@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from ideogram_fake import FakeServer
 
+from ideogram_fake import FakeServer
 from tests.conftest import TEST_API_KEY
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -31,7 +31,7 @@ def test_the_readme_example_runs(
     monkeypatch.setenv("IDEOGRAM_BASE_URL", fake.base_url)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(python_example(), "README.md", "exec"), {})  # noqa: S102
+        exec(compile(python_example(), "README.md", "exec"), {})
     printed = out.getvalue().splitlines()
     assert len([line for line in printed if " stored " in line]) == 2  # the two generated
     assert printed[-1] == "True"  # verify found every file whole

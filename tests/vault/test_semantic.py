@@ -38,11 +38,11 @@ def test_ranks_by_meaning_not_words(vault: Vault, needs_model: None) -> None:
 def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_model: None) -> None:
     (a,) = vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
     (b,) = vault.generations.generate("lighthouse at sunset", magic_prompt="OFF")
-    assert semantic.queued(vault) == 2
+    assert semantic.queued(vault.context) == 2
     assert vault.images.semantic("beacon on the coast") == []  # a search never embeds
     assert vault.upkeep.backfill().embedded == 2
     assert vault.upkeep.backfill().embedded == 0
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 0
     vault.upkeep.trash([b.id])
     assert [m.record.id for m in vault.images.semantic("beacon on the coast")] == [a.id]
 
@@ -50,7 +50,7 @@ def test_trashed_images_are_left_out_and_backfill_embeds(vault: Vault, needs_mod
 def test_images_are_embedded_as_they_are_stored(vault: Vault, needs_model: None) -> None:
     vault.context.settings.extra["semantic"] = {"embed_on_store": True}
     vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 0
     assert vault.upkeep.backfill().embedded == 0
 
 
@@ -89,7 +89,7 @@ def test_without_the_extra_says_how_to_install(vault: Vault, monkeypatch) -> Non
 def test_one_image_is_embedded_as_it_is_stored(vault: Vault, needs_model: None) -> None:
     vault.context.settings.extra["semantic"] = {"embed_on_store": True}
     vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF", num_images=1)
-    assert semantic.queued(vault) == 0
+    assert semantic.queued(vault.context) == 0
 
 
 def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_model: None) -> None:
@@ -101,7 +101,7 @@ def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_mode
 
     (a,) = vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
     vault.generations.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
-    assert semantic.queued(vault) == 3
+    assert semantic.queued(vault.context) == 3
     stop = threading.Event()
     first = Embedder(vault, stop, poll_seconds=0.05)
     first.start()
@@ -123,7 +123,8 @@ def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> Non
 
     from sqlalchemy import text
 
-    from ideovault.vault.embedder import EMBED_LOCK, Embedder
+    from ideovault.catalog.embeddings import EMBED_LOCK
+    from ideovault.vault.embedder import Embedder
 
     if vault.context.catalog.dialect != "postgresql":
         pytest.skip("one process works a SQLite vault's batches")

@@ -7,12 +7,37 @@ model (:meth:`EmbeddingStore.missing`), worked after each download and by ``back
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import Engine, and_, delete, func, insert, select
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, text
 
 from ideovault.catalog import vector_index
 from ideovault.catalog.schema import image_embeddings, images
+
+EMBED_LOCK = 0x1DE0_E3BD  # an arbitrary advisory-lock key: the embedding queue's holder
+
+
+class QueueTurn:
+    """Whether this process may work the embedding queue now: always on SQLite (one process
+    works a SQLite vault's batches); on PostgreSQL while it holds the queue's advisory lock,
+    kept on one connection for the holder's life once taken."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def __call__(self) -> bool:
+        if self._conn.dialect.name != "postgresql":
+            return True
+        taken = bool(
+            self._conn.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar()
+        )
+        self._conn.commit()  # a session lock: it outlives the transaction that took it
+        return taken
+
+    def reset(self) -> None:
+        """After a failed turn: end the connection's transaction, keep the lock."""
+        self._conn.rollback()
 
 
 class EmbeddingStore:
@@ -90,3 +115,10 @@ class EmbeddingStore:
         )
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
+
+    @contextmanager
+    def queue_turns(self) -> Iterator[QueueTurn]:
+        """A holder of turns at the queue, for one worker thread's life (the lock, once taken,
+        is released when the thread's connection closes)."""
+        with self.engine.connect() as conn:
+            yield QueueTurn(conn)

@@ -62,6 +62,28 @@ class ImageRepository:
                 found[record.id] = record
         return [found[i] for i in ids if i in found]
 
+    def resolve_many(self, names: Sequence[str]) -> builtins.list[ImageRecord]:
+        """Records for ids or unique prefixes, in the order given, in a few queries (NotFound or
+        AmbiguousId on the first that does not name exactly one image)."""
+        from ideovault.catalog.selection import resolve_ids
+
+        with self.engine.connect() as conn:
+            full = resolve_ids(conn, names)
+        found = {r.id: r for r in self.get_many(full)}
+        return [found[i] for i in full]
+
+    def stored_among(self, ids: Sequence[str]) -> builtins.list[ImageRecord]:
+        """Those of ``ids`` whose file is stored (they have a sidecar to keep in step)."""
+        out: builtins.list[ImageRecord] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = builtins.list(ids[start : start + _CHUNK])
+            out.extend(self.fetch(select(images).where(
+                images.c.id.in_(chunk),
+                images.c.blob_key.is_not(None),
+                images.c.status == ImageStatus.STORED.value,
+            )))  # fmt: skip
+        return out
+
     def exists(self, image_id: str) -> bool:
         with self.engine.connect() as conn:
             query = select(images.c.id).where(images.c.id == image_id)

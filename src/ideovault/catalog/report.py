@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from ideovault.catalog.aggregates import DIMENSIONS, TABLE, Dimension, Row, recount_sql, row_of
-from ideovault.catalog.schema import images
+from ideovault.catalog.schema import batch_items, generations, images
 
 LIVE = images.c.trashed_at.is_(None)
 
@@ -50,3 +50,23 @@ class ReportQueries:
                 "largest": [dict(r._mapping) for r in conn.execute(largest)],
                 "oldest": [dict(r._mapping) for r in conn.execute(oldest)],
             }
+
+    def gauges(self) -> dict[str, dict[str, float]]:
+        """What ``/metrics`` reports at each scrape (cheap grouped counts): images by status,
+        generations and estimated spend by outcome, the batch queue's depth."""
+        g = generations.c
+        by_outcome = select(g.status, func.count(), func.coalesce(func.sum(g.cost_usd), 0.0))
+        queue = select(batch_items.c.status, func.count()).where(
+            batch_items.c.status.in_(("queued", "claimed"))
+        )
+        by_status = select(images.c.status, func.count())
+        with self.engine.connect() as conn:
+            outcomes = list(conn.execute(by_outcome.group_by(g.status)))
+            queued = list(conn.execute(queue.group_by(batch_items.c.status)))
+            counts = list(conn.execute(by_status.group_by(images.c.status)))
+        return {
+            "images": {str(s): float(n) for s, n in counts},
+            "generations": {str(s): float(n) for s, n, _ in outcomes},
+            "spend_usd": {str(s): float(usd) for s, _, usd in outcomes},
+            "batch_queue": {str(s): float(n) for s, n in queued},
+        }

@@ -9,6 +9,7 @@ use and kept, so that opening a catalog imports only what the command needs.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,28 @@ class Catalog:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def ping(self) -> None:
+        """One round trip to the database (a readiness probe); raises when it does not answer."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def backup_sqlite(self, target: Path) -> None:
+        """Copy a SQLite catalog, consistently while it is in use, into the new file ``target``
+        (SQLite's online backup)."""
+        import sqlite3
+
+        source = self.engine.raw_connection()
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.driver_connection.backup(copy)  # type: ignore[union-attr]
+            finally:
+                copy.close()
+        finally:
+            source.close()
 
     def close(self) -> None:
         self.engine.dispose()

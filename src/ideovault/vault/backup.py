@@ -8,7 +8,6 @@ handle the database password. The blobs are files or objects; copy them with the
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,13 +28,5 @@ def backup_catalog(ctx: VaultContext, target: Path) -> int:
         raise UserError(f"{target} already exists: name a new file")
     if not target.parent.is_dir():
         raise UserError(f"{target.parent} is not a folder")
-    source = ctx.catalog.engine.raw_connection()
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.driver_connection.backup(copy)  # type: ignore[union-attr]
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    ctx.catalog.backup_sqlite(target)
     return target.stat().st_size

@@ -15,14 +15,10 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-
 if TYPE_CHECKING:
     from ideovault.vault.context import VaultContext
 
 log = logging.getLogger("ideovault.embedder")
-
-EMBED_LOCK = 0x1DE0_E3BD  # an arbitrary advisory-lock key: the embedding queue's holder
 
 
 class Embedder(threading.Thread):
@@ -47,14 +43,14 @@ class Embedder(threading.Thread):
     def run(self) -> None:
         from ideovault.vault import semantic
 
-        with self.ctx.catalog.engine.connect() as holder:
+        with self.ctx.catalog.embeddings.queue_turns() as my_turn:
             while not self.stop.is_set():
                 try:
-                    done = semantic.embed_queued(self.ctx) if self._turn(holder) else None
+                    done = semantic.embed_queued(self.ctx) if my_turn() else None
                 except Exception as exc:  # a database hiccup, or a race with another embedder
                     self.failed = f"{type(exc).__name__}: {exc}"
                     log.warning("embedding in the background: %s (trying again)", self.failed)
-                    holder.rollback()
+                    my_turn.reset()
                     done = None
                 self.embedded += done or 0
                 if done:
@@ -62,13 +58,3 @@ class Embedder(threading.Thread):
                 if self._drain.is_set():  # the queue is empty, or another worker has it
                     return
                 self.stop.wait(self.poll)
-
-    def _turn(self, holder: Connection) -> bool:
-        """Whether this process may embed now: always on SQLite (one process works a SQLite
-        vault's batches); on PostgreSQL, while it holds the queue's advisory lock, kept on
-        ``holder`` for the thread's life once taken."""
-        if holder.dialect.name != "postgresql":
-            return True
-        taken = bool(holder.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar())
-        holder.commit()  # a session lock: it outlives the transaction that took it
-        return taken

@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
 if TYPE_CHECKING:
     from ideovault.vault.context import VaultContext
 
@@ -23,8 +21,7 @@ def readiness(ctx: VaultContext) -> dict[str, str]:
     name a host or a credential), which the server log has instead."""
     result = {"database": "ok", "store": "ok"}
     try:
-        with ctx.catalog.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ctx.catalog.ping()
     except Exception:
         log.exception("readiness: the catalog did not answer")
         result["database"] = "unreachable"
@@ -39,21 +36,4 @@ def readiness(ctx: VaultContext) -> dict[str, str]:
 def gauges(ctx: VaultContext) -> dict[str, dict[str, float]]:
     """What ``/metrics`` reports at each scrape, read from the catalog (cheap grouped counts):
     images by status, generations by outcome, estimated spend by outcome, batch queue depth."""
-    from sqlalchemy import func, select
-
-    from ideovault.catalog.schema import batch_items, generations
-
-    g = generations.c
-    by_outcome = select(g.status, func.count(), func.coalesce(func.sum(g.cost_usd), 0.0))
-    queue = select(batch_items.c.status, func.count()).where(
-        batch_items.c.status.in_(("queued", "claimed"))
-    )
-    with ctx.catalog.engine.connect() as conn:
-        outcomes = list(conn.execute(by_outcome.group_by(g.status)))
-        queued = list(conn.execute(queue.group_by(batch_items.c.status)))
-    return {
-        "images": {k: float(v) for k, v in ctx.catalog.images.status_counts().items()},
-        "generations": {str(s): float(n) for s, n, _ in outcomes},
-        "spend_usd": {str(s): float(usd) for s, _, usd in outcomes},
-        "batch_queue": {str(s): float(n) for s, n in queued},
-    }
+    return ctx.catalog.report.gauges()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ideovault.catalog.records import ImageRecord, ImageStatus
+from ideovault.catalog.records import ImageRecord
 from ideovault.errors import UserError
 from ideovault.vault import people
 from ideovault.vault.presenting import present, sidecar_document
@@ -96,26 +96,15 @@ class Selection:
 
     def refresh_sidecars(self, ids: Sequence[str]) -> None:
         """Rewrite the sidecars of stored records after a change (rebuild relies on them)."""
-        from sqlalchemy import select
-
-        from ideovault.catalog.schema import images
-        from ideovault.catalog.selection import chunks
-
         catalog, store = self._ctx.catalog, self._ctx.store
         generations = {}
-        for chunk in chunks(list(ids)):
-            stored = select(images).where(
-                images.c.id.in_(list(chunk)),
-                images.c.blob_key.is_not(None),
-                images.c.status == ImageStatus.STORED.value,
-            )
-            for record in catalog.images.fetch(stored):
-                assert record.blob_key is not None
-                gid = record.generation_id
-                if gid not in generations:
-                    generations[gid] = catalog.generations.get(gid)
-                document = sidecar_document(record, generations[gid])
-                store.upsert_sidecar(record.blob_key, record.id, document)
+        for record in catalog.images.stored_among(ids):
+            assert record.blob_key is not None
+            gid = record.generation_id
+            if gid not in generations:
+                generations[gid] = catalog.generations.get(gid)
+            document = sidecar_document(record, generations[gid])
+            store.upsert_sidecar(record.blob_key, record.id, document)
 
     @staticmethod
     def change(kind: Kind, **fields: object) -> Change:
@@ -159,19 +148,7 @@ class Selection:
 
     def _records(self, ids: Sequence[str]) -> list[ImageRecord]:
         """The records of ids (or prefixes), in the order given, resolved in a few queries."""
-        from sqlalchemy import select
-
-        from ideovault.catalog.schema import images
-        from ideovault.catalog.selection import chunks, resolve_ids
-
-        catalog = self._ctx.catalog
-        with catalog.engine.connect() as conn:
-            full = resolve_ids(conn, ids)
-        found: dict[str, ImageRecord] = {}
-        for chunk in chunks(full):
-            query = select(images).where(images.c.id.in_(list(chunk)))
-            found.update((r.id, present(self._ctx, r)) for r in catalog.images.fetch(query))
-        return [found[i] for i in full]
+        return [present(self._ctx, r) for r in self._ctx.catalog.images.resolve_many(ids)]
 
 
 def _detail(change: Change) -> dict[str, object]:
