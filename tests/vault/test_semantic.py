@@ -103,13 +103,13 @@ def test_the_embedder_works_the_queue_in_the_background(vault: Vault, needs_mode
     vault.generations.generate("rocket launching into space", magic_prompt="OFF", num_images=2)
     assert semantic.queued(vault.context) == 3
     stop = threading.Event()
-    first = Embedder(vault, stop, poll_seconds=0.05)
+    first = Embedder(vault.context, stop, poll_seconds=0.05)
     first.start()
     first.drain()
     first.join(timeout=120)
     assert not first.is_alive() and first.embedded == 3 and first.failed is None
     assert semantic.queued(vault.context) == 0
-    second = Embedder(vault, stop, poll_seconds=0.05)
+    second = Embedder(vault.context, stop, poll_seconds=0.05)
     second.start()
     second.drain()
     second.join(timeout=120)
@@ -131,7 +131,7 @@ def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> Non
     vault.generations.generate("a lighthouse in a storm", magic_prompt="OFF")
     with vault.context.catalog.engine.connect() as other:
         assert other.execute(text(f"SELECT pg_try_advisory_lock({EMBED_LOCK})")).scalar()
-        embedder = Embedder(vault, threading.Event(), poll_seconds=0.05)
+        embedder = Embedder(vault.context, threading.Event(), poll_seconds=0.05)
         embedder.start()
         embedder.drain()
         embedder.join(timeout=60)
