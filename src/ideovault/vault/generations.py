@@ -10,12 +10,12 @@ force, budget, progress events) and goes through the one sending pipeline
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog.records import ImageRecord
 from ideovault.vault.context import VaultContext
 from ideovault.vault.sending.options import SendOptions
+from ideovault.vault.sending.verbs import OperationVerbs, Source
 
 if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when generating
     from ideovault.api.params import GenerateParams
@@ -26,10 +26,9 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
     from ideovault.vault.spending import Quote
 
 Images = list[ImageRecord]
-Source = str | Path
 
 
-class Generations:
+class Generations(OperationVerbs):
     """Sending requests and keeping their answers, for one vault."""
 
     def __init__(self, ctx: VaultContext) -> None:
@@ -152,38 +151,6 @@ class Generations:
     ) -> GenerateParams:
         """Validate an operation without sending it (for ``--dry-run`` and quotes)."""
         return self.prepare(prompt, operation=operation, image=source, **params)
-
-    def remix(self, source: Source, prompt: str, **kw: Any) -> Images:
-        """A new image from ``prompt`` that keeps the look of ``source`` (``image_weight``)."""
-        return self.operate("remix", source, prompt, **kw)
-
-    def edit(self, source: Source, mask: Source, prompt: str, **kw: Any) -> Images:
-        """Repaint the masked area (black = change) of ``source`` as ``prompt`` says."""
-        return self.operate("edit", source, prompt, mask=mask, **kw)
-
-    def upscale(self, source: Source, prompt: str = "", **kw: Any) -> Images:
-        return self.operate("upscale", source, prompt, **kw)
-
-    def reframe(self, source: Source, resolution: str, **kw: Any) -> Images:
-        """Extend a square image to ``resolution``."""
-        return self.operate("reframe", source, resolution=resolution, **kw)
-
-    def replace_background(self, source: Source, prompt: str, **kw: Any) -> Images:
-        return self.operate("replace-background", source, prompt, **kw)
-
-    def generate_transparent(self, prompt: str, **kw: Any) -> Images:
-        """RGBA PNGs from ``prompt`` (V_3); ``upscale_factor`` X1 (default), X2 or X4 sets the
-        final size (the record's ``resolution`` is that final size)."""
-        return self.generate(prompt, operation="generate-transparent", **kw)
-
-    def remove_background(self, source: Source, **kw: Any) -> Images:
-        """The subject of ``source`` on a transparent background (one image, no seed)."""
-        return self.operate("remove-background", source, **kw)
-
-    def layerize_text(self, source: Source, prompt: str = "", **kw: Any) -> Images:
-        """``source`` without its text, stored as a child image whose ``descriptions`` keep the
-        text as blocks (position, font, colour) — and searchable by those words."""
-        return self.operate("layerize-text", source, prompt, **kw)
 
     def instruct(
         self,

@@ -22,6 +22,7 @@ from ideovault.errors import UserError
 from ideovault.vault.events import Event
 from ideovault.vault.remote.http import Namespace, path_id, record
 from ideovault.vault.remote.images import fetch
+from ideovault.vault.sending.verbs import OperationVerbs, Source
 
 if TYPE_CHECKING:
     from ideovault.vault.describe import Described, V4Options
@@ -78,7 +79,6 @@ def _uploads(params: dict[str, Any]) -> dict[str, Any]:
 
 
 Images = list[ImageRecord]
-Source = str | Path
 
 
 def _quote(offer: dict[str, Any]) -> Quote:
@@ -89,7 +89,7 @@ def _quote(offer: dict[str, Any]) -> Quote:
     return Quote(**known)
 
 
-class RemoteGenerations(Namespace):
+class RemoteGenerations(Namespace, OperationVerbs):
     _name = "generations"
 
     # -- requests and their price --------------------------------------------------------
@@ -152,30 +152,6 @@ class RemoteGenerations(Namespace):
         """Run one image operation on ``source`` (a vault id, or a file of the client's)."""
         request = self.prepare_operation(operation, source, prompt, **params)
         return self.send(request, options=options)
-
-    def remix(self, source: Source, prompt: str, **kw: Any) -> Images:
-        return self.operate("remix", source, prompt, **kw)
-
-    def edit(self, source: Source, mask: Source, prompt: str, **kw: Any) -> Images:
-        return self.operate("edit", source, prompt, mask=mask, **kw)
-
-    def upscale(self, source: Source, prompt: str = "", **kw: Any) -> Images:
-        return self.operate("upscale", source, prompt, **kw)
-
-    def reframe(self, source: Source, resolution: str, **kw: Any) -> Images:
-        return self.operate("reframe", source, resolution=resolution, **kw)
-
-    def replace_background(self, source: Source, prompt: str, **kw: Any) -> Images:
-        return self.operate("replace-background", source, prompt, **kw)
-
-    def generate_transparent(self, prompt: str, **kw: Any) -> Images:
-        return self.generate(prompt, operation="generate-transparent", **kw)
-
-    def remove_background(self, source: Source, **kw: Any) -> Images:
-        return self.operate("remove-background", source, **kw)
-
-    def layerize_text(self, source: Source, prompt: str = "", **kw: Any) -> Images:
-        return self.operate("layerize-text", source, prompt, **kw)
 
     def instruct(
         self,
