@@ -121,7 +121,7 @@ def test_the_python_api_connects_to_the_server_or_opens_the_local_vault(both: Bo
         assert record.local_path is None and record.prompt == "a tall crane"
         assert [r.id for r in remote.images.search("crane").records] == [made["id"]]
     with ideovault.connect() as local:  # no IDEOVAULT_URL: the local vault, as before
-        assert isinstance(local, ideovault.Vault) and local.get(made["id"]).local_path
+        assert isinstance(local, ideovault.Vault) and local.images.get(made["id"]).local_path
 
 
 def test_semantic_search_through_the_server(both: Both) -> None:

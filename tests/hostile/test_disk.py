@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy.exc
 
 from ideovault.blobs.local import LocalBlobStore
-from ideovault.catalog.store import Catalog
+from ideovault.catalog.generations import GenerationRepository
+from ideovault.catalog.images import ImageRepository
 from tests.hostile.conftest import Hostile
 
 
@@ -107,7 +108,7 @@ def test_a_full_catalog_while_storing_names_recover_and_loses_nothing(
     hostile: Hostile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(Catalog, "mark_stored", _catalog_full)
+        patch.setattr(ImageRepository, "mark_stored", _catalog_full)
         result = hostile.run("generate", "a fox", channel="disk")
     assert result.code == 1
     assert "catalog could not be written" in result.err and "ideovault recover" in result.err
@@ -122,7 +123,7 @@ def test_a_full_catalog_when_the_answer_arrives_prints_the_answer(
     hostile: Hostile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(Catalog, "record_response", _catalog_full)
+        patch.setattr(GenerationRepository, "record_response", _catalog_full)
         result = hostile.run("generate", "a fox", "-n", "2", channel="disk")
     assert result.code == 1
     assert "may have been charged" in result.err and "ideovault recover" in result.err
