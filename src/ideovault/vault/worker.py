@@ -53,6 +53,7 @@ from ideovault.catalog.batch_claims import LeaseLost
 from ideovault.catalog.batch_records import BatchItem, ItemStatus
 from ideovault.catalog.records import GenerationRecord, ImageRecord, ImageStatus
 from ideovault.vault.owner import current_owner, owner_alive
+from ideovault.vault.sending import SendOptions
 from ideovault.vault.sending.pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -299,7 +300,7 @@ class Runner:
 
         try:
             offer = quote(self.ctx, request)
-            begun = self.pipeline.begin(request, offer, tags=tags, starter=start)
+            begun = self.pipeline.begin(request, offer, SendOptions(tags=tags), starter=start)
             records, generation = self.pipeline.answer(begun), begun.generation
         except LeaseLost:
             return ItemOutcome(item.id, "skipped")

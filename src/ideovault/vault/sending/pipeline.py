@@ -13,7 +13,7 @@ its item ``sent`` in the same transaction, which is what makes a batch item exac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +31,7 @@ from ideovault.catalog.records import (
 from ideovault.config_checks import usd
 from ideovault.errors import IdeovaultError
 from ideovault.vault import people
-from ideovault.vault.events import Event, EventSink
+from ideovault.vault.events import Event
 from ideovault.vault.owner import current_owner
 from ideovault.vault.presenting import present
 from ideovault.vault.sending.options import DEFAULT, SendOptions
@@ -111,23 +111,6 @@ class Pipeline:
             return started  # answered from the vault
         return self.finish(started)
 
-    def dispatch(
-        self,
-        request: GenerateParams,
-        offer: Quote,
-        *,
-        tags: Iterable[str] = (),
-        on_event: EventSink | None = None,
-        starter: Starter | None = None,
-        parent_id: str | None = None,
-    ) -> Images:
-        """Send one priced request and store its images, with no dedupe and no budget (a batch
-        checked those for the whole batch); ``starter`` writes the generation row."""
-        started = self.begin(
-            request, offer, tags=tags, on_event=on_event, starter=starter, parent_id=parent_id
-        )
-        return self.finish(started)
-
     def finish(self, started: Started) -> Images:
         """Obtain the answer, then download every image into the blob store."""
         return self.download_all(self.answer(started), started.generation, started.emit)
@@ -160,24 +143,26 @@ class Pipeline:
             return [present(ctx, r) for r in reused]
         offer = spending.quote(ctx, request)
         spending.check_budget(ctx, offer, opts.max_usd)
-        return self.begin(request, offer, tags=opts.tags, on_event=emit, parent_id=parent_id)
+        return self.begin(request, offer, opts, parent_id=parent_id)
 
     def begin(
         self,
         request: GenerateParams,
         offer: Quote,
+        options: SendOptions | None = None,
         *,
-        tags: Iterable[str] = (),
-        on_event: EventSink | None = None,
         starter: Starter | None = None,
         parent_id: str | None = None,
     ) -> Started:
-        """Key, inputs, generation row: the last steps before a call, with no dedupe or budget.
-        ``starter`` writes the row itself instead of the plain insert (the batch hook)."""
+        """Key, inputs, generation row: the last steps before a call. Dedupe and budget are
+        :meth:`start`'s (a batch checks its budget for the whole file), so of ``options`` only
+        the tags and the events count here. ``starter`` writes the row itself instead of the
+        plain insert: the batch hook."""
         from ideovault.vault.inputs import store_inputs
 
         ctx = self.ctx
-        emit = on_event or _quiet
+        opts = options or DEFAULT
+        emit = opts.on_event or _quiet
         ctx.require_key()  # a missing key is bad usage: refused before anything
         request = store_inputs(ctx, request)
         values: dict[str, Any] = {
@@ -198,7 +183,7 @@ class Pipeline:
             generation = ctx.catalog.generations.get(values["id"])
         people.note_generation(ctx, generation.id, offer.estimated_usd, request.model)
         emit(Event("sent", generation.id, total=request.num_images))
-        return Started(request, generation, offer, normalize_tags(tags), emit, parent_id)
+        return Started(request, generation, offer, normalize_tags(opts.tags), emit, parent_id)
 
     # -- the answer --------------------------------------------------------------------------
 
