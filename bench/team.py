@@ -69,7 +69,7 @@ def main() -> None:
                     lambda: httpx.get(url, headers=auth).raise_for_status(), args.runs
                 )
                 check_ms = median_ms(lambda: vault.people.authenticate(key), args.runs)
-                base_ms = median_ms(vault.context.catalog.status_counts, args.runs)
+                base_ms = median_ms(vault.context.catalog.images.status_counts, args.runs)
                 remote = RemoteVault(running.url, key)
                 remote_ms = median_ms(lambda: remote.images.search("bench", limit=20), args.runs)
                 local_ms = median_ms(lambda: vault.images.search("bench", limit=20), args.runs)
