@@ -77,14 +77,18 @@ def run_raw(urls: list[str], workers: int) -> float:
     return elapsed
 
 
-def start_fake(latency: float, download_delay: float) -> tuple[subprocess.Popen[bytes], str]:
-    """The fake API in its own process, as the real API would be: no shared GIL with the client."""
+def start_fake(
+    latency: float, download_delay: float, image_cache: int = 256
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The fake API in its own process, as the real API would be: no shared GIL with the client.
+    ``image_cache`` rendered images are kept for repeated downloads (the fake's LRU)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "ideovault", "fake-api", "--port", str(port), "--api-key", KEY,
-         "--latency", str(latency), "--download-delay", str(download_delay)],
+         "--latency", str(latency), "--download-delay", str(download_delay),
+         "--image-cache", str(image_cache)],
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -90,12 +90,20 @@ def fake_api(
     download_delay: Annotated[
         float, typer.Option("--download-delay", help="Seconds per download.")
     ] = 0.0,
+    image_cache: Annotated[
+        int,
+        typer.Option("--image-cache", min=1, help="Rendered images kept in memory (LRU)."),
+    ] = 256,
 ) -> None:
     """Run the offline Ideogram-compatible server (for tests, demos and scripts)."""
     from ideogram_fake import FakeConfig, serve
 
     say(f"fake Ideogram API on http://{host}:{port}")
     config = FakeConfig(
-        api_key=api_key, link_ttl=link_ttl, latency=latency, download_delay=download_delay
+        api_key=api_key,
+        link_ttl=link_ttl,
+        latency=latency,
+        download_delay=download_delay,
+        image_cache=image_cache,
     )
     serve(host, port, config)
