@@ -29,6 +29,7 @@ from ideovault.web import (
     routes_shares,
 )
 from ideovault.web.auth import Lockout, authorize
+from ideovault.web.deps import read_lane
 from ideovault.web.metrics import Metrics, Observe
 from ideovault.web.security import Guard, WebSettings
 
@@ -53,6 +54,7 @@ def create_app(vault: Vault, settings: WebSettings | None = None) -> FastAPI:
     app.state.vault = vault
     app.state.web = web
     app.state.lockout = Lockout()
+    app.state.read_lane = read_lane()
     errors.install(app)
     app.include_router(routes_images.router)
     app.include_router(routes_ops.router)

@@ -26,6 +26,7 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from ideovault.vault import People, Vault, actors
+from ideovault.web.deps import run_read
 from ideovault.web.security import SESSION_COOKIE, WebSettings
 
 Principal = actors.Principal
@@ -197,7 +198,7 @@ async def authorize(request: Request) -> AsyncIterator[Principal]:
         actors.ACTING.set(actors.ANONYMOUS)  # a page rendered here offers no actions
         yield actors.ANONYMOUS
         return
-    principal = await run_in_threadpool(identify, request)
+    principal = await run_read(request, identify, request)
     if not principal.allows(needed):
         raise HTTPException(
             403, f"{principal.name} ({principal.role}) may not do this: it needs {needed}"

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from ideovault.web.deps import VaultDep, clean_id, etag_matches
+from ideovault.web.deps import VaultDep, clean_id, etag_matches, run_read
 from ideovault.web.schemas import ImageOut, ImagePage, StarChange, TagChange, image_out
 from ideovault.web.thumbnails import SIZES, ensure_thumbnail
 
@@ -28,21 +28,27 @@ MIME_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
 @router.get("/images", response_model=ImagePage, summary="List or search images")
-def search_images(
+async def search_images(
+    request: Request,
     vault: VaultDep,
     q: str = Query("", max_length=2000, description="The search language, e.g. fox tag:poster"),
     limit: int = Query(60, ge=1, le=1000),
     cursor: str | None = Query(None, max_length=4000, description="`next` of the last page"),
 ) -> ImagePage:
     """Newest first unless the query sorts otherwise; a query error names its position."""
-    page = vault.images.search(q, limit=limit, cursor=cursor or None)
-    return ImagePage(results=[image_out(r) for r in page.records], next=page.next_cursor)
+
+    def read() -> ImagePage:
+        page = vault.images.search(q, limit=limit, cursor=cursor or None)
+        return ImagePage(results=[image_out(r) for r in page.records], next=page.next_cursor)
+
+    return await run_read(request, read)
 
 
 @router.get("/images/{image_id}", response_model=ImageOut, responses=NOT_FOUND)
-def get_image(image_id: str, vault: VaultDep) -> ImageOut:
+async def get_image(request: Request, image_id: str, vault: VaultDep) -> ImageOut:
     """One record, by id or unique id prefix (trashed records included)."""
-    return image_out(vault.images.get(clean_id(image_id)))
+    record = await run_read(request, vault.images.get, clean_id(image_id))
+    return image_out(record)
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
