@@ -40,7 +40,7 @@ MIN_LISTS, MAX_LISTS = 16, 4096
 NPROBE = 16  # lists a search scans at least (recall@50 on bench/vector.py: README)
 PROBE_ROWS = 4  # ... and enough lists to hold this many codes per candidate wanted
 PAGE = 2_000  # vectors assigned per step (with 4,096 lists, 33 MB of dot products)
-TRAIN_LOCK = 0x1DE0_7EC7  # advisory lock: one training of a catalog at a time
+TRAIN_LOCK = 0x1DE0_7EC7  # advisory lock, with the schema's hash: one training per catalog
 
 
 def list_count(rows: int) -> int:
@@ -191,7 +191,8 @@ def train(
     if engine.dialect.name != "postgresql":
         return 0
     with engine.begin() as conn:
-        if not conn.execute(text(f"SELECT pg_try_advisory_xact_lock({TRAIN_LOCK})")).scalar():
+        lock = f"SELECT pg_try_advisory_xact_lock({TRAIN_LOCK}, hashtext(current_schema()))"
+        if not conn.execute(text(lock)).scalar():
             return 0
         rows = code_count(conn, model)
         drawn = _draw(conn, model, rows, sample, seed)
