@@ -15,10 +15,18 @@ Where the scan runs, per backend (``catalog.vectors.open(model)``):
   (56 MB at a million) and kept in step by rowid; SQLite extensions such as sqlite-vec are not
   used because many Python builds (this project's machines among them) cannot load them.
 * PostgreSQL — in the server: ``ORDER BY bit_count(code # :query) LIMIT n`` over the narrow
-  codes table, so the searching process holds only the candidates whatever the row count.
+  codes table, so the searching process holds only the candidates whatever the row count. Over
+  every code that is a sequential pass (about a second at a million), so once a model has
+  20,000 codes ``backfill`` trains inverted lists (catalog/vector_lists.py: k-means centroids,
+  each code tagged with its nearest) and a search scans only the codes of the lists nearest
+  the query, plus any code not yet in a current list; its recall against the exact scan is
+  measured by bench/vector.py too. Below that size, or before ``backfill`` has trained them,
+  the scan covers every code. pgvector is not used: it could not be installed (nor tested) on
+  this project's machines, and the lists need no extension.
 
-Writes go through :func:`add` in the transaction that stores the embeddings; deleting an
-embedding (or its image) deletes its code by cascade.
+Writes go through :func:`add` in the transaction that stores the embeddings (on PostgreSQL it
+tags each code with its list, once lists exist); deleting an embedding (or its image) deletes
+its code by cascade.
 """
 
 # ruff: noqa: S608  (the scans' SQL is assembled from this module's constants; no input reaches it)
