@@ -16,6 +16,7 @@ from sqlalchemy import select, text, update
 
 from ideovault.catalog import Catalog, vector_index, vector_lists, vector_math, vector_sqlite
 from ideovault.catalog.schema import vector_codes
+from tests.catalog.test_creator_migration import _alembic
 from tests.catalog.test_store import NOW
 from tests.catalog.test_vector_index import MODEL, exact, same, search, stored, unit
 
@@ -193,26 +194,36 @@ def test_a_search_sees_a_new_training(pg: Catalog) -> None:
     assert len(current(pg).centroids) == 20
 
 
-@postgres
-def test_the_migration_upgrades_a_catalog_at_0015(postgres_url: str) -> None:
+def test_the_migration_goes_down_to_0015_and_up_again(catalog_url: str) -> None:
+    """0016 on a catalog with codes: every code starts untagged and is searched; on SQLite
+    the codes keep their embeddings' rowids and the delete trigger, both ways."""
     rng = np.random.default_rng(8)
     vectors = clustered(rng, unit(rng, 8), 120)
-    with Catalog.open(postgres_url) as catalog:  # written at HEAD, then taken back to 0015
+    with Catalog.open(catalog_url) as catalog:
         ids = stored(catalog, vectors)
-        with catalog.engine.begin() as conn:
-            conn.execute(text("DROP TABLE vector_lists"))
-            conn.execute(text("DROP TABLE vector_training"))
-            conn.execute(text("ALTER TABLE vector_codes DROP COLUMN list_no"))
-            conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
-    with Catalog.open(postgres_url) as catalog:
-        assert set(tags(catalog).values()) == {None}
+        _alembic(catalog.engine, "downgrade", "0015")
         with catalog.engine.connect() as conn:
-            indexes = conn.execute(
-                text("SELECT indexname FROM pg_indexes WHERE tablename = 'vector_codes'")
-            ).scalars()
-            assert "ix_vector_codes_list" in set(indexes)
+            columns = conn.execute(select(text("*")).select_from(vector_codes)).keys()
+            assert list(columns) == ["image_id", "model", "code"]
+        _alembic(catalog.engine, "upgrade", "head")
+    with Catalog.open(catalog_url) as catalog:
+        assert set(tags(catalog).values()) == {None}
         same(search(catalog, vectors[9], 20), exact(catalog, vectors[9], 20))
-        assert catalog.vectors.train(MODEL, lists=16) == 16
+        with catalog.engine.connect() as conn:
+            if catalog.dialect == "sqlite":
+                assert conn.execute(
+                    text(
+                        "SELECT count(*) FROM vector_codes c JOIN image_embeddings e"
+                        " ON e.rowid = c.rowid AND e.image_id = c.image_id"
+                    )
+                ).scalar_one() == len(ids)
+                trigger = "SELECT count(*) FROM sqlite_master WHERE name = 'vector_codes_deleted'"
+                assert conn.execute(text(trigger)).scalar_one() == 1
+            else:
+                indexes = "SELECT indexname FROM pg_indexes WHERE tablename = 'vector_codes'"
+                assert "ix_vector_codes_list" in set(conn.execute(text(indexes)).scalars())
+        if catalog.dialect == "postgresql":
+            assert catalog.vectors.train(MODEL, lists=16) == 16
         assert search(catalog, vectors[9], 1)[0][0] == ids[9]
 
 

@@ -52,7 +52,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_vector_codes_list", table_name="vector_codes")
-    with op.batch_alter_table("vector_codes") as batch:
-        batch.drop_column("list_no")
+    # Dropped in place (SQLite 3.35+), not by a batch copy of the table: that would renumber
+    # the codes' rowids, which on SQLite are their embeddings' (catalog/vector_index.py).
+    op.drop_column("vector_codes", "list_no")
     op.drop_table("vector_training")
     op.drop_table("vector_lists")
