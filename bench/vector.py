@@ -42,6 +42,7 @@ MODEL = "all-MiniLM-L6-v2"
 DIMS = 384
 CHUNK = 20_000
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+NOISE = 1.0  # noise per vector, times its centre's length (--noise: looser clusters)
 
 
 def clustered(n: int, seed: int) -> Iterator[np.ndarray]:
@@ -52,7 +53,7 @@ def clustered(n: int, seed: int) -> Iterator[np.ndarray]:
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         picked = centres[rng.integers(0, len(centres), size)]
-        noise = rng.standard_normal((size, DIMS)) / np.sqrt(DIMS)
+        noise = NOISE * rng.standard_normal((size, DIMS)) / np.sqrt(DIMS)
         vectors = (picked + noise).astype(np.float32)
         yield vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -63,7 +64,8 @@ def queries(n: int, rows: int) -> np.ndarray:
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     rng = np.random.default_rng(99)
     picked = centres[rng.integers(0, len(centres), n)]
-    vectors = (picked + rng.standard_normal((n, DIMS)) / np.sqrt(DIMS)).astype(np.float32)
+    noise = NOISE * rng.standard_normal((n, DIMS)) / np.sqrt(DIMS)
+    vectors = (picked + noise).astype(np.float32)
     result: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     return result
 
@@ -218,12 +220,17 @@ def peak_rss_mb() -> float:
 def run_child(url: str, mode: str, args: argparse.Namespace, n_queries: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", mode, "--url", url, "--rows", str(args.rows),
                "--queries", str(n_queries), "--oversample", args.oversample,
-               "--nprobe", args.nprobe]  # fmt: skip
+               "--nprobe", args.nprobe, "--noise", str(args.noise)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"search child failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
+
+
+def suffix() -> str:
+    """Names of the stored data for a noise other than the default."""
+    return "" if NOISE == 1.0 else f"-noise{NOISE:g}"
 
 
 def p95(times: list[float]) -> float:
@@ -233,7 +240,7 @@ def p95(times: list[float]) -> float:
 
 def measure(title: str, url: str, rows: int, args: argparse.Namespace, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    matrix_path = folder / f"vectors-{rows}.npy"
+    matrix_path = folder / f"vectors-{rows}{suffix()}.npy"
     build(url, rows, matrix_path)
     postgres = url.startswith("postgresql")
     if postgres:
@@ -292,20 +299,25 @@ def main() -> None:
     parser.add_argument("--exact-queries", type=int, default=5, help="for the slow baseline")
     parser.add_argument("--oversample", default="10,20,40", help="candidates per result")
     parser.add_argument("--nprobe", default="", help="PostgreSQL: lists scanned at least")
+    parser.add_argument("--noise", type=float, default=1.0, help="looser clusters: 2, 3")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "ideovault-vec")
     parser.add_argument("--build-only", action="store_true", help="load the vectors, stop")
     parser.add_argument("--child", choices=["exact", "index", "scan"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global NOISE
+    NOISE = args.noise
     if args.child:
         child(args.url, args.child, args)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     if args.rows:
-        url = f"sqlite:///{args.dir / f'vectors-{args.rows}.db'}"
+        url = f"sqlite:///{args.dir / f'vectors-{args.rows}{suffix()}.db'}"
         measure("SQLite", url, args.rows, args, args.dir)
     if args.pg_rows:
-        schema = f"ideovault_vec_{args.pg_rows}_{HEAD}"
+        schema = f"ideovault_vec_{args.pg_rows}{suffix()}_{HEAD}".replace(".", "_").replace(
+            "-", "_"
+        )
         admin = create_engine(args.pg_url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
