@@ -34,7 +34,8 @@ from ideovault.catalog.vector_math import candidates
 
 TRAIN_AT = 20_000  # codes of a model before lists are trained (fewer: the full scan is fast)
 RETRAIN_GROWTH = 4  # train again once the codes are this many times those trained on
-SAMPLE = 50_000  # vectors the k-means learns from (77 MB of float32 at 384 dimensions)
+SAMPLE = 50_000  # vectors the k-means learns from (77 MB of float32 at 384 dimensions;
+# training peaked at 155 MB RSS on 100,000 vectors: README, Performance)
 ITERATIONS = 8
 MIN_LISTS, MAX_LISTS = 16, 4096
 NPROBE = 16  # lists a search scans at least (recall@50 on bench/vector.py: README)
@@ -79,12 +80,16 @@ def kmeans(sample: np.ndarray, lists: int, iterations: int, seed: int = 0) -> np
     lists = min(lists, len(sample))
     centroids = seeds(sample, lists, rng)
     for _ in range(iterations):
-        owner = nearest(sample, centroids)
-        sizes = np.bincount(owner, minlength=lists)
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        empty = sizes == 0
         sums = np.zeros_like(centroids)
-        sums[~empty] = np.add.reduceat(sample[np.argsort(owner)], starts[~empty], axis=0)
+        sizes = np.zeros(lists, dtype=np.int64)
+        for start in range(0, len(sample), PAGE):  # a chunk at a time: no copy of the sample
+            chunk = sample[start : start + PAGE]
+            owner = nearest(chunk, centroids)
+            order = np.argsort(owner, kind="stable")
+            present, begins, counts = np.unique(owner[order], return_index=True, return_counts=True)
+            sums[present] += np.add.reduceat(chunk[order], begins, axis=0)
+            sizes[present] += counts
+        empty = sizes == 0
         sums[empty] = sample[rng.choice(len(sample), int(empty.sum()))]
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         centroids = sums / np.where(norms > 0, norms, 1)
@@ -236,23 +241,25 @@ def train(
 
 
 def _draw(conn: Connection, model: str, rows: int, size: int, seed: int) -> np.ndarray:
-    percent = min(100.0, 100.0 * size * 1.2 / max(1, rows))
-    blobs = list(
-        conn.execute(
-            text(
-                "SELECT vector FROM image_embeddings TABLESAMPLE BERNOULLI (CAST(:p AS REAL))"
-                " REPEATABLE (:seed) WHERE model = :m LIMIT :n"
-            ),
-            {"p": percent, "seed": seed, "m": model, "n": 2 * size},
-        ).scalars()
+    """About ``size`` of the model's vectors, drawn row by row across the whole table
+    (BERNOULLI, so the newest are as likely as the oldest), streamed into one array."""
+    percent = min(100.0, 100.0 * size / max(1, rows))
+    result = conn.execute(
+        text(
+            "SELECT vector FROM image_embeddings TABLESAMPLE BERNOULLI (CAST(:p AS REAL))"
+            " REPEATABLE (:seed) WHERE model = :m LIMIT :n"
+        ).execution_options(yield_per=PAGE),
+        {"p": percent, "seed": seed, "m": model, "n": size + size // 5},  # chance's excess
     )
-    if not blobs:
-        return np.empty((0, 0), dtype=np.float32)
-    matrix = np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=np.float32)
-    matrix = matrix.reshape(len(blobs), -1)
-    if len(matrix) > size:
-        matrix = matrix[np.random.default_rng(seed).choice(len(matrix), size, replace=False)]
-    return matrix
+    matrix: np.ndarray | None = None
+    count = 0
+    for (blob,) in result:
+        vector = np.frombuffer(bytes(blob), dtype=np.float32)
+        if matrix is None:
+            matrix = np.empty((size + size // 5, len(vector)), dtype=np.float32)
+        matrix[count] = vector
+        count += 1
+    return np.empty((0, 0), dtype=np.float32) if matrix is None else matrix[:count]
 
 
 def _tag(conn: Connection, model: str, lists: Lists, page: list[tuple[str, bytes]]) -> None:
