@@ -222,6 +222,10 @@ def test_the_migration_goes_down_to_0015_and_up_again(catalog_url: str) -> None:
             else:
                 indexes = "SELECT indexname FROM pg_indexes WHERE tablename = 'vector_codes'"
                 assert "ix_vector_codes_list" in set(conn.execute(text(indexes)).scalars())
+                options = "SELECT reloptions FROM pg_class WHERE oid = 'vector_codes'::regclass"
+                assert conn.execute(text(options)).scalars().all() == [
+                    ["autovacuum_vacuum_insert_scale_factor=0.02"]
+                ]
         if catalog.dialect == "postgresql":
             assert catalog.vectors.train(MODEL, lists=16) == 16
         assert search(catalog, vectors[9], 1)[0][0] == ids[9]

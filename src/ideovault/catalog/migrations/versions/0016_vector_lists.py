@@ -47,11 +47,15 @@ def upgrade() -> None:
             ["model", "list_no"],
             postgresql_include=["image_id", "code"],
         )
+        # An index-only scan reads the heap for rows on pages not marked all-visible, which
+        # only VACUUM marks: autovacuum the codes after 2% new rows, not PostgreSQL's 20%.
+        op.execute("ALTER TABLE vector_codes SET (autovacuum_vacuum_insert_scale_factor = 0.02)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_vector_codes_list", table_name="vector_codes")
+        op.execute("ALTER TABLE vector_codes RESET (autovacuum_vacuum_insert_scale_factor)")
     # Dropped in place (SQLite 3.35+), not by a batch copy of the table: that would renumber
     # the codes' rowids, which on SQLite are their embeddings' (catalog/vector_index.py).
     op.drop_column("vector_codes", "list_no")
