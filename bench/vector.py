@@ -8,8 +8,12 @@ runs in a child process that does nothing else, so its peak RSS (ru_maxrss) is t
 process's. Recall@50 is the share of the exact top-50 (numpy over every vector) that the index
 returns, averaged over the queries, for each oversampling tried.
 
+On PostgreSQL the catalog's inverted lists are trained after loading (what ``backfill`` does,
+catalog/vector_lists.py), and the full server scan of every code is measured beside them.
+
     python bench/vector.py --rows 100000                 # SQLite, a quick run
     python bench/vector.py --rows 1000000 --pg-rows 100000
+    python bench/vector.py --rows 0 --pg-rows 100000 --nprobe 8,16,32
 """
 
 from __future__ import annotations
@@ -31,13 +35,14 @@ from typing import Any
 import numpy as np
 from sqlalchemy import create_engine, text
 
-from ideovault.catalog import Catalog, vector_index
+from ideovault.catalog import Catalog, vector_index, vector_lists, vector_math
 from ideovault.catalog.engine import HEAD
 
 MODEL = "all-MiniLM-L6-v2"
 DIMS = 384
 CHUNK = 20_000
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+NOISE = 1.0  # noise per vector, times its centre's length (--noise: looser clusters)
 
 
 def clustered(n: int, seed: int) -> Iterator[np.ndarray]:
@@ -48,7 +53,7 @@ def clustered(n: int, seed: int) -> Iterator[np.ndarray]:
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         picked = centres[rng.integers(0, len(centres), size)]
-        noise = rng.standard_normal((size, DIMS)) / np.sqrt(DIMS)
+        noise = NOISE * rng.standard_normal((size, DIMS)) / np.sqrt(DIMS)
         vectors = (picked + noise).astype(np.float32)
         yield vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -59,7 +64,8 @@ def queries(n: int, rows: int) -> np.ndarray:
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     rng = np.random.default_rng(99)
     picked = centres[rng.integers(0, len(centres), n)]
-    vectors = (picked + rng.standard_normal((n, DIMS)) / np.sqrt(DIMS)).astype(np.float32)
+    noise = NOISE * rng.standard_normal((n, DIMS)) / np.sqrt(DIMS)
+    vectors = (picked + noise).astype(np.float32)
     result: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     return result
 
@@ -79,7 +85,8 @@ def build(url: str, n: int, matrix_path: Path) -> None:
     engine = create_engine(url)
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
-        for table in ("vector_codes", "image_embeddings", "images", "generations"):
+        tables = ("vector_lists", "vector_training", "vector_codes", "image_embeddings")
+        for table in (*tables, "images", "generations"):
             conn.execute(text(f"DELETE FROM {table}"))
     matrix = np.lib.format.open_memmap(matrix_path, mode="w+", dtype=np.float32, shape=(n, DIMS))
     done = 0
@@ -148,11 +155,13 @@ def exact_answers(matrix_path: Path, qs: np.ndarray, k: int) -> list[set[int]]:
 # -- searching (in a child process) -----------------------------------------------------------
 
 
-def child(url: str, mode: str, oversample: list[int], n_queries: int, rows: int) -> None:
+def child(url: str, mode: str, args: argparse.Namespace) -> None:
     """Search and report times, results and this process's peak RSS as JSON on stdout."""
     from ideovault.vault import semantic
 
-    qs = queries(n_queries, rows)
+    qs = queries(args.queries, args.rows)
+    oversample = [int(f) for f in args.oversample.split(",")]
+    probes = [int(p) for p in args.nprobe.split(",")] if args.nprobe else [vector_lists.NPROBE]
     out: dict[str, Any] = {"runs": []}
     with Catalog.open(url) as catalog:
         if mode == "exact":
@@ -163,27 +172,40 @@ def child(url: str, mode: str, oversample: list[int], n_queries: int, rows: int)
                 found.append([int(i) for i, _ in semantic.exact_top(ctx, q, 50)])
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
-            out["runs"].append({"oversample": 0, "times": times, "cpu": cpu, "found": found})
+            out["runs"].append(
+                {"oversample": 0, "nprobe": 0, "times": times, "cpu": cpu, "found": found}
+            )
         else:
-            index = catalog.vectors.open(MODEL)
+            index: Any = catalog.vectors.open(MODEL)
+            if mode == "scan":  # PostgreSQL without its lists: every code scanned
+                index = vector_index.ServerScan(catalog.engine, MODEL, lists=False)
             t0 = time.perf_counter()
             index.search(qs[0], 50)  # the first search of a process reads the codes (SQLite)
             out["first_ms"] = (time.perf_counter() - t0) * 1000
             out["kind"] = index.kind
             for factor in oversample:
-                vector_index.OVERSAMPLE = factor
-                vector_index.MIN_CANDIDATES = 50 * factor
-                times, cpu, found = [], [], []
-                for q in qs:
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    found.append([int(i) for i, _ in index.search(q, 50)])
-                    times.append((time.perf_counter() - t0) * 1000)
-                    cpu.append((time.process_time() - c0) * 1000)
-                out["runs"].append(
-                    {"oversample": factor, "times": times, "cpu": cpu, "found": found}
-                )
+                for nprobe in probes if index.kind == vector_index.ServerScan.LISTS else [0]:
+                    vector_math.OVERSAMPLE = factor  # where candidates() reads them
+                    vector_math.MIN_CANDIDATES = 50 * factor
+                    vector_lists.NPROBE = nprobe
+                    times, cpu, found = [], [], []
+                    for q in qs:
+                        t0, c0 = time.perf_counter(), time.process_time()
+                        found.append([int(i) for i, _ in index.search(q, 50)])
+                        times.append((time.perf_counter() - t0) * 1000)
+                        cpu.append((time.process_time() - c0) * 1000)
+                    scanned = nprobe and probed(catalog, qs)  # lists scanned on average
+                    out["runs"].append({"oversample": factor, "nprobe": scanned, "times": times,
+                                        "cpu": cpu, "found": found})  # fmt: skip
     out["rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
+
+
+def probed(catalog: Catalog, qs: np.ndarray) -> float:
+    """Lists a top-50 scans on average (``NPROBE`` at least, more for many candidates)."""
+    with catalog.engine.connect() as conn:
+        lists = vector_lists.current(conn, MODEL)
+    return statistics.mean(len(lists.probe(q, 50)) for q in qs) if lists else 0
 
 
 def peak_rss_mb() -> float:
@@ -197,12 +219,18 @@ def peak_rss_mb() -> float:
 
 def run_child(url: str, mode: str, args: argparse.Namespace, n_queries: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", mode, "--url", url, "--rows", str(args.rows),
-               "--queries", str(n_queries), "--oversample", args.oversample]  # fmt: skip
+               "--queries", str(n_queries), "--oversample", args.oversample,
+               "--nprobe", args.nprobe, "--noise", str(args.noise)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"search child failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
+
+
+def suffix() -> str:
+    """Names of the stored data for a noise other than the default."""
+    return "" if NOISE == 1.0 else f"-noise{NOISE:g}"
 
 
 def p95(times: list[float]) -> float:
@@ -212,13 +240,17 @@ def p95(times: list[float]) -> float:
 
 def measure(title: str, url: str, rows: int, args: argparse.Namespace, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    matrix_path = folder / f"vectors-{rows}.npy"
+    matrix_path = folder / f"vectors-{rows}{suffix()}.npy"
     build(url, rows, matrix_path)
+    postgres = url.startswith("postgresql")
+    if postgres:
+        train(url)
     if args.build_only:
         return
     truth = exact_answers(matrix_path, queries(args.queries, rows), 50)
     exact = run_child(url, "exact", args, args.exact_queries)
     index = run_child(url, "index", args, args.queries)
+    scan = run_child(url, "scan", args, args.queries) if postgres else None
     base = exact["runs"][0]
     base_p95 = p95(base["times"])
     print(f"\n{title}: semantic top-50 over {rows:,} synthetic vectors")
@@ -229,15 +261,33 @@ def measure(title: str, url: str, rows: int, args: argparse.Namespace, folder: P
         f"  index: {index['kind']}; first search of a process {index['first_ms']:.0f} ms;"
         f" peak RSS {index['rss_mb']:.0f} MB ({index['rss_mb'] / exact['rss_mb']:.2f}x)"
     )
+    report(index, truth, base_p95)
+    if scan is not None:
+        print(f"  without the lists: {scan['kind']}; peak RSS {scan['rss_mb']:.0f} MB")
+        report(scan, truth, base_p95)
+
+
+def report(index: dict[str, Any], truth: list[set[int]], base_p95: float) -> None:
     for run in index["runs"]:
         recall = statistics.mean(
             len(truth[j] & set(found)) / 50 for j, found in enumerate(run["found"])
         )
         ratio = base_p95 / p95(run["times"])
-        print(f"  oversample {run['oversample']:3d} ({50 * run['oversample']:6,} candidates):"
+        probes = f", {run['nprobe']:.0f} lists" if run["nprobe"] else ""
+        print(f"  oversample {run['oversample']:3d} ({50 * run['oversample']:6,}"
+              f" candidates){probes}:"
               f" p50 {statistics.median(run['times']):6.1f} ms  p95 {p95(run['times']):6.1f} ms"
               f" (CPU p95 {p95(run['cpu']):5.1f} ms; {ratio:5.0f}x faster)"
               f"  recall@50 {recall:.3f}")  # fmt: skip
+
+
+def train(url: str) -> None:
+    """PostgreSQL: the inverted lists, trained as ``backfill`` trains them (if due)."""
+    with Catalog.open(url) as catalog:
+        started = time.perf_counter()
+        lists = catalog.vectors.train_if_due(MODEL)
+        if lists:
+            print(f"  trained {lists:,} lists in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def main() -> None:
@@ -248,21 +298,26 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--exact-queries", type=int, default=5, help="for the slow baseline")
     parser.add_argument("--oversample", default="10,20,40", help="candidates per result")
+    parser.add_argument("--nprobe", default="", help="PostgreSQL: lists scanned at least")
+    parser.add_argument("--noise", type=float, default=1.0, help="looser clusters: 2, 3")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "ideovault-vec")
     parser.add_argument("--build-only", action="store_true", help="load the vectors, stop")
-    parser.add_argument("--child", choices=["exact", "index"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["exact", "index", "scan"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    factors = [int(f) for f in args.oversample.split(",")]
+    global NOISE
+    NOISE = args.noise
     if args.child:
-        child(args.url, args.child, factors, args.queries, args.rows)
+        child(args.url, args.child, args)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     if args.rows:
-        url = f"sqlite:///{args.dir / f'vectors-{args.rows}.db'}"
+        url = f"sqlite:///{args.dir / f'vectors-{args.rows}{suffix()}.db'}"
         measure("SQLite", url, args.rows, args, args.dir)
     if args.pg_rows:
-        schema = f"ideovault_vec_{args.pg_rows}_{HEAD}"
+        schema = f"ideovault_vec_{args.pg_rows}{suffix()}_{HEAD}".replace(".", "_").replace(
+            "-", "_"
+        )
         admin = create_engine(args.pg_url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))

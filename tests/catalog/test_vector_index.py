@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, func, select, text
 
-from ideovault.catalog import Catalog, vector_index, vector_sqlite
+from ideovault.catalog import Catalog, vector_index, vector_math, vector_sqlite
 from ideovault.catalog.schema import image_embeddings, vector_codes
 from ideovault.vault.semantic import exact_top
 from tests.catalog.test_store import NOW, new_generation, new_image
@@ -76,8 +76,8 @@ def test_candidates_are_picked_by_hamming_distance(
 ) -> None:
     """With fewer candidates than vectors the codes choose: the exact neighbour of a query
     close to one stored vector is still found, and a near-copy beats the rest."""
-    monkeypatch.setattr(vector_index, "MIN_CANDIDATES", 10)
-    monkeypatch.setattr(vector_index, "OVERSAMPLE", 10)
+    monkeypatch.setattr(vector_math, "MIN_CANDIDATES", 10)
+    monkeypatch.setattr(vector_math, "OVERSAMPLE", 10)
     rng = np.random.default_rng(2)
     vectors = unit(rng, 400)
     ids = stored(catalog, vectors)
@@ -171,7 +171,7 @@ def test_sqlite_pages_from_disk_past_the_cache(
     same answers (the candidates of every page compared again)."""
     monkeypatch.setattr(vector_sqlite, "CACHED_ROWS", 50)
     monkeypatch.setattr(vector_sqlite, "PAGE", 40)
-    monkeypatch.setattr(vector_index, "MIN_CANDIDATES", 30)
+    monkeypatch.setattr(vector_math, "MIN_CANDIDATES", 30)
     with Catalog.open(sqlite_url) as catalog:
         rng = np.random.default_rng(9)
         vectors = unit(rng, 120)
@@ -203,13 +203,13 @@ def test_sqlite_delete_trigger_makes_a_process_read_again(sqlite_url: str) -> No
 def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> None:
     rng = np.random.default_rng(11)
     vectors = unit(rng, 25)
-    with Catalog.open(catalog_url) as catalog:  # written at 0015, then the codes taken away
+    with Catalog.open(catalog_url) as catalog:  # written at HEAD, then the index taken away
         ids = stored(catalog, vectors)
         with catalog.engine.begin() as conn:
             saved = [tuple(r) for r in conn.execute(select(image_embeddings))]
             conn.execute(delete(image_embeddings))
-            conn.execute(text("DROP TABLE vector_codes"))
-            conn.execute(text("DROP TABLE vector_state"))
+            for table in ("vector_codes", "vector_state", "vector_lists", "vector_training"):
+                conn.execute(text(f"DROP TABLE {table}"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
             conn.execute(
                 image_embeddings.insert(),

@@ -137,3 +137,32 @@ def test_workers_sharing_postgresql_take_turns_at_the_queue(vault: Vault) -> Non
         embedder.join(timeout=60)
         assert not embedder.is_alive() and embedder.embedded == 0
     assert semantic.queued(vault.context) == 1
+
+
+def test_backfill_trains_the_lists_once_they_are_due(
+    vault: Vault, needs_model: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, backfill trains the index's inverted lists once a model has enough
+    vectors (catalog/vector_lists.py); SQLite has none. The search answers the same."""
+    from sqlalchemy import text
+
+    from ideovault.catalog import vector_lists
+
+    monkeypatch.setattr(vector_lists, "TRAIN_AT", 3)
+    prompts = ["a red fox", "rocket launch", "tea cup", "an orange fox cub"]
+    for prompt in prompts[:2]:
+        vault.generations.generate(prompt, magic_prompt="OFF")
+    vault.upkeep.backfill()
+    catalog = vault.context.catalog
+    postgres = catalog.dialect == "postgresql"
+    with catalog.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM vector_training")).scalar_one() == 0
+    for prompt in prompts[2:]:
+        vault.generations.generate(prompt, magic_prompt="OFF")
+    vault.upkeep.backfill()
+    with catalog.engine.connect() as conn:
+        trained = conn.execute(text("SELECT trained_rows FROM vector_training")).scalars().all()
+        untagged = conn.execute(text("SELECT count(*) FROM vector_codes WHERE list_no IS NULL"))
+        assert (trained, untagged.scalar_one()) == (([4], 0) if postgres else ([], 4))
+    found = [m.record.prompt for m in vault.images.semantic("fox", limit=2)]
+    assert set(found) == {"a red fox", "an orange fox cub"}

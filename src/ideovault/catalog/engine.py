@@ -20,7 +20,7 @@ from ideovault.errors import IdeovaultError, MissingExtra, UserError
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Kept as a constant so that opening an up-to-date catalog costs one
 # query and no Alembic import (a test checks it matches the migrations folder).
-HEAD = "0015"
+HEAD = "0016"
 
 
 def normalize_url(url: str) -> str:

@@ -136,11 +136,41 @@ vector_codes = Table(
     Column("image_id", ID, primary_key=True),
     Column("model", String(80), primary_key=True),
     Column("code", LargeBinary().with_variant(BIT(varying=True), "postgresql"), nullable=False),
+    Column("list_no", Integer),  # PostgreSQL: its inverted list (migration 0016); NULL: none yet
     ForeignKeyConstraint(
         ["image_id", "model"],
         ["image_embeddings.image_id", "image_embeddings.model"],
         ondelete="CASCADE",
     ),
+)
+
+# PostgreSQL only (migration 0016, catalog/vector_lists.py): an index over the codes by their
+# inverted list, carrying the code and image id so that a search's few lists are an index-only
+# walk, not a visit of every heap page.
+Index(
+    "ix_vector_codes_list",
+    vector_codes.c.model,
+    vector_codes.c.list_no,
+    postgresql_include=["image_id", "code"],
+).ddl_if(dialect="postgresql")
+
+# The inverted lists of each model (PostgreSQL only fills them): their centroids (float32, unit
+# length), numbered from the training's ``first_list``; each training numbers its lists past
+# the last one's, so a code still numbered by an older training is known to be stale.
+vector_lists = Table(
+    "vector_lists",
+    metadata,
+    Column("model", String(80), primary_key=True),
+    Column("list_no", Integer, primary_key=True),
+    Column("centroid", LargeBinary, nullable=False),
+)
+vector_training = Table(
+    "vector_training",
+    metadata,
+    Column("model", String(80), primary_key=True),
+    Column("first_list", Integer, nullable=False),
+    Column("lists", Integer, nullable=False),
+    Column("trained_rows", BigInteger, nullable=False),  # codes when trained: retrain at 4x
 )
 
 # SQLite only: bumped by a trigger whenever a code is deleted, so that a process holding the

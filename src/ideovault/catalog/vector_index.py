@@ -15,11 +15,21 @@ Where the scan runs, per backend (``catalog.vectors.open(model)``):
   (56 MB at a million) and kept in step by rowid; SQLite extensions such as sqlite-vec are not
   used because many Python builds (this project's machines among them) cannot load them.
 * PostgreSQL — in the server: ``ORDER BY bit_count(code # :query) LIMIT n`` over the narrow
-  codes table, so the searching process holds only the candidates whatever the row count.
+  codes table, so the searching process holds only the candidates whatever the row count. Over
+  every code that is a sequential pass (about a second at a million), so once a model has
+  20,000 codes ``backfill`` trains inverted lists (catalog/vector_lists.py: k-means centroids,
+  each code tagged with its nearest) and a search scans only the codes of the lists nearest
+  the query, plus any code not yet in a current list; its recall against the exact scan is
+  measured by bench/vector.py too. Below that size, or before ``backfill`` has trained them,
+  the scan covers every code. pgvector is not used: it could not be installed (nor tested) on
+  this project's machines, and the lists need no extension.
 
-Writes go through :func:`add` in the transaction that stores the embeddings; deleting an
-embedding (or its image) deletes its code by cascade.
+Writes go through :func:`add` in the transaction that stores the embeddings (on PostgreSQL it
+tags each code with its list, once lists exist); deleting an embedding (or its image) deletes
+its code by cascade.
 """
+
+# ruff: noqa: S608  (the scans' SQL is assembled from this module's constants; no input reaches it)
 
 from __future__ import annotations
 
@@ -29,6 +39,7 @@ from typing import Protocol
 import numpy as np
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
+from ideovault.catalog import vector_lists
 from ideovault.catalog.schema import image_embeddings, vector_codes
 from ideovault.catalog.vector_math import MAX_CANDIDATES as MAX_CANDIDATES
 from ideovault.catalog.vector_math import MIN_CANDIDATES as MIN_CANDIDATES
@@ -70,16 +81,20 @@ def add(conn: Connection, model: str, rows: Sequence[tuple[str, bytes]]) -> None
         return
     vectors = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
     values = _code_values(conn.dialect.name, vectors)
-    params = [{"i": i, "m": model, "c": c} for (i, _), c in zip(rows, values, strict=True)]
     if conn.dialect.name == "sqlite":
-        conn.execute(SQLITE_ADD, params)
-    else:
         conn.execute(
-            insert(vector_codes).values(
-                image_id=bindparam("i"), model=bindparam("m"), code=bindparam("c")
-            ),
-            params,
+            SQLITE_ADD,
+            [{"i": i, "m": model, "c": c} for (i, _), c in zip(rows, values, strict=True)],
         )
+        return
+    lists = vector_lists.current(conn, model)  # PostgreSQL: tag each code with its list
+    numbers: list[int | None] = [None] * len(rows) if lists is None else [*lists.numbers(vectors)]
+    params = [
+        {"i": i, "m": model, "c": c, "l": n}
+        for (i, _), c, n in zip(rows, values, numbers, strict=True)
+    ]
+    columns = {"image_id": "i", "model": "m", "code": "c", "list_no": "l"}
+    conn.execute(insert(vector_codes).values({k: bindparam(v) for k, v in columns.items()}), params)
 
 
 SQLITE_ADD = text(
@@ -90,29 +105,57 @@ SQLITE_ADD = text(
 
 class ServerScan:
     """PostgreSQL: the Hamming scan runs in the server (``bit_count`` of an XOR, PostgreSQL
-    14+), which sorts with a bounded top-N heap; this process receives only the candidates."""
+    14+), which sorts with a bounded top-N heap; this process receives only the candidates.
+    Once the model's lists are trained (catalog/vector_lists.py) it scans only the lists
+    nearest the query, and the codes in no current list; ``lists=False`` scans every code."""
 
-    kind = "binary codes scanned in PostgreSQL, exact re-rank"
+    FULL = "binary codes scanned in PostgreSQL, exact re-rank"
+    LISTS = "binary codes of the nearest inverted lists scanned in PostgreSQL, exact re-rank"
 
-    def __init__(self, engine: Engine, model: str) -> None:
+    def __init__(self, engine: Engine, model: str, *, lists: bool = True) -> None:
         self.engine = engine
         self.model = model
+        self.use_lists = lists
+        self.kind = self.FULL
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[str, float]]:
         if limit < 1:
             return []
         (code,) = _bit_strings(quantize(query))
-        sql = text(
-            "SELECT e.image_id, e.vector FROM ("
-            "  SELECT image_id, model FROM vector_codes WHERE model = :model"
-            "  ORDER BY bit_count(code # CAST(:code AS BIT VARYING)) LIMIT :n"
-            ") AS c JOIN image_embeddings e ON e.image_id = c.image_id AND e.model = c.model"
-            " JOIN images i ON i.id = c.image_id WHERE i.trashed_at IS NULL"
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(sql, {"model": self.model, "code": code, "n": candidates(limit)})
-            found = [(str(i), bytes(v)) for i, v in rows]
+        params: dict[str, object] = {"model": self.model, "code": code, "n": candidates(limit)}
+        # One snapshot for the lists and the codes: a training committed between the two
+        # would otherwise leave the query's list numbers naming no list.
+        repeatable = self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        with repeatable as conn:
+            lists = vector_lists.current(conn, self.model) if self.use_lists else None
+            if lists is None:
+                self.kind = self.FULL
+                scanned = FULL_SCAN
+            else:
+                self.kind = self.LISTS
+                scanned = LIST_SCAN
+                params |= {"lists": lists.probe(query, limit), "first": lists.first}
+            sql = text(
+                "SELECT e.image_id, e.vector FROM (" + scanned + ") AS c"
+                " JOIN image_embeddings e ON e.image_id = c.image_id AND e.model = c.model"
+                " JOIN images i ON i.id = c.image_id WHERE i.trashed_at IS NULL"
+            )
+            found = [(str(i), bytes(v)) for i, v in conn.execute(sql, params)]
         return rerank(found, query, limit)
+
+
+DISTANCE = "bit_count(code # CAST(:code AS BIT VARYING))"
+FULL_SCAN = (
+    f"SELECT image_id, model FROM vector_codes WHERE model = :model ORDER BY {DISTANCE} LIMIT :n"
+)
+# Three scans of ix_vector_codes_list (each an index-only walk), not one OR, which PostgreSQL
+# could only answer by visiting the heap: the probed lists, the untagged codes, the stale ones.
+_PART = f"SELECT image_id, model, {DISTANCE} AS d FROM vector_codes WHERE model = :model AND "
+LIST_SCAN = (
+    f"SELECT image_id, model FROM ({_PART} list_no = ANY(CAST(:lists AS INTEGER[]))"
+    f" UNION ALL {_PART} list_no IS NULL UNION ALL {_PART} list_no < :first) AS s"
+    " ORDER BY d LIMIT :n"
+)
 
 
 class VectorIndexes:
@@ -154,3 +197,17 @@ class VectorIndexes:
             done += len(rows)
             if len(rows) < page:
                 return done
+
+    def train(self, model: str, *, lists: int | None = None) -> int:
+        """PostgreSQL: train the model's inverted lists now and tag every code with its list
+        (catalog/vector_lists.py). Returns how many lists; 0 on SQLite, which has none."""
+        return vector_lists.train(self.engine, model, lists=lists)
+
+    def train_if_due(self, model: str) -> int:
+        """What ``backfill`` runs after embedding: train the lists if the model has grown
+        enough for them (:func:`vector_lists.due`), else tag any code left in no current list.
+        Returns how many lists were trained (0: none)."""
+        if vector_lists.due(self.engine, model):
+            return self.train(model)
+        vector_lists.tag_untagged(self.engine, model)
+        return 0

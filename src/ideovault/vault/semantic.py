@@ -79,11 +79,13 @@ def embed(texts: list[str]) -> np.ndarray:
 
 def backfill(ctx: VaultContext) -> int:
     """Embed every live image that has no embedding yet; returns how many were added. Indexes
-    first any embedding that has no code (the rebuild path for vaults made before the index)."""
+    first any embedding that has no code (the rebuild path for vaults made before the index),
+    and last, on PostgreSQL, trains the index's inverted lists when they are due."""
     ctx.catalog.vectors.fill_missing(MODEL)
     done = 0
     while added := embed_queued(ctx):
         done += added
+    ctx.catalog.vectors.train_if_due(MODEL)  # PostgreSQL's inverted lists, once big enough
     return done
 
 
