@@ -131,6 +131,21 @@ def test_trash_hides_and_purge_removes_from_the_index(catalog: Catalog) -> None:
     same(search(catalog, vectors[2], 30), exact(catalog, vectors[2], 30))
 
 
+def test_the_best_live_images_when_the_nearest_are_in_the_trash(catalog: Catalog) -> None:
+    """The trash is checked on the best candidates first, then on the next ones: with the 40
+    nearest of 60 trashed, a top-10 still comes out whole and exact."""
+    rng = np.random.default_rng(9)
+    vectors = unit(rng, 60)
+    ids = stored(catalog, vectors)
+    query = vectors[0]
+    nearest = [i for i, _ in exact(catalog, query, 60)][:40]
+    catalog.maintenance.set_trashed(nearest, NOW)
+    found = search(catalog, query, 10)
+    assert len(found) == 10 and not set(nearest) & {i for i, _ in found}
+    same(found, exact(catalog, query, 10))
+    assert set(ids) - set(nearest) >= {i for i, _ in found}
+
+
 def test_fill_missing_rebuilds_the_index_of_an_older_vault(catalog: Catalog) -> None:
     rng = np.random.default_rng(6)
     vectors = unit(rng, 12)

@@ -138,10 +138,26 @@ class ServerScan:
             sql = text(
                 "SELECT e.image_id, e.vector FROM (" + scanned + ") AS c"
                 " JOIN image_embeddings e ON e.image_id = c.image_id AND e.model = c.model"
-                " JOIN images i ON i.id = c.image_id WHERE i.trashed_at IS NULL"
             )
             found = [(str(i), bytes(v)) for i, v in conn.execute(sql, params)]
-        return rerank(found, query, limit)
+            return _live(conn, rerank(found, query, len(found)), limit)
+
+
+_TRASHED = text("SELECT id FROM images WHERE id = ANY(:ids) AND trashed_at IS NOT NULL")
+
+
+def _live(conn: Connection, ranked: list[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+    """The best ``limit`` of the ranked candidates whose image is not in the trash. Asked of
+    the best few first rather than of every candidate: at a million vectors, joining all 500
+    candidates to ``images`` took a fifth of the search's time in the server."""
+    live: list[tuple[str, float]] = []
+    start = 0
+    while len(live) < limit and start < len(ranked):
+        chunk = ranked[start : start + limit - len(live) + 16]
+        trashed = set(conn.execute(_TRASHED, {"ids": [i for i, _ in chunk]}).scalars())
+        live += [hit for hit in chunk if hit[0] not in trashed]
+        start += len(chunk)
+    return live[:limit]
 
 
 DISTANCE = "bit_count(code # CAST(:code AS BIT VARYING))"
