@@ -9,7 +9,6 @@ force, budget, progress events) and goes through the one sending pipeline
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ideovault.catalog.records import ImageRecord
@@ -28,7 +27,7 @@ if TYPE_CHECKING:  # the HTTP client, validation and Pillow load only when gener
 Images = list[ImageRecord]
 
 
-class Generations(OperationVerbs):
+class Generations(OperationVerbs["GenerateParams"]):
     """Sending requests and keeping their answers, for one vault."""
 
     def __init__(self, ctx: VaultContext) -> None:
@@ -63,17 +62,6 @@ class Generations(OperationVerbs):
         return quote(self._ctx, request)
 
     # -- sending -----------------------------------------------------------------------------
-
-    def generate(
-        self, prompt: str = "", *, options: SendOptions | None = None, **params: Any
-    ) -> Images:
-        """Generate, download at once, store and catalog; returns every image, unsafe included.
-
-        An identical earlier request may be answered from the vault instead (``dedupe``:
-        seeded, always, never; ``force`` always calls), and a request over a budget is refused
-        before anything is sent.
-        """
-        return self.send(self.prepare(prompt, **params), options=options)
 
     def send(
         self,
@@ -130,45 +118,6 @@ class Generations(OperationVerbs):
             self._ctx, generation_id, timeout=timeout, poll_interval=poll_interval,
             on_event=on_event,
         )  # fmt: skip
-
-    # -- operations on an existing image -----------------------------------------------------
-
-    def operate(
-        self,
-        operation: str,
-        source: Source,
-        prompt: str = "",
-        *,
-        options: SendOptions | None = None,
-        **params: Any,
-    ) -> Images:
-        """Run one image operation on ``source`` (a vault id or a file path)."""
-        request = self.prepare_operation(operation, source, prompt, **params)
-        return self.send(request, options=options)
-
-    def prepare_operation(
-        self, operation: str, source: Source, prompt: str = "", **params: Any
-    ) -> GenerateParams:
-        """Validate an operation without sending it (for ``--dry-run`` and quotes)."""
-        return self.prepare(prompt, operation=operation, image=source, **params)
-
-    def instruct(
-        self,
-        sources: Sequence[Source],
-        prompt: str,
-        *,
-        options: SendOptions | None = None,
-        **params: Any,
-    ) -> Images:
-        """Edit by instruction (``/v1/edit``): ``prompt`` says what to change in up to 10
-        input images (ids or files); the first is the parent of the outputs."""
-        return self.send(self.prepare_instruct(sources, prompt, **params), options=options)
-
-    def prepare_instruct(
-        self, sources: Sequence[Source], prompt: str, **params: Any
-    ) -> GenerateParams:
-        """Validate an edit by instruction without sending it (for ``--dry-run``)."""
-        return self.prepare(prompt, operation="instruct", images=list(sources), **params)
 
     # -- words about images ------------------------------------------------------------------
 

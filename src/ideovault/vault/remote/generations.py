@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,23 +88,13 @@ def _quote(offer: dict[str, Any]) -> Quote:
     return Quote(**known)
 
 
-class RemoteGenerations(Namespace, OperationVerbs):
+class RemoteGenerations(Namespace, OperationVerbs["RemoteRequest"]):
     _name = "generations"
 
     # -- requests and their price --------------------------------------------------------
 
     def prepare(self, prompt: str = "", **params: Any) -> RemoteRequest:
         return RemoteRequest(prompt, _uploads(params))
-
-    def prepare_operation(
-        self, operation: str, source: Source, prompt: str = "", **params: Any
-    ) -> RemoteRequest:
-        return self.prepare(prompt, operation=operation, image=source, **params)
-
-    def prepare_instruct(
-        self, sources: Sequence[Source], prompt: str, **params: Any
-    ) -> RemoteRequest:
-        return self.prepare(prompt, operation="instruct", images=list(sources), **params)
 
     def price(self, request: RemoteRequest) -> Quote:
         """The server's quote (``dry_run``): nothing is sent to Ideogram or stored; as the local
@@ -134,34 +123,6 @@ class RemoteGenerations(Namespace, OperationVerbs):
         if answer.get("reused") and options is not None and options.on_event and images:
             options.on_event(Event("reused", images[0].generation_id, total=len(images)))
         return images
-
-    def generate(
-        self, prompt: str = "", *, options: SendOptions | None = None, **params: Any
-    ) -> Images:
-        return self.send(self.prepare(prompt, **params), options=options)
-
-    def operate(
-        self,
-        operation: str,
-        source: Source,
-        prompt: str = "",
-        *,
-        options: SendOptions | None = None,
-        **params: Any,
-    ) -> Images:
-        """Run one image operation on ``source`` (a vault id, or a file of the client's)."""
-        request = self.prepare_operation(operation, source, prompt, **params)
-        return self.send(request, options=options)
-
-    def instruct(
-        self,
-        sources: Sequence[Source],
-        prompt: str,
-        *,
-        options: SendOptions | None = None,
-        **params: Any,
-    ) -> Images:
-        return self.send(self.prepare_instruct(sources, prompt, **params), options=options)
 
     def start(self, *args: Any, **kwargs: Any) -> Images:
         raise UserError(
