@@ -93,7 +93,7 @@ def build(url: str, n: int, matrix_path: Path) -> None:
     for vectors in clustered(n, seed=7):
         ids = [f"{done + i:036d}" for i in range(len(vectors))]
         matrix[done : done + len(vectors)] = vectors
-        codes = vector_index.quantize(vectors)
+        codes = vector_math.quantize(vectors)
         code_values: list[Any] = (
             [(np.unpackbits(c) + ord("0")).tobytes().decode() for c in codes]
             if postgres

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, func, select, text
 
-from ideovault.catalog import Catalog, vector_index, vector_math, vector_sqlite
+from ideovault.catalog import Catalog, vector_math, vector_sqlite
 from ideovault.catalog.schema import image_embeddings, vector_codes
 from ideovault.vault.semantic import exact_top
 from tests.catalog.test_store import NOW, new_generation, new_image
@@ -237,7 +237,7 @@ def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> No
         assert search(catalog, vectors[9], 1)[0][0] == ids[9]
         with catalog.engine.connect() as conn:  # the migration's codes are add()'s codes
             codes = dict(conn.execute(select(vector_codes.c.image_id, vector_codes.c.code)).all())
-        packed = vector_index.quantize(vectors[9])[0]
+        packed = vector_math.quantize(vectors[9])[0]
         if catalog.dialect == "sqlite":
             assert codes[ids[9]] == packed.tobytes()
         else:
@@ -247,8 +247,8 @@ def test_the_migration_indexes_embeddings_made_before_it(catalog_url: str) -> No
 def test_hamming_without_numpy_bitwise_count(monkeypatch: pytest.MonkeyPatch) -> None:
     """numpy before 2.0 has no bitwise_count: the byte table gives the same distances."""
     rng = np.random.default_rng(12)
-    codes = vector_index.quantize(unit(rng, 50))
-    query = vector_index.quantize(unit(rng, 1))[0]
+    codes = vector_math.quantize(unit(rng, 50))
+    query = vector_math.quantize(unit(rng, 1))[0]
     words, query_words = vector_sqlite.to_words(codes), vector_sqlite.to_words(query[None, :])
     fast = vector_sqlite.hamming(words, query_words)
     monkeypatch.setattr(vector_sqlite, "_bitwise_count", None)
@@ -262,7 +262,7 @@ def test_codes_of_any_width_and_ties_at_the_cut() -> None:
     """A code whose bytes are not a multiple of 8 is padded with bits that never differ; many
     codes at the same distance as the k-th still give exactly k."""
     rng = np.random.default_rng(13)
-    codes = vector_index.quantize(unit(rng, 40, dims=100))  # 13 bytes
+    codes = vector_math.quantize(unit(rng, 40, dims=100))  # 13 bytes
     words = vector_sqlite.to_words(codes)
     assert vector_sqlite.hamming(words, words[:, 3:4]).tolist() == [
         int(np.unpackbits(c ^ codes[3]).sum()) for c in codes

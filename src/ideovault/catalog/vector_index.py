@@ -41,12 +41,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
 from ideovault.catalog import vector_lists
 from ideovault.catalog.schema import image_embeddings, vector_codes
-from ideovault.catalog.vector_math import MAX_CANDIDATES as MAX_CANDIDATES
-from ideovault.catalog.vector_math import MIN_CANDIDATES as MIN_CANDIDATES
-from ideovault.catalog.vector_math import OVERSAMPLE as OVERSAMPLE
-from ideovault.catalog.vector_math import candidates as candidates
-from ideovault.catalog.vector_math import quantize as quantize
-from ideovault.catalog.vector_math import rerank as rerank
+from ideovault.catalog.vector_math import candidates, quantize, rerank, vectors_of
 
 
 class VectorIndex(Protocol):
@@ -79,7 +74,7 @@ def add(conn: Connection, model: str, rows: Sequence[tuple[str, bytes]]) -> None
     code takes its embedding's rowid, so that a candidate's vector is one B-tree lookup."""
     if not rows:
         return
-    vectors = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
+    vectors = vectors_of(rows)
     values = _code_values(conn.dialect.name, vectors)
     if conn.dialect.name == "sqlite":
         conn.execute(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, Engine, text
 
-from ideovault.catalog.vector_math import candidates
+from ideovault.catalog.vector_math import candidates, vectors_of
 
 TRAIN_AT = 20_000  # codes of a model before lists are trained (fewer: the full scan is fast)
 RETRAIN_GROWTH = 4  # train again once the codes are this many times those trained on
@@ -265,8 +265,8 @@ def _draw(conn: Connection, model: str, rows: int, size: int, seed: int) -> np.n
 def _tag(conn: Connection, model: str, lists: Lists, page: list[tuple[str, bytes]]) -> None:
     if not page:
         return
-    vectors = np.frombuffer(b"".join(v for _, v in page), dtype=np.float32).reshape(len(page), -1)
-    conn.execute(TAG, {"ids": [i for i, _ in page], "lists": lists.numbers(vectors), "m": model})
+    numbers = lists.numbers(vectors_of(page))
+    conn.execute(TAG, {"ids": [i for i, _ in page], "lists": numbers, "m": model})
 
 
 def _tidy(engine: Engine) -> None:

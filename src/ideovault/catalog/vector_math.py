@@ -24,14 +24,18 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
     return packed
 
 
+def vectors_of(rows: Sequence[tuple[str, bytes]]) -> np.ndarray:
+    """The float32 matrix of (id, vector bytes) rows as the catalog stores them, one per row."""
+    return np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
+
+
 def rerank(
     rows: Sequence[tuple[str, bytes]], query: np.ndarray, limit: int
 ) -> list[tuple[str, float]]:
     """The exact ranking of some candidates: cosine similarity of unit vectors, best first."""
     if not rows or limit < 1:
         return []
-    matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32).reshape(len(rows), -1)
-    scores = matrix @ query.astype(np.float32)
+    scores = vectors_of(rows) @ query.astype(np.float32)
     ids = np.array([i for i, _ in rows])
     order = np.lexsort((ids, -scores))[:limit]
     return [(str(ids[j]), float(scores[j])) for j in order]
