@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ideovault import ids
 from ideovault.catalog.batch_records import BatchCounts, BatchItem, BatchRecord, ItemStatus
 from ideovault.errors import UserError
 from ideovault.vault.batch_file import Row, RowError
-
-if TYPE_CHECKING:
-    pass
 
 MAX_ITEMS = 100_000
 SHOWN_ERRORS = 50

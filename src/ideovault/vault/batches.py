@@ -148,7 +148,7 @@ class Batches:
         """Stop sending: returns the batch and how many unsent items were cancelled."""
         store = self._ctx.catalog.batches
         batch = store.get(batch_id)
-        return store.get(batch.id), store.cancel(batch.id)
+        return batch, store.cancel(batch.id)
 
     def reopen(
         self,
