@@ -88,6 +88,9 @@ def build(url: str, n: int, matrix_path: Path) -> None:
         tables = ("vector_lists", "vector_training", "vector_codes", "image_embeddings")
         for table in (*tables, "images", "generations"):
             conn.execute(text(f"DELETE FROM {table}"))
+    if postgres:
+        with engine.begin() as conn:
+            aggregates.uninstall(conn)  # back, with one recount, once the rows are in
     matrix = np.lib.format.open_memmap(matrix_path, mode="w+", dtype=np.float32, shape=(n, DIMS))
     done = 0
     for vectors in clustered(n, seed=7):
@@ -283,10 +286,9 @@ def report(index: dict[str, Any], truth: list[set[int]], base_p95: float) -> Non
 
 
 def copy_chunk(engine: Engine, ids: list[str], vectors: np.ndarray, codes: list[Any]) -> None:
-    """PostgreSQL: one chunk by COPY (row-by-row inserts took ten minutes for 100,000), with the
-    report's triggers dropped (they are put back, and the totals counted once, after the load)."""
+    """PostgreSQL: one chunk by COPY (row-by-row inserts took ten minutes for 100,000); the
+    report's triggers are off for the load (put back, the totals counted once, after it)."""
     with engine.begin() as conn:
-        aggregates.uninstall(conn)
         raw: Any = conn.connection.driver_connection
         with raw.cursor() as cur:
             for statement, rows in (
